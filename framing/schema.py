@@ -1,0 +1,42 @@
+"""The label schema of ../shared/annotation-guidelines.md, in one place."""
+
+from __future__ import annotations
+
+GUIDELINES_VERSION = "1.1"
+
+FIELDS: tuple[str, ...] = ("opposition", "state", "voice")
+ACTORS: tuple[str, ...] = ("opposition", "state")
+
+#: Labels per field, in a fixed order that every ``predict_proba`` follows.
+LABELS: dict[str, tuple[str, ...]] = {
+    "opposition": ("none", "rebel", "terrorist", "jihadist"),
+    "state": ("none", "government", "regime"),
+    "voice": ("none", "own", "reported"),
+}
+
+#: When several namings of one actor meet in a sentence, the highest rank wins.
+PRECEDENCE: dict[str, tuple[str, ...]] = {
+    "opposition": ("rebel", "jihadist", "terrorist"),
+    "state": ("government", "regime"),
+}
+
+
+def strongest(field: str, labels: list[str]) -> str:
+    """The label that wins among ``labels`` for an actor field (``none`` if empty)."""
+    order = PRECEDENCE[field]
+    ranked = [label for label in labels if label in order]
+    return max(ranked, key=order.index) if ranked else "none"
+
+
+def check_record(record: dict) -> list[str]:
+    """Problems with the three labels of a record (empty when it is valid)."""
+    problems = []
+    for field in FIELDS:
+        value = record.get(field)
+        if value not in LABELS[field]:
+            problems.append(f"{field}={value!r} is not one of {', '.join(LABELS[field])}")
+    if not problems:
+        named = record["opposition"] != "none" or record["state"] != "none"
+        if named == (record["voice"] == "none"):
+            problems.append("voice must be none exactly when opposition and state are both none")
+    return problems
