@@ -1,0 +1,192 @@
+"""The lexicon baseline: one compiled matcher, the guidelines' precedence and voice rules.
+
+Every decision is explained: ``explain`` returns the terms found, with their
+offsets in the sentence, which of them decided a label, and whether each
+stands in quotes or behind a marker such as "so-called".
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from framing.errors import FramingError
+from framing.schema import ACTORS, FIELDS, LABELS, strongest
+
+#: Exclusions that mean ISIS or Kurdish forces (they make generic terms ambiguous).
+_ACTOR_EXCLUSION = re.compile(r"ISIS|ISIL|Daesh|Daish|Islamic State|\bIS\b|YPG|SDF|PKK|PYD|YPJ|Kurd|Democratic Forces|US-backed")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One matched term: its span in the sentence and what it says."""
+
+    term: str
+    start: int
+    end: int
+    field: str
+    label: str
+    quoted: bool
+    deciding: bool = False
+
+    def as_dict(self) -> dict:
+        return {k: getattr(self, k) for k in ("term", "start", "end", "field", "label", "quoted", "deciding")}
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The three labels of one sentence and the evidence behind them."""
+
+    opposition: str
+    state: str
+    voice: str
+    evidence: tuple[Evidence, ...]
+
+    def labels(self) -> tuple[str, str, str]:
+        return self.opposition, self.state, self.voice
+
+
+@dataclass(frozen=True)
+class _Entry:
+    labels: tuple[str, ...]  # "field:label" pairs; empty for exclusions
+    kind: str  # "specific", "generic" or "exclude"
+
+
+class Lexicon:
+    """Terms and patterns per label, compiled into one case-insensitive regex."""
+
+    def __init__(self, spec: dict, source: str = "<lexicon>") -> None:
+        self.source = source
+        self.version = spec.get("version")
+        literals: dict[str, _Entry] = {}
+        patterns: list[tuple[str, _Entry]] = []
+        try:
+            for key, table in spec.get("labels", {}).items():
+                field, label = key.split(":")
+                if label not in LABELS[field] or field not in ACTORS:
+                    raise ValueError(f"unknown label {key!r}")
+                for kind in ("specific", "generic"):
+                    for term in table.get("terms" if kind == "specific" else "generic", []):
+                        literals[term.lower()] = _Entry((key,), kind)
+                patterns += [(p, _Entry((key,), "specific")) for p in table.get("patterns", [])]
+            for table in spec.get("compound", []):
+                patterns += [(p, _Entry(tuple(table["labels"]), "specific")) for p in table["patterns"]]
+            exclude = spec.get("exclude", {})
+            for term in exclude.get("terms", []):
+                literals[term.lower()] = _Entry((), "exclude")
+            patterns += [(p, _Entry((), "exclude")) for p in exclude.get("patterns", [])]
+            markers = spec.get("voice", {}).get("markers", [])
+        except (KeyError, ValueError, AttributeError, TypeError) as error:
+            raise FramingError(f"{source}: malformed lexicon ({error}); compare it with models/lexicon/lexicon.toml")
+        self._entries: list[_Entry] = [entry for _, entry in patterns]
+        self._literals = literals
+        alternatives = [f"(?P<p{i}>{p})" for i, (p, _) in enumerate(patterns)]
+        ordered = sorted(literals, key=len, reverse=True)
+        alternatives.append("(?P<lit>" + "|".join(re.escape(t) for t in ordered) + ")")
+        try:
+            self.matcher = re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w-])", re.IGNORECASE)
+            marker_words = "|".join(re.escape(m) for m in sorted(markers, key=len, reverse=True))
+            self.marker = re.compile(rf"(?:{marker_words})\W+(?:[\w'-]+\W+){{0,3}}$", re.IGNORECASE)
+        except re.error as error:
+            raise FramingError(f"{source}: a pattern does not compile ({error}); fix it in the lexicon file")
+
+    @classmethod
+    def from_file(cls, path: Path) -> Lexicon:
+        try:
+            return cls(tomllib.loads(path.read_text(encoding="utf-8")), str(path))
+        except FileNotFoundError:
+            raise FramingError(f"{path}: lexicon file not found; the model directory is incomplete")
+        except tomllib.TOMLDecodeError as error:
+            raise FramingError(f"{path}: not valid TOML ({error})")
+
+    def _entry(self, match: re.Match) -> _Entry:
+        if match.lastgroup == "lit":
+            return self._literals[match.group().lower()]
+        return self._entries[int(match.lastgroup[1:])]
+
+    def decide(self, sentence: str) -> Decision:
+        """Label one sentence by the guidelines' rules and explain the decision."""
+        quoted = quoted_spans(sentence)
+        found: list[tuple[re.Match, _Entry]] = [(m, self._entry(m)) for m in self.matcher.finditer(sentence)]
+        excluded_actor = any(e.kind == "exclude" and _ACTOR_EXCLUSION.search(m.group()) for m, e in found)
+        specific_opposition = any(
+            e.kind == "specific" and any(k.startswith("opposition:") for k in e.labels) for m, e in found
+        )
+        evidence = []
+        for match, entry in found:
+            if entry.kind == "generic" and excluded_actor and not specific_opposition:
+                continue
+            inside = any(s <= match.start() and match.end() <= e for s, e in quoted)
+            marked = bool(self.marker.search(sentence[max(0, match.start() - 80) : match.start()]))
+            for key in entry.labels:
+                field, label = key.split(":")
+                evidence.append(Evidence(match.group(), match.start(), match.end(), field, label, inside or marked))
+        labels = {f: strongest(f, [e.label for e in evidence if e.field == f]) for f in ACTORS}
+        evidence = [
+            Evidence(e.term, e.start, e.end, e.field, e.label, e.quoted, e.label == labels[e.field]) for e in evidence
+        ]
+        deciding = [e for e in evidence if e.deciding]
+        voice = "none" if not deciding else "reported" if all(e.quoted for e in deciding) else "own"
+        return Decision(labels["opposition"], labels["state"], voice, tuple(evidence))
+
+
+_DOUBLE = re.compile(r'["\u201c\u201d\u00ab\u00bb]')
+_SINGLE = re.compile(r"(?<!\w)['\u2018]([^'\u2018\u2019\n]+)['\u2019](?!\w)")
+
+
+def quoted_spans(sentence: str) -> list[tuple[int, int]]:
+    """Spans inside quotation marks; an unclosed quote runs to the sentence's edge."""
+    spans: list[tuple[int, int]] = []
+    opened: int | None = None
+    for mark in _DOUBLE.finditer(sentence):
+        char = mark.group()
+        closes = char in "\u201d\u00bb" or (char == '"' and opened is not None)
+        if closes and opened is not None:
+            spans.append((opened, mark.end()))
+            opened = None
+        elif closes and not spans:  # a quote carried over from the previous sentence
+            spans.append((0, mark.end()))
+        else:
+            opened = mark.start()
+    if opened is not None:
+        spans.append((opened, len(sentence)))
+    spans += [(m.start(), m.end()) for m in _SINGLE.finditer(sentence)]
+    return spans
+
+
+class LexiconClassifier:
+    """Estimator over sentences: ``predict`` gives an (n, 3) label array in ``FIELDS`` order."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+
+    def fit(self, X: Sequence[str], y: Sequence[Sequence[str]] | None = None) -> LexiconClassifier:
+        """Nothing to learn; checks the input and sets ``labels_``."""
+        _check_sentences(X)
+        if y is not None and len(y) != len(X):
+            raise ValueError(f"X has {len(X)} sentences but y has {len(y)} rows")
+        self.labels_ = [np.array(LABELS[f]) for f in FIELDS]
+        return self
+
+    def explain(self, X: Sequence[str]) -> list[Decision]:
+        _check_sentences(X)
+        return [self.lexicon.decide(s) for s in X]
+
+    def predict(self, X: Sequence[str]) -> np.ndarray:
+        decisions = self.explain(X)
+        return np.array([d.labels() for d in decisions], dtype=object).reshape(len(decisions), len(FIELDS))
+
+    def predict_proba(self, X: Sequence[str]) -> list[np.ndarray]:
+        """One (n, k) array per field, in ``labels_`` order (one-hot: a lexicon is sure)."""
+        predicted = self.predict(X)
+        return [(predicted[:, i, None] == np.array(LABELS[f])[None, :]).astype(float) for i, f in enumerate(FIELDS)]
+
+
+def _check_sentences(X: Sequence[str]) -> None:
+    if isinstance(X, str) or not all(isinstance(x, str) for x in X):
+        raise TypeError("X must be a sequence of sentence strings")

@@ -1,0 +1,76 @@
+"""Model directories: ``config.toml`` says the type, a loader per type builds the classifier."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from framing.errors import FramingError
+from framing.lexicon import Lexicon, LexiconClassifier
+
+CONFIG_NAME = "config.toml"
+META_NAME = "meta.json"
+MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+
+
+@dataclass
+class LoadedModel:
+    """A classifier with the name and metadata of its directory."""
+
+    name: str
+    path: Path
+    classifier: object
+    config: dict
+    meta: dict
+
+
+def _load_lexicon(path: Path, config: dict) -> LexiconClassifier:
+    lexicon = Lexicon.from_file(path / config["model"].get("lexicon", "lexicon.toml"))
+    return LexiconClassifier(lexicon).fit([])
+
+
+def _load_transformer(path: Path, config: dict):
+    from framing.transformer import TransformerClassifier
+
+    return TransformerClassifier.load(path)
+
+
+LOADERS: dict[str, Callable[[Path, dict], object]] = {"lexicon": _load_lexicon, "transformer": _load_transformer}
+
+
+def read_config(path: Path) -> dict:
+    config_path = path / CONFIG_NAME
+    if not path.is_dir():
+        raise FramingError(f"{path}: model directory not found; give a directory such as models/lexicon")
+    if not config_path.is_file():
+        raise FramingError(f"{path}: no {CONFIG_NAME}; a model directory holds config.toml and meta.json")
+    try:
+        config = tomllib.loads(config_path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise FramingError(f"{config_path}: not valid TOML ({error})")
+    kind = config.get("model", {}).get("type")
+    if kind not in LOADERS:
+        raise FramingError(f"{config_path}: [model] type is {kind!r}; expected one of {', '.join(LOADERS)}")
+    return config
+
+
+def load_model(path: Path | None = None) -> LoadedModel:
+    """Load a model directory (default: the best shipped model)."""
+    path = Path(path) if path is not None else default_model_path()
+    config = read_config(path)
+    meta_path = path / META_NAME
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.is_file() else {}
+    except json.JSONDecodeError as error:
+        raise FramingError(f"{meta_path}: not valid JSON ({error.msg})")
+    classifier = LOADERS[config["model"]["type"]](path, config)
+    return LoadedModel(config["model"].get("name", path.name), path, classifier, config, meta)
+
+
+def default_model_path() -> Path:
+    """The transformer once it has shipped, otherwise the lexicon."""
+    transformer = MODELS_DIR / "transformer"
+    return transformer if (transformer / CONFIG_NAME).is_file() else MODELS_DIR / "lexicon"
