@@ -144,8 +144,9 @@ def quoted_spans(sentence: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     opened: int | None = None
     for mark in _DOUBLE.finditer(sentence):
-        char = mark.group()
-        closes = char in "\u201d\u00bb" or (char == '"' and opened is not None)
+        char, at = mark.group(), mark.start()
+        looks_closing = at > 0 and not sentence[at - 1].isspace() and sentence[at + 1 : at + 2] in ("", " ", ",", ".", ";")
+        closes = char in "\u201d\u00bb" or (char == '"' and (opened is not None or looks_closing))
         if closes and opened is not None:
             spans.append((opened, mark.end()))
             opened = None

@@ -1,0 +1,70 @@
+"""The main job: score, profile and plot the seeds and, where present, FA-KES and AllSides."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from framing.models import default_model_path
+from framing.plots import plot_profile
+from framing.profile import profile, read_scores, write_profile
+from framing.scoring import score
+
+PROJECT = Path(__file__).resolve().parent.parent
+DATA_ENV = "FRAMING_DATA"
+
+
+def default_data_root() -> Path:
+    """``$FRAMING_DATA``, else ``../shared/data`` beside the checkout."""
+    return Path(os.environ.get(DATA_ENV) or PROJECT.parent / "shared" / "data")
+
+
+def corpora(data_root: Path) -> dict[str, Path]:
+    """The corpora the main job scores: the seeds always, the shared corpora where they exist."""
+    found = {"seeds": PROJECT / "seeds"}
+    for name, relative in (("fa-kes", "fa-kes/FA-KES-Dataset.csv"), ("allsides", "allsides-syria/articles.jsonl")):
+        if (data_root / relative).is_file():
+            found[name] = data_root / relative
+    return found
+
+
+@dataclass
+class RunSummary:
+    folder: Path
+    outputs: dict[str, list[Path]] = field(default_factory=dict)
+    failures: list[str] = field(default_factory=list)
+    counts: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+
+def run(data_root: Path | None = None, out_root: Path = Path("runs"), model: Path | None = None,
+        n_boot: int = 2000, seed: int = 0) -> RunSummary:
+    """Score every corpus, then write its profile (all voices and own voice) and plots."""
+    data_root = data_root or default_data_root()
+    model = model or default_model_path()
+    folder = out_root / datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+    summary = RunSummary(folder)
+    for name, path in corpora(data_root).items():
+        print(f"[{name}] scoring {path} with {model}", file=sys.stderr)
+        scores = folder / f"{name}-scores.jsonl"
+        report = score([path], scores, model_path=model, label=name)
+        summary.failures += report.failures
+        summary.counts[name] = (report.articles, report.sentences)
+        rows = read_scores([scores])
+        paths = [scores]
+        for voice in ("all", "own"):
+            profile_rows = profile(rows, voice=voice, n_boot=n_boot, seed=seed)
+            csv_path = folder / f"{name}-profile-{voice}.csv"
+            write_profile(profile_rows, csv_path)
+            paths.append(csv_path)
+            if name != "seeds":
+                title = f"{name}: {model.name}, {'own voice only' if voice == 'own' else 'all sentences'}"
+                paths += plot_profile(profile_rows, folder / f"{name}-plots-{voice}", title)
+        summary.outputs[name] = paths
+    latest = out_root / "latest"
+    if latest.is_symlink() or not latest.exists():
+        latest.unlink(missing_ok=True)
+        latest.symlink_to(folder.name)
+    return summary

@@ -1,0 +1,90 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from framing.errors import FramingError
+from framing.lexicon import Lexicon, quoted_spans
+
+FIXTURES = Path(__file__).parent / "fixtures"
+WORKED = [json.loads(line) for line in (FIXTURES / "worked_examples.jsonl").read_text().splitlines()]
+
+
+@pytest.fixture(scope="module")
+def lexicon(root):
+    return Lexicon.from_file(root / "models" / "lexicon" / "lexicon.toml")
+
+
+@pytest.mark.parametrize("example", WORKED, ids=[e["text"][:30] for e in WORKED])
+def test_guidelines_worked_examples(lexicon, example):
+    decision = lexicon.decide(example["text"])
+    assert decision.labels() == (example["opposition"], example["state"], example["voice"])
+
+
+CASES = [
+    # precedence
+    ("Rebels and jihadists clashed with terrorists near Idlib.", "terrorist", "none", "own"),
+    ("Government forces and regime militias shelled the town.", "none", "regime", "own"),
+    # who is who: ISIS and Kurdish forces are not the opposition
+    ("Daesh terrorists attacked Palmyra.", "none", "none", "none"),
+    ("The terrorist group ISIS claimed the attack.", "none", "none", "none"),
+    ("The YPG fought militants near Kobani with Islamic State nearby.", "none", "none", "none"),
+    ("IS fighters and rebels clashed near Azaz.", "rebel", "none", "own"),
+    ("This is what it is.", "none", "none", "none"),
+    ("The Turkish government condemned the strike.", "none", "none", "none"),
+    # terrorism in general and unattributed attacks
+    ("The fight against terrorism must go on.", "none", "none", "none"),
+    ("A terrorist attack killed six in Homs.", "none", "none", "none"),
+    # both sides in one wording
+    ("Anti-government fighters seized the checkpoint.", "rebel", "government", "own"),
+    ("Anti-regime fighters seized the checkpoint.", "rebel", "regime", "own"),
+    # the state as actor
+    ("Damascus said the strikes hit militants.", "rebel", "government", "own"),
+    ("Syria accused Turkey of arming the opposition.", "rebel", "government", "own"),
+    ("Assad's forces retook the hill.", "none", "government", "own"),
+    ("Forces loyal to President Bashar al-Assad advanced.", "none", "government", "own"),
+    # voice: quotes, scare quotes, markers, quotes carried over from the previous sentence
+    ("The so-called moderate rebels attacked Aleppo.", "rebel", "none", "reported"),
+    ("He said the 'terrorists' had fled.", "terrorist", "none", "reported"),
+    ("Officials described as terrorists those who fled.", "terrorist", "none", "reported"),
+    ("the army will win,\u201d he said.", "none", "government", "reported"),
+    ("\u201cThe regime is using cluster bombs,\u201d said a commander of the rebels.", "rebel", "regime", "own"),
+    ("SOHR said rebels had seized the town.", "rebel", "none", "own"),
+]
+
+
+@pytest.mark.parametrize("sentence,opposition,state,voice", CASES, ids=[c[0][:35] for c in CASES])
+def test_rules(lexicon, sentence, opposition, state, voice):
+    assert lexicon.decide(sentence).labels() == (opposition, state, voice)
+
+
+def test_evidence_names_terms_and_offsets(lexicon):
+    sentence = "Regime forces shelled rebel-held Douma."
+    decision = lexicon.decide(sentence)
+    by_term = {e.term: e for e in decision.evidence}
+    assert set(by_term) == {"Regime forces", "rebel-held"}
+    for e in decision.evidence:
+        assert sentence[e.start : e.end] == e.term and e.deciding and not e.quoted
+
+
+def test_non_deciding_evidence_is_marked(lexicon):
+    decision = lexicon.decide("Rebels, described by Damascus as terrorists, advanced.")
+    assert decision.opposition == "terrorist"
+    rebels = next(e for e in decision.evidence if e.term == "Rebels")
+    assert not rebels.deciding
+
+
+def test_quoted_spans_handles_unbalanced_quotes():
+    assert quoted_spans('He said "go') == [(8, 11)]
+    assert quoted_spans('gone," he said') == [(0, 6)]
+    assert quoted_spans("no quotes") == []
+
+
+def test_malformed_lexicon_is_a_clear_error(tmp_path):
+    bad = tmp_path / "lexicon.toml"
+    bad.write_text('[labels."opposition:heroes"]\nterms = ["x"]\n')
+    with pytest.raises(FramingError, match="malformed lexicon"):
+        Lexicon.from_file(bad)
+    bad.write_text("not = [valid")
+    with pytest.raises(FramingError, match="not valid TOML"):
+        Lexicon.from_file(bad)
