@@ -1,0 +1,167 @@
+"""Accuracy against gold labels: per-field macro-F1 with 95% bootstrap intervals
+over articles, per-label precision/recall/F1, confusion matrices, and paired
+comparisons of two models on the same resamples."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from framing.annotations import GoldSentence
+from framing.errors import FramingError
+from framing.schema import FIELDS, LABELS
+
+N_BOOT = 2000
+
+
+def confusion_by_doc(gold: list[GoldSentence], predicted: np.ndarray, field: str) -> np.ndarray:
+    """A (docs, k, k) array: per article, counts of (gold label, predicted label)."""
+    labels = LABELS[field]
+    column = FIELDS.index(field)
+    docs = sorted({g.doc for g in gold})
+    index = {d: i for i, d in enumerate(docs)}
+    counts = np.zeros((len(docs), len(labels), len(labels)), dtype=np.int64)
+    for g, row in zip(gold, predicted):
+        counts[index[g.doc], labels.index(g.labels()[column]), labels.index(row[column])] += 1
+    return counts
+
+
+def macro_f1(confusion: np.ndarray) -> np.ndarray:
+    """Macro-F1 over the labels that occur in gold or predictions; works on (..., k, k)."""
+    tp = np.diagonal(confusion, axis1=-2, axis2=-1).astype(float)
+    gold_n, pred_n = confusion.sum(axis=-1), confusion.sum(axis=-2)
+    present = (gold_n + pred_n) > 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        f1 = np.where(present, 2 * tp / (gold_n + pred_n), 0.0)
+    return f1.sum(axis=-1) / np.maximum(present.sum(axis=-1), 1)
+
+
+def per_label(confusion: np.ndarray, field: str) -> list[dict]:
+    tp = np.diagonal(confusion).astype(float)
+    gold_n, pred_n = confusion.sum(axis=1), confusion.sum(axis=0)
+    rows = []
+    for i, label in enumerate(LABELS[field]):
+        precision = tp[i] / pred_n[i] if pred_n[i] else 0.0
+        recall = tp[i] / gold_n[i] if gold_n[i] else 0.0
+        f1 = 2 * tp[i] / (gold_n[i] + pred_n[i]) if gold_n[i] + pred_n[i] else 0.0
+        rows.append({"label": label, "precision": precision, "recall": recall, "f1": f1, "support": int(gold_n[i])})
+    return rows
+
+
+@dataclass
+class FieldScore:
+    field: str
+    macro_f1: float
+    low: float
+    high: float
+    labels: list[dict]
+    confusion: np.ndarray
+
+    def as_dict(self) -> dict:
+        return {"macro_f1": self.macro_f1, "low": self.low, "high": self.high, "labels": self.labels,
+                "confusion": self.confusion.tolist()}
+
+
+@dataclass
+class Evaluation:
+    model: str
+    sentences: int
+    articles: int
+    fields: dict[str, FieldScore]
+    mean: tuple[float, float, float]  # mean macro-F1 over the fields, and its interval
+
+    def as_dict(self) -> dict:
+        return {"model": self.model, "sentences": self.sentences, "articles": self.articles,
+                "mean_macro_f1": {"value": self.mean[0], "low": self.mean[1], "high": self.mean[2]},
+                "fields": {f: s.as_dict() for f, s in self.fields.items()}}
+
+
+def bootstrap_picks(n_docs: int, n_boot: int, seed: int) -> np.ndarray:
+    return np.random.default_rng(seed).integers(0, n_docs, size=(n_boot, n_docs))
+
+
+def _replicates(gold: list[GoldSentence], predicted: np.ndarray, picks: np.ndarray) -> dict[str, np.ndarray]:
+    """Macro-F1 per field on each resample of articles, plus their mean over fields."""
+    out = {f: macro_f1(confusion_by_doc(gold, predicted, f)[picks].sum(axis=1)) for f in FIELDS}
+    out["mean"] = np.mean([out[f] for f in FIELDS], axis=0)
+    return out
+
+
+def evaluate_predictions(name: str, gold: list[GoldSentence], predicted: np.ndarray, n_boot: int = N_BOOT,
+                         seed: int = 0) -> Evaluation:
+    """Score predicted (n, 3) labels against gold sentences."""
+    if not gold:
+        raise FramingError("the gold set is empty; nothing to evaluate")
+    docs = sorted({g.doc for g in gold})
+    picks = bootstrap_picks(len(docs), n_boot, seed)
+    boot = _replicates(gold, predicted, picks)
+    fields = {}
+    for f in FIELDS:
+        confusion = confusion_by_doc(gold, predicted, f).sum(axis=0)
+        low, high = np.percentile(boot[f], [2.5, 97.5])
+        fields[f] = FieldScore(f, float(macro_f1(confusion)), float(low), float(high), per_label(confusion, f),
+                               confusion)
+    mean = float(np.mean([fields[f].macro_f1 for f in FIELDS]))
+    low, high = np.percentile(boot["mean"], [2.5, 97.5])
+    return Evaluation(name, len(gold), len(docs), fields, (mean, float(low), float(high)))
+
+
+def predict_gold(model, gold: list[GoldSentence]) -> np.ndarray:
+    return model.classifier.predict([g.text for g in gold])
+
+
+def compare_predictions(gold: list[GoldSentence], a: np.ndarray, b: np.ndarray, n_boot: int = N_BOOT,
+                        seed: int = 0) -> dict[str, tuple[float, float, float]]:
+    """B minus A per field and for the mean: the difference and its paired 95% interval over articles."""
+    docs = sorted({g.doc for g in gold})
+    picks = bootstrap_picks(len(docs), n_boot, seed)
+    boot_a, boot_b = _replicates(gold, a, picks), _replicates(gold, b, picks)
+    full = np.arange(len(docs))[None, :]
+    point_a, point_b = _replicates(gold, a, full), _replicates(gold, b, full)
+    result = {}
+    for key in (*FIELDS, "mean"):
+        diff = boot_b[key] - boot_a[key]
+        low, high = np.percentile(diff, [2.5, 97.5])
+        result[key] = (float(point_b[key][0] - point_a[key][0]), float(low), float(high))
+    return result
+
+
+def format_evaluation(evaluation: Evaluation) -> str:
+    """A plain-text report: macro-F1 per field, per-label scores, confusion matrices."""
+    lines = [f"model {evaluation.model}: {evaluation.sentences} sentences from {evaluation.articles} articles",
+             f"mean macro-F1 {evaluation.mean[0]:.3f} (95% CI {evaluation.mean[1]:.3f}-{evaluation.mean[2]:.3f})"]
+    for f, score in evaluation.fields.items():
+        lines.append(f"\n{f}: macro-F1 {score.macro_f1:.3f} (95% CI {score.low:.3f}-{score.high:.3f})")
+        lines.append(f"  {'label':<11}{'prec':>7}{'rec':>7}{'f1':>7}{'n':>6}")
+        for r in score.labels:
+            lines.append(f"  {r['label']:<11}{r['precision']:>7.3f}{r['recall']:>7.3f}{r['f1']:>7.3f}{r['support']:>6}")
+        labels = LABELS[f]
+        lines.append("  confusion (rows gold, columns predicted): " + " ".join(labels))
+        for label, row in zip(labels, score.confusion):
+            lines.append(f"  {label:<11}" + "".join(f"{v:>7}" for v in row))
+    return "\n".join(lines)
+
+
+def plot_confusions(evaluation: Evaluation, out: Path) -> list[Path]:
+    """Confusion matrices of the three fields, PNG and SVG."""
+    import matplotlib.pyplot as plt
+
+    from framing.plots import save
+
+    fig, axes = plt.subplots(1, len(FIELDS), figsize=(13, 4))
+    for ax, f in zip(axes, FIELDS):
+        matrix = evaluation.fields[f].confusion
+        ax.imshow(matrix, cmap="Blues")
+        labels = LABELS[f]
+        ax.set_xticks(range(len(labels)), labels, rotation=30)
+        ax.set_yticks(range(len(labels)), labels)
+        for (i, j), v in np.ndenumerate(matrix):
+            ax.text(j, i, str(v), ha="center", va="center", color="white" if v > matrix.max() / 2 else "black")
+        ax.set_title(f"{f}: macro-F1 {evaluation.fields[f].macro_f1:.2f}")
+        ax.set_xlabel("predicted")
+        ax.set_ylabel("gold")
+    fig.suptitle(f"{evaluation.model} on {evaluation.sentences} gold sentences")
+    fig.tight_layout()
+    return save(fig, out, f"confusion-{evaluation.model}")
