@@ -116,6 +116,119 @@ def run_cli(
         raise typer.Exit(1)
 
 
+def _data(data: Optional[Path]) -> Path:
+    from framing.pipeline import default_data_root
+
+    return data or default_data_root()
+
+
+def _gold(gold: Optional[Path], split: Optional[str], data: Path) -> list:
+    from framing.annotations import (annotation_documents, evaluation_ids, load_annotations, load_gold,
+                                     split_gold)
+
+    if gold is None:
+        rows = load_annotations(data)
+    else:
+        rows = load_gold(gold, annotation_documents(data), evaluation_ids(data), allow_reserved=True)
+    return split_gold(rows, split) if split else rows
+
+
+@app.command("evaluate")
+@friendly
+def evaluate_cli(
+    model: Annotated[Path, typer.Option(help="Model directory.")],
+    gold: Annotated[Optional[Path], typer.Option(help="Gold JSON Lines: annotation records (offsets) or sentence rows with text and labels (default: the project's annotations).")] = None,
+    split: Annotated[Optional[str], typer.Option(help="train, dev or test of experiments/annotations/splits.json.")] = None,
+    data: Annotated[Optional[Path], typer.Option(help="Shared data root.")] = None,
+    out: Annotated[Optional[Path], typer.Option(help="Folder for metrics JSON and the confusion plot.")] = None,
+) -> None:
+    """Per-field macro-F1 with 95% bootstrap intervals over articles, per-label scores, confusion matrices."""
+    import json
+
+    from framing.evaluate import evaluate_predictions, format_evaluation, plot_confusions, predict_gold
+    from framing.io import atomic_write
+    from framing.models import load_model
+
+    rows = _gold(gold, split, _data(data))
+    loaded = load_model(model)
+    evaluation = evaluate_predictions(loaded.name, rows, predict_gold(loaded, rows))
+    typer.echo(format_evaluation(evaluation))
+    if out:
+        with atomic_write(out / f"metrics-{loaded.name}.json") as handle:
+            json.dump(evaluation.as_dict(), handle, indent=1)
+        plot_confusions(evaluation, out)
+
+
+@app.command("compare")
+@friendly
+def compare_cli(
+    model_a: Annotated[Path, typer.Argument(help="First model directory.")],
+    model_b: Annotated[Path, typer.Argument(help="Second model directory.")],
+    gold: Annotated[Optional[Path], typer.Option(help="Gold JSON Lines (default: the project's annotations).")] = None,
+    split: Annotated[Optional[str], typer.Option(help="train, dev or test.")] = None,
+    data: Annotated[Optional[Path], typer.Option(help="Shared data root.")] = None,
+) -> None:
+    """Both models' scores and the paired bootstrap interval of B minus A."""
+    from framing.evaluate import compare_predictions, evaluate_predictions, format_evaluation, predict_gold
+    from framing.models import load_model
+
+    rows = _gold(gold, split, _data(data))
+    a, b = load_model(model_a), load_model(model_b)
+    pred_a, pred_b = predict_gold(a, rows), predict_gold(b, rows)
+    for name, predicted in ((a.name, pred_a), (b.name, pred_b)):
+        typer.echo(format_evaluation(evaluate_predictions(name, rows, predicted)) + "\n")
+    typer.echo(f"difference {b.name} - {a.name} in macro-F1 (paired 95% bootstrap interval over articles):")
+    for key, (diff, low, high) in compare_predictions(rows, pred_a, pred_b).items():
+        typer.echo(f"  {key:<11}{diff:+.3f}  [{low:+.3f}, {high:+.3f}]")
+
+
+@app.command("annotate")
+@friendly
+def annotate_cli(
+    corpus: Annotated[Path, typer.Argument(help="A corpus: .txt folder, FA-KES CSV or CSV/JSON Lines.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Annotation JSON Lines to append to (resumable).")],
+    annotator: Annotated[str, typer.Option(help="Your name, stored in every record.")],
+    model: Annotated[Optional[Path], typer.Option(help="Model that suggests labels (default: best shipped).")] = None,
+    uncertain_first: Annotated[bool, typer.Option("--uncertain-first", help="Least confident sentences first.")] = False,
+    limit: Annotated[Optional[int], typer.Option(help="Stop after this many records.")] = None,
+    data: Annotated[Optional[Path], typer.Option(help="Shared data root (for the reserved evaluation ids).")] = None,
+    text_field: Annotated[str, typer.Option(help="Text field of a generic corpus.")] = "text",
+    id_field: Annotated[Optional[str], typer.Option(help="Id field of a generic corpus.")] = None,
+) -> None:
+    """Label sentences by the guidelines, one key per field; records are appended as you go."""
+    from framing.annotate import annotatable, annotate
+    from framing.annotations import evaluation_ids
+    from framing.models import load_model
+
+    fields = Fields(text_field, id_field) if (text_field != "text" or id_field) else None
+    data_root = _data(data)
+    reserved = evaluation_ids(data_root) if (data_root / "fa-kes").is_dir() else set()
+    annotate(annotatable(corpus, reserved, fields), out, load_model(model), annotator, uncertain_first, limit,
+             ask=input, show=typer.echo)
+
+
+@app.command("train", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+@friendly
+def train_cli(
+    ctx: typer.Context,
+    experiment: Annotated[Path, typer.Argument(help="Experiment config (TOML), e.g. experiments/transformer.toml.")],
+    out: Annotated[Optional[Path], typer.Option(help="Run directory (default runs/train/<name>-<time>).")] = None,
+    install: Annotated[Optional[Path], typer.Option(help="Also install the trained model here, e.g. models/transformer.")] = None,
+) -> None:
+    """Train from an experiment config; override any key with --section.key value."""
+    from datetime import datetime, timezone
+
+    from framing.experiment import load_experiment, parse_overrides
+    from framing.train import train
+
+    config = load_experiment(experiment, parse_overrides(ctx.args))
+    run_dir = out or Path("runs") / "train" / f"{config.model.name}-{datetime.now(timezone.utc):%Y%m%d-%H%M%S}"
+    meta = train(config, run_dir, install)
+    dev = meta["metrics"]["dev"]["mean_macro_f1"]
+    typer.echo(f"trained {meta['name']} in {meta['train_seconds']} s; dev mean macro-F1 {dev['value']:.3f} "
+               f"({dev['low']:.3f}-{dev['high']:.3f}); run directory {run_dir}")
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app(prog_name="framing")
 

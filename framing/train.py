@@ -1,0 +1,160 @@
+"""``framing train``: an experiment config in, a run directory and a model directory out."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import shutil
+import sys
+import time
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+
+import tomli_w
+
+from framing import __version__
+from framing.annotations import GoldSentence, load_annotations, load_splits, split_gold
+from framing.errors import FramingError
+from framing.evaluate import evaluate_predictions
+from framing.experiment import Experiment
+from framing.io import atomic_write
+from framing.lexicon import Lexicon, LexiconClassifier
+from framing.schema import FIELDS, GUIDELINES_VERSION, LABELS
+
+PROJECT = Path(__file__).resolve().parent.parent
+LIBRARIES = ("torch", "transformers", "peft", "datasets", "numpy", "scikit-learn", "safetensors")
+
+
+def data_hash(gold: list[GoldSentence]) -> str:
+    """A hash of the training records (documents, offsets, labels)."""
+    digest = hashlib.sha256()
+    for g in sorted(gold, key=lambda g: (g.doc, g.start)):
+        digest.update(f"{g.doc}\t{g.start}\t{g.end}\t{g.opposition}\t{g.state}\t{g.voice}\n".encode())
+    return digest.hexdigest()[:16]
+
+
+def versions() -> dict[str, str]:
+    found = {"python": platform.python_version(), "framing": __version__}
+    for name in LIBRARIES:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            pass
+    return found
+
+
+def _path(value: str) -> Path:
+    path = Path(value)
+    return path if path.is_absolute() else PROJECT / path
+
+
+def model_card(meta: dict, config: dict) -> str:
+    dev = meta.get("metrics", {}).get("dev", {})
+    lines = [f"# {meta['name']}", "", f"A `{meta['type']}` model of **framing** (labels of annotation guidelines "
+             f"v{meta['guidelines']}): for each sentence, how it names the Syrian opposition "
+             "(`none`, `rebel`, `terrorist`, `jihadist`), the state (`none`, `government`, `regime`), and whether "
+             "that naming is the outlet's own wording (`voice`).", "",
+             f"- created {meta['created']} with framing {meta['versions']['framing']}, seed {meta['seed']}",
+             f"- trained on {meta['train_sentences']} gold sentences (data hash `{meta['data_hash']}`)"]
+    if "transformer" in config:
+        t = config["transformer"]
+        lines.append(f"- encoder `{t['encoder']}`, fine-tuning `{t['finetune']}`, lexicon hints {t['hints']}, "
+                     f"{t['epochs']} epochs, batch {t['batch_size']}, learning rate {t['learning_rate']}")
+    if dev:
+        lines += ["", "## Dev-split macro-F1 (95% bootstrap interval over articles)", "",
+                  "| field | macro-F1 | interval |", "|---|---|---|"]
+        for f in FIELDS:
+            s = dev["fields"][f]
+            lines.append(f"| {f} | {s['macro_f1']:.3f} | {s['low']:.3f}-{s['high']:.3f} |")
+        m = dev["mean_macro_f1"]
+        lines.append(f"| mean | {m['value']:.3f} | {m['low']:.3f}-{m['high']:.3f} |")
+    lines += ["", "Load with `framing.models.load_model(path)`; score with `framing score --model PATH`.", ""]
+    return "\n".join(lines)
+
+
+def train(experiment: Experiment, run_dir: Path, model_out: Path | None = None) -> dict:
+    """Fit the experiment's model, evaluate on dev, write the run and model directories."""
+    from framing.pipeline import default_data_root
+
+    data_root = Path(experiment.data.root) if experiment.data.root else default_data_root()
+    paths = [_path(p) for p in experiment.data.annotations] or None
+    gold = load_annotations(data_root, paths)
+    splits = load_splits(_path(experiment.data.splits))
+    train_gold, dev_gold = split_gold(gold, experiment.data.train, splits), split_gold(gold, experiment.data.dev, splits)
+    if not train_gold or not dev_gold:
+        raise FramingError("the train or dev split is empty; check [data] in the experiment")
+    lexicon_path = _path(experiment.model.lexicon)
+    lexicon = Lexicon.from_file(lexicon_path)
+    X, y = [g.text for g in train_gold], [g.labels() for g in train_gold]
+    X_dev, y_dev = [g.text for g in dev_gold], [g.labels() for g in dev_gold]
+    run_dir.mkdir(parents=True, exist_ok=True)
+    resolved = experiment.model_dump(mode="json")
+    with atomic_write(run_dir / "experiment.toml") as handle:
+        handle.write(tomli_w.dumps(_drop_none(resolved)))
+    started = time.perf_counter()
+    config = {"model": {"type": experiment.model.type, "name": experiment.model.name, "lexicon": "lexicon.toml",
+                        "guidelines": GUIDELINES_VERSION}}
+    if experiment.model.type == "lexicon":
+        classifier = LexiconClassifier(lexicon).fit(X, y)
+        history: list[dict] = []
+    else:
+        from framing.transformer import TransformerClassifier, TransformerSettings
+
+        settings = TransformerSettings(**experiment.transformer.model_dump(), seed=experiment.seed)
+        classifier = TransformerClassifier(settings, lexicon, progress=True).fit(X, y, X_dev, y_dev)
+        history = classifier.history_
+        config["transformer"] = _drop_none(classifier.settings_dict())
+    seconds = time.perf_counter() - started
+    dev = evaluate_predictions(experiment.model.name, dev_gold, classifier.predict(X_dev))
+    meta = {"name": experiment.model.name, "type": experiment.model.type, "guidelines": GUIDELINES_VERSION,
+            "labels": {f: list(LABELS[f]) for f in FIELDS}, "seed": experiment.seed, "data_hash": data_hash(train_gold),
+            "train_sentences": len(train_gold), "train_seconds": round(seconds, 1),
+            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"), "versions": versions(),
+            "metrics": {"dev": dev.as_dict() | {"fields": {f: {k: v for k, v in s.items() if k != "confusion"}
+                                                            for f, s in dev.as_dict()["fields"].items()}}}}
+    model_dir = run_dir / "model"
+    write_model_dir(model_dir, classifier, config, meta, lexicon_path)
+    with atomic_write(run_dir / "train-log.jsonl") as handle:
+        handle.writelines(json.dumps(row) + "\n" for row in history)
+    with atomic_write(run_dir / "metrics.json") as handle:
+        json.dump({"dev": dev.as_dict(), "history": history, "train_seconds": round(seconds, 1)}, handle, indent=1)
+    if model_out is not None:
+        install_model(model_dir, model_out)
+    return meta
+
+
+def write_model_dir(path: Path, classifier, config: dict, meta: dict, lexicon_path: Path) -> None:
+    """config.toml, meta.json, the lexicon, weights (safetensors) and a model card."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    shutil.copy(lexicon_path, tmp / "lexicon.toml")
+    (tmp / "config.toml").write_text(tomli_w.dumps(_drop_none(config)), encoding="utf-8")
+    if hasattr(classifier, "save"):
+        classifier.save(tmp)
+    (tmp / "meta.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
+    (tmp / "README.md").write_text(model_card(meta, config), encoding="utf-8")
+    shutil.rmtree(path, ignore_errors=True)
+    tmp.rename(path)
+
+
+def install_model(source: Path, target: Path) -> None:
+    """Copy a model directory into place, replacing the old one only once the copy is complete."""
+    tmp = target.with_name(f".{target.name}.tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    shutil.copytree(source, tmp)
+    old = target.with_name(f".{target.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        target.rename(old)
+    tmp.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+    print(f"installed {source} -> {target}", file=sys.stderr)
+
+
+def _drop_none(value):
+    if isinstance(value, dict):
+        return {k: _drop_none(v) for k, v in value.items() if v is not None}
+    return value

