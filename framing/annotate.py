@@ -17,7 +17,7 @@ import numpy as np
 
 from framing.corpus import Article, read_path
 from framing.errors import DocumentError, FramingError
-from framing.schema import FIELDS, LABELS
+from framing.schema import FIELDS
 
 #: One key per label; Enter takes the suggestion.
 KEYS = {
@@ -84,7 +84,7 @@ def items(articles: Iterable[Article], model, skip: set, uncertain_first: bool) 
 
 def ask_field(field: str, suggested: str, ask: Callable[[str], str], show: Callable[[str], None]) -> str:
     keys = KEYS[field]
-    menu = " ".join(f"[{k}]{label[len(k):]}" if label.startswith(k) else f"[{k}]={label}" for k, label in keys.items())
+    menu = " ".join(f"[{k}]{label[len(k) :]}" if label.startswith(k) else f"[{k}]={label}" for k, label in keys.items())
     while True:
         answer = ask(f"{field} ({menu}; Enter = {suggested}, q = quit): ").strip().lower()
         if answer == "q":
@@ -136,8 +136,14 @@ def annotate(
                 labels = label_item(item, ask, show)
             except (Quit, EOFError):
                 break
-            record = {"doc": item.article.doc, "start": item.start, "end": item.end, **labels,
-                      "annotator": annotator, "suggestion": {"model": model.name, **dict(zip(FIELDS, item.suggestion))}}
+            record = {
+                "doc": item.article.doc,
+                "start": item.start,
+                "end": item.end,
+                **labels,
+                "annotator": annotator,
+                "suggestion": {"model": model.name, **dict(zip(FIELDS, item.suggestion))},
+            }
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
             handle.flush()
             added += 1

@@ -48,9 +48,7 @@ def check_reserved(doc: str, reserved: set[str], where: str) -> None:
     if corpus in RESERVED_CORPORA:
         raise FramingError(f"{where}: {doc} cannot be used here: {RESERVED_CORPORA[corpus]}")
     if corpus == "fa-kes" and key.split("#")[0] in reserved:
-        raise FramingError(
-            f"{where}: {doc} is reserved for evaluation (fa-kes/evaluation-ids.txt); remove the record"
-        )
+        raise FramingError(f"{where}: {doc} is reserved for evaluation (fa-kes/evaluation-ids.txt); remove the record")
 
 
 def check_span(text: str, start: int, end: int, where: str) -> str:
@@ -100,8 +98,19 @@ def load_gold(
             outlet = article.outlet
             if "text" in record and record["text"] != text:
                 raise FramingError(f"{where}: the record's text differs from {doc}[{record['start']}:{record['end']}]")
-        gold.append(GoldSentence(doc, record.get("start", 0), record.get("end", len(text)), text, outlet,
-                                 record["opposition"], record["state"], record["voice"], record.get("annotator")))
+        gold.append(
+            GoldSentence(
+                doc,
+                record.get("start", 0),
+                record.get("end", len(text)),
+                text,
+                outlet,
+                record["opposition"],
+                record["state"],
+                record["voice"],
+                record.get("annotator"),
+            )
+        )
     return gold
 
 
@@ -151,7 +160,6 @@ def make_splits(gold: list[GoldSentence], seed: int = 0, dev: float = 0.15, test
 
 
 def load_splits(path: Path = SPLITS_FILE) -> dict[str, set[str]]:
-    import json
 
     if not path.is_file():
         raise FramingError(f"{path}: no splits file; see experiments/annotations/README.md")

@@ -5,14 +5,16 @@ from __future__ import annotations
 import functools
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from framing.corpus import Fields
 from framing.errors import FramingError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Measure how news outlets name the sides of a conflict.")
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True, help="Measure how news outlets name the sides of a conflict."
+)
 
 
 def fail(message: str, code: int) -> None:
@@ -38,13 +40,13 @@ def friendly(command):
 def score_cli(
     inputs: Annotated[list[Path], typer.Argument(help="Files or directories: .txt folders, CSV, JSON Lines.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output JSON Lines file.")],
-    model: Annotated[Optional[Path], typer.Option(help="Model directory (default: best shipped model).")] = None,
+    model: Annotated[Path | None, typer.Option(help="Model directory (default: best shipped model).")] = None,
     sentences: Annotated[bool, typer.Option("--sentences", help="Each input row is one sentence (id, text).")] = False,
     text_field: Annotated[str, typer.Option(help="Text field of a generic CSV/JSON Lines corpus.")] = "text",
-    id_field: Annotated[Optional[str], typer.Option(help="Id field (default: row number).")] = None,
-    outlet_field: Annotated[Optional[str], typer.Option(help="Outlet field.")] = None,
-    date_field: Annotated[Optional[str], typer.Option(help="Date field.")] = None,
-    title_field: Annotated[Optional[str], typer.Option(help="Title field.")] = None,
+    id_field: Annotated[str | None, typer.Option(help="Id field (default: row number).")] = None,
+    outlet_field: Annotated[str | None, typer.Option(help="Outlet field.")] = None,
+    date_field: Annotated[str | None, typer.Option(help="Date field.")] = None,
+    title_field: Annotated[str | None, typer.Option(help="Title field.")] = None,
 ) -> None:
     """Label every sentence of the inputs; one JSON Lines row per sentence."""
     from framing.scoring import score
@@ -95,9 +97,11 @@ def plot_cli(
 @app.command("run")
 @friendly
 def run_cli(
-    data: Annotated[Optional[Path], typer.Option(help="Shared data root (default: $FRAMING_DATA or ../shared/data).")] = None,
+    data: Annotated[
+        Path | None, typer.Option(help="Shared data root (default: $FRAMING_DATA or ../shared/data).")
+    ] = None,
     out: Annotated[Path, typer.Option(help="Folder for run folders.")] = Path("runs"),
-    model: Annotated[Optional[Path], typer.Option(help="Model directory (default: best shipped model).")] = None,
+    model: Annotated[Path | None, typer.Option(help="Model directory (default: best shipped model).")] = None,
     n_boot: Annotated[int, typer.Option(help="Bootstrap replicates.")] = 2000,
 ) -> None:
     """The main job: score, profile and plot the seeds, FA-KES and AllSides."""
@@ -116,15 +120,14 @@ def run_cli(
         raise typer.Exit(1)
 
 
-def _data(data: Optional[Path]) -> Path:
+def _data(data: Path | None) -> Path:
     from framing.pipeline import default_data_root
 
     return data or default_data_root()
 
 
-def _gold(gold: Optional[Path], split: Optional[str], data: Path) -> list:
-    from framing.annotations import (annotation_documents, evaluation_ids, load_annotations, load_gold,
-                                     split_gold)
+def _gold(gold: Path | None, split: str | None, data: Path) -> list:
+    from framing.annotations import annotation_documents, evaluation_ids, load_annotations, load_gold, split_gold
 
     if gold is None:
         rows = load_annotations(data)
@@ -137,10 +140,18 @@ def _gold(gold: Optional[Path], split: Optional[str], data: Path) -> list:
 @friendly
 def evaluate_cli(
     model: Annotated[Path, typer.Option(help="Model directory.")],
-    gold: Annotated[Optional[Path], typer.Option(help="Gold JSON Lines: annotation records (offsets) or sentence rows with text and labels (default: the project's annotations).")] = None,
-    split: Annotated[Optional[str], typer.Option(help="train, dev or test of experiments/annotations/splits.json.")] = None,
-    data: Annotated[Optional[Path], typer.Option(help="Shared data root.")] = None,
-    out: Annotated[Optional[Path], typer.Option(help="Folder for metrics JSON and the confusion plot.")] = None,
+    gold: Annotated[
+        Path | None,
+        typer.Option(
+            help="Gold JSON Lines: annotation records (offsets) or sentence rows with text and labels "
+            "(default: the project's annotations)."
+        ),
+    ] = None,
+    split: Annotated[
+        str | None, typer.Option(help="train, dev or test of experiments/annotations/splits.json.")
+    ] = None,
+    data: Annotated[Path | None, typer.Option(help="Shared data root.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Folder for metrics JSON and the confusion plot.")] = None,
 ) -> None:
     """Per-field macro-F1 with 95% bootstrap intervals over articles, per-label scores, confusion matrices."""
     import json
@@ -164,9 +175,9 @@ def evaluate_cli(
 def compare_cli(
     model_a: Annotated[Path, typer.Argument(help="First model directory.")],
     model_b: Annotated[Path, typer.Argument(help="Second model directory.")],
-    gold: Annotated[Optional[Path], typer.Option(help="Gold JSON Lines (default: the project's annotations).")] = None,
-    split: Annotated[Optional[str], typer.Option(help="train, dev or test.")] = None,
-    data: Annotated[Optional[Path], typer.Option(help="Shared data root.")] = None,
+    gold: Annotated[Path | None, typer.Option(help="Gold JSON Lines (default: the project's annotations).")] = None,
+    split: Annotated[str | None, typer.Option(help="train, dev or test.")] = None,
+    data: Annotated[Path | None, typer.Option(help="Shared data root.")] = None,
 ) -> None:
     """Both models' scores and the paired bootstrap interval of B minus A."""
     from framing.evaluate import compare_predictions, evaluate_predictions, format_evaluation, predict_gold
@@ -188,12 +199,14 @@ def annotate_cli(
     corpus: Annotated[Path, typer.Argument(help="A corpus: .txt folder, FA-KES CSV or CSV/JSON Lines.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Annotation JSON Lines to append to (resumable).")],
     annotator: Annotated[str, typer.Option(help="Your name, stored in every record.")],
-    model: Annotated[Optional[Path], typer.Option(help="Model that suggests labels (default: best shipped).")] = None,
-    uncertain_first: Annotated[bool, typer.Option("--uncertain-first", help="Least confident sentences first.")] = False,
-    limit: Annotated[Optional[int], typer.Option(help="Stop after this many records.")] = None,
-    data: Annotated[Optional[Path], typer.Option(help="Shared data root (for the reserved evaluation ids).")] = None,
+    model: Annotated[Path | None, typer.Option(help="Model that suggests labels (default: best shipped).")] = None,
+    uncertain_first: Annotated[
+        bool, typer.Option("--uncertain-first", help="Least confident sentences first.")
+    ] = False,
+    limit: Annotated[int | None, typer.Option(help="Stop after this many records.")] = None,
+    data: Annotated[Path | None, typer.Option(help="Shared data root (for the reserved evaluation ids).")] = None,
     text_field: Annotated[str, typer.Option(help="Text field of a generic corpus.")] = "text",
-    id_field: Annotated[Optional[str], typer.Option(help="Id field of a generic corpus.")] = None,
+    id_field: Annotated[str | None, typer.Option(help="Id field of a generic corpus.")] = None,
 ) -> None:
     """Label sentences by the guidelines, one key per field; records are appended as you go."""
     from framing.annotate import annotatable, annotate
@@ -203,8 +216,16 @@ def annotate_cli(
     fields = Fields(text_field, id_field) if (text_field != "text" or id_field) else None
     data_root = _data(data)
     reserved = evaluation_ids(data_root) if (data_root / "fa-kes").is_dir() else set()
-    annotate(annotatable(corpus, reserved, fields), out, load_model(model), annotator, uncertain_first, limit,
-             ask=input, show=typer.echo)
+    annotate(
+        annotatable(corpus, reserved, fields),
+        out,
+        load_model(model),
+        annotator,
+        uncertain_first,
+        limit,
+        ask=input,
+        show=typer.echo,
+    )
 
 
 @app.command("train", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
@@ -212,8 +233,10 @@ def annotate_cli(
 def train_cli(
     ctx: typer.Context,
     experiment: Annotated[Path, typer.Argument(help="Experiment config (TOML), e.g. experiments/transformer.toml.")],
-    out: Annotated[Optional[Path], typer.Option(help="Run directory (default runs/train/<name>-<time>).")] = None,
-    install: Annotated[Optional[Path], typer.Option(help="Also install the trained model here, e.g. models/transformer.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Run directory (default runs/train/<name>-<time>).")] = None,
+    install: Annotated[
+        Path | None, typer.Option(help="Also install the trained model here, e.g. models/transformer.")
+    ] = None,
 ) -> None:
     """Train from an experiment config; override any key with --section.key value."""
     from datetime import datetime, timezone
@@ -225,8 +248,10 @@ def train_cli(
     run_dir = out or Path("runs") / "train" / f"{config.model.name}-{datetime.now(timezone.utc):%Y%m%d-%H%M%S}"
     meta = train(config, run_dir, install)
     dev = meta["metrics"]["dev"]["mean_macro_f1"]
-    typer.echo(f"trained {meta['name']} in {meta['train_seconds']} s; dev mean macro-F1 {dev['value']:.3f} "
-               f"({dev['low']:.3f}-{dev['high']:.3f}); run directory {run_dir}")
+    typer.echo(
+        f"trained {meta['name']} in {meta['train_seconds']} s; dev mean macro-F1 {dev['value']:.3f} "
+        f"({dev['low']:.3f}-{dev['high']:.3f}); run directory {run_dir}"
+    )
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -154,8 +154,15 @@ def _fakes_article(row: dict, seen: dict[str, list[str]]) -> Article | None:
 
 def _allsides_article(row: dict) -> Article:
     extra = {k: row[k] for k in ("url", "authors", "topic", "bias", "bias_text", "syria_mentions") if k in row}
-    return Article("allsides", str(row["ID"]), row["content_original"] or "", row.get("source"), row.get("date"),
-                   row.get("title"), extra)
+    return Article(
+        "allsides",
+        str(row["ID"]),
+        row["content_original"] or "",
+        row.get("source"),
+        row.get("date"),
+        row.get("title"),
+        extra,
+    )
 
 
 def _generic_article(row: dict, number: int, corpus: str, fields: Fields) -> Article:
@@ -176,9 +183,13 @@ def _generic_article(row: dict, number: int, corpus: str, fields: Fields) -> Art
 
 def _check_fields(path: Path, columns: Iterable[str], fields: Fields) -> None:
     columns = list(columns)
-    for option, name in (("--text-field", fields.text), ("--id-field", fields.id),
-                         ("--outlet-field", fields.outlet), ("--date-field", fields.date),
-                         ("--title-field", fields.title)):
+    for option, name in (
+        ("--text-field", fields.text),
+        ("--id-field", fields.id),
+        ("--outlet-field", fields.outlet),
+        ("--date-field", fields.date),
+        ("--title-field", fields.title),
+    ):
         if name is not None and name not in columns:
             raise FramingError(
                 f"{path}: has no field {name!r} (its fields: {', '.join(columns)}); name the right one with {option}"

@@ -60,8 +60,13 @@ class FieldScore:
     confusion: np.ndarray
 
     def as_dict(self) -> dict:
-        return {"macro_f1": self.macro_f1, "low": self.low, "high": self.high, "labels": self.labels,
-                "confusion": self.confusion.tolist()}
+        return {
+            "macro_f1": self.macro_f1,
+            "low": self.low,
+            "high": self.high,
+            "labels": self.labels,
+            "confusion": self.confusion.tolist(),
+        }
 
 
 @dataclass
@@ -73,9 +78,13 @@ class Evaluation:
     mean: tuple[float, float, float]  # mean macro-F1 over the fields, and its interval
 
     def as_dict(self) -> dict:
-        return {"model": self.model, "sentences": self.sentences, "articles": self.articles,
-                "mean_macro_f1": {"value": self.mean[0], "low": self.mean[1], "high": self.mean[2]},
-                "fields": {f: s.as_dict() for f, s in self.fields.items()}}
+        return {
+            "model": self.model,
+            "sentences": self.sentences,
+            "articles": self.articles,
+            "mean_macro_f1": {"value": self.mean[0], "low": self.mean[1], "high": self.mean[2]},
+            "fields": {f: s.as_dict() for f, s in self.fields.items()},
+        }
 
 
 def bootstrap_picks(n_docs: int, n_boot: int, seed: int) -> np.ndarray:
@@ -89,8 +98,9 @@ def _replicates(gold: list[GoldSentence], predicted: np.ndarray, picks: np.ndarr
     return out
 
 
-def evaluate_predictions(name: str, gold: list[GoldSentence], predicted: np.ndarray, n_boot: int = N_BOOT,
-                         seed: int = 0) -> Evaluation:
+def evaluate_predictions(
+    name: str, gold: list[GoldSentence], predicted: np.ndarray, n_boot: int = N_BOOT, seed: int = 0
+) -> Evaluation:
     """Score predicted (n, 3) labels against gold sentences."""
     if not gold:
         raise FramingError("the gold set is empty; nothing to evaluate")
@@ -101,8 +111,9 @@ def evaluate_predictions(name: str, gold: list[GoldSentence], predicted: np.ndar
     for f in FIELDS:
         confusion = confusion_by_doc(gold, predicted, f).sum(axis=0)
         low, high = np.percentile(boot[f], [2.5, 97.5])
-        fields[f] = FieldScore(f, float(macro_f1(confusion)), float(low), float(high), per_label(confusion, f),
-                               confusion)
+        fields[f] = FieldScore(
+            f, float(macro_f1(confusion)), float(low), float(high), per_label(confusion, f), confusion
+        )
     mean = float(np.mean([fields[f].macro_f1 for f in FIELDS]))
     low, high = np.percentile(boot["mean"], [2.5, 97.5])
     return Evaluation(name, len(gold), len(docs), fields, (mean, float(low), float(high)))
@@ -112,8 +123,9 @@ def predict_gold(model, gold: list[GoldSentence]) -> np.ndarray:
     return model.classifier.predict([g.text for g in gold])
 
 
-def compare_predictions(gold: list[GoldSentence], a: np.ndarray, b: np.ndarray, n_boot: int = N_BOOT,
-                        seed: int = 0) -> dict[str, tuple[float, float, float]]:
+def compare_predictions(
+    gold: list[GoldSentence], a: np.ndarray, b: np.ndarray, n_boot: int = N_BOOT, seed: int = 0
+) -> dict[str, tuple[float, float, float]]:
     """B minus A per field and for the mean: the difference and its paired 95% interval over articles."""
     docs = sorted({g.doc for g in gold})
     picks = bootstrap_picks(len(docs), n_boot, seed)
@@ -130,8 +142,10 @@ def compare_predictions(gold: list[GoldSentence], a: np.ndarray, b: np.ndarray, 
 
 def format_evaluation(evaluation: Evaluation) -> str:
     """A plain-text report: macro-F1 per field, per-label scores, confusion matrices."""
-    lines = [f"model {evaluation.model}: {evaluation.sentences} sentences from {evaluation.articles} articles",
-             f"mean macro-F1 {evaluation.mean[0]:.3f} (95% CI {evaluation.mean[1]:.3f}-{evaluation.mean[2]:.3f})"]
+    lines = [
+        f"model {evaluation.model}: {evaluation.sentences} sentences from {evaluation.articles} articles",
+        f"mean macro-F1 {evaluation.mean[0]:.3f} (95% CI {evaluation.mean[1]:.3f}-{evaluation.mean[2]:.3f})",
+    ]
     for f, score in evaluation.fields.items():
         lines.append(f"\n{f}: macro-F1 {score.macro_f1:.3f} (95% CI {score.low:.3f}-{score.high:.3f})")
         lines.append(f"  {'label':<11}{'prec':>7}{'rec':>7}{'f1':>7}{'n':>6}")

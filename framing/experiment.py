@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
+import tomllib
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from framing.errors import FramingError
@@ -23,7 +23,9 @@ class ModelSection(Strict):
 
 class DataSection(Strict):
     root: str | None = Field(None, description="Shared data root; default $FRAMING_DATA or ../shared/data.")
-    annotations: list[str] = Field(default_factory=list, description="Annotation files; default all of experiments/annotations.")
+    annotations: list[str] = Field(
+        default_factory=list, description="Annotation files; default all of experiments/annotations."
+    )
     splits: str = Field("experiments/annotations/splits.json", description="Train/dev/test split by article.")
     train: str = "train"
     dev: str = "dev"

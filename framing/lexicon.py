@@ -8,18 +8,20 @@ stands in quotes or behind a marker such as "so-called".
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import tomllib
 
 from framing.errors import FramingError
 from framing.schema import ACTORS, FIELDS, LABELS, strongest
 
 #: Exclusions that mean ISIS or Kurdish forces (they make generic terms ambiguous).
-_ACTOR_EXCLUSION = re.compile(r"ISIS|ISIL|Daesh|Daish|Islamic State|\bIS\b|YPG|SDF|PKK|PYD|YPJ|Kurd|Democratic Forces|US-backed")
+_ACTOR_EXCLUSION = re.compile(
+    r"ISIS|ISIL|Daesh|Daish|Islamic State|\bIS\b|YPG|SDF|PKK|PYD|YPJ|Kurd|Democratic Forces|US-backed"
+)
 
 
 @dataclass(frozen=True)
@@ -145,7 +147,9 @@ def quoted_spans(sentence: str) -> list[tuple[int, int]]:
     opened: int | None = None
     for mark in _DOUBLE.finditer(sentence):
         char, at = mark.group(), mark.start()
-        looks_closing = at > 0 and not sentence[at - 1].isspace() and sentence[at + 1 : at + 2] in ("", " ", ",", ".", ";")
+        looks_closing = (
+            at > 0 and not sentence[at - 1].isspace() and sentence[at + 1 : at + 2] in ("", " ", ",", ".", ";")
+        )
         closes = char in "\u201d\u00bb" or (char == '"' and (opened is not None or looks_closing))
         if closes and opened is not None:
             spans.append((opened, mark.end()))

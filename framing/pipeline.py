@@ -39,8 +39,13 @@ class RunSummary:
     counts: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
-def run(data_root: Path | None = None, out_root: Path = Path("runs"), model: Path | None = None,
-        n_boot: int = 2000, seed: int = 0) -> RunSummary:
+def run(
+    data_root: Path | None = None,
+    out_root: Path = Path("runs"),
+    model: Path | None = None,
+    n_boot: int = 2000,
+    seed: int = 0,
+) -> RunSummary:
     """Score every corpus, then write its profile (all voices and own voice) and plots."""
     data_root = data_root or default_data_root()
     model = model or default_model_path()

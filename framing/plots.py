@@ -16,8 +16,11 @@ from framing.profile import ProfileRow  # noqa: E402
 from framing.schema import ACTORS, LABELS  # noqa: E402
 
 COLOURS = {
-    "rebel": "#4C72B0", "jihadist": "#DD8452", "terrorist": "#C44E52",
-    "government": "#55A868", "regime": "#8172B3",
+    "rebel": "#4C72B0",
+    "jihadist": "#DD8452",
+    "terrorist": "#C44E52",
+    "government": "#55A868",
+    "regime": "#8172B3",
 }
 #: The share that orders the bars: the delegitimising namings of each actor.
 ORDER_BY = {"opposition": "terrorist+jihadist", "state": "regime"}
@@ -69,17 +72,29 @@ def stacked_profiles(rows: list[ProfileRow], title: str = "") -> plt.Figure:
 def framing_map(rows: list[ProfileRow], title: str = "", min_sentences: int = MIN_SENTENCES) -> plt.Figure:
     """One point per group: x terrorist-or-jihadist share, y regime share, with 95% whiskers."""
     opposition, state = _by_group(rows, "opposition"), _by_group(rows, "state")
-    groups = [g for g in sorted(set(opposition) & set(state))
-              if opposition[g]["rebel"].sentences >= min_sentences and state[g]["regime"].sentences >= min_sentences]
+    groups = [
+        g
+        for g in sorted(set(opposition) & set(state))
+        if opposition[g]["rebel"].sentences >= min_sentences and state[g]["regime"].sentences >= min_sentences
+    ]
     if not groups:
         raise FramingError(f"no group has {min_sentences} sentences naming each actor; nothing to map")
     fig, ax = plt.subplots(figsize=(8, 7))
     texts = []
     for g in groups:
         x, y = opposition[g][ORDER_BY["opposition"]], state[g][ORDER_BY["state"]]
-        ax.errorbar(x.share, y.share, xerr=[[x.share - x.low], [x.high - x.share]],
-                    yerr=[[y.share - y.low], [y.high - y.share]], fmt="o", color="#333", ecolor="#aaa",
-                    elinewidth=1, capsize=2, markersize=6)
+        ax.errorbar(
+            x.share,
+            y.share,
+            xerr=[[x.share - x.low], [x.high - x.share]],
+            yerr=[[y.share - y.low], [y.high - y.share]],
+            fmt="o",
+            color="#333",
+            ecolor="#aaa",
+            elinewidth=1,
+            capsize=2,
+            markersize=6,
+        )
         texts.append(ax.text(x.share, y.share, g, fontsize=9))
     ax.set_xlim(-0.03, 1.03)
     ax.set_ylim(-0.03, 1.03)

@@ -60,7 +60,9 @@ def bootstrap_share(numerator: np.ndarray, denominator: np.ndarray, picks: np.nd
     return float(share), float(low), float(high)
 
 
-def profile(rows: list[dict], by: str = "outlet", voice: str = "all", n_boot: int = 2000, seed: int = 0) -> list[ProfileRow]:
+def profile(
+    rows: list[dict], by: str = "outlet", voice: str = "all", n_boot: int = 2000, seed: int = 0
+) -> list[ProfileRow]:
     """Profile rows for every group and actor with at least one naming sentence."""
     if voice not in VOICES:
         raise FramingError(f"--voice must be one of {', '.join(VOICES)}, not {voice!r}")
@@ -93,8 +95,9 @@ def write_profile(rows: list[ProfileRow], out: Path) -> None:
         writer = csv.writer(handle)
         writer.writerow(COLUMNS)
         for r in rows:
-            writer.writerow([r.group, r.actor, r.label, f"{r.share:.4f}", f"{r.low:.4f}", f"{r.high:.4f}",
-                             r.sentences, r.articles])
+            writer.writerow(
+                [r.group, r.actor, r.label, f"{r.share:.4f}", f"{r.low:.4f}", f"{r.high:.4f}", r.sentences, r.articles]
+            )
 
 
 def read_profile(path: Path) -> list[ProfileRow]:
@@ -104,6 +107,19 @@ def read_profile(path: Path) -> list[ProfileRow]:
     with path.open(encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
         if reader.fieldnames != COLUMNS:
-            raise FramingError(f"{path}: not a profile CSV (columns {reader.fieldnames}); make one with `framing profile`")
-        return [ProfileRow(r["group"], r["actor"], r["label"], float(r["share"]), float(r["low"]), float(r["high"]),
-                           int(r["sentences"]), int(r["articles"])) for r in reader]
+            raise FramingError(
+                f"{path}: not a profile CSV (columns {reader.fieldnames}); make one with `framing profile`"
+            )
+        return [
+            ProfileRow(
+                r["group"],
+                r["actor"],
+                r["label"],
+                float(r["share"]),
+                float(r["low"]),
+                float(r["high"]),
+                int(r["sentences"]),
+                int(r["articles"]),
+            )
+            for r in reader
+        ]

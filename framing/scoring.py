@@ -56,12 +56,21 @@ def label_rows(model: LoadedModel, sentences: list[tuple[Article, Sentence]]) ->
         }
         labels = {f: str(classifier.labels_[j][int(np.argmax(probabilities[j][i]))]) for j, f in enumerate(FIELDS)}
         evidence = [e.as_dict() for e in explanations[i].evidence] if explanations[i] is not None else []
-        rows.append({
-            "doc": article.doc if article.corpus != "sentences" else article.id,
-            "sentence": sentence.index, "start": sentence.start, "end": sentence.end, "text": sentence.text,
-            "outlet": article.outlet, "date": article.date, **labels,
-            "scores": scores, "evidence": evidence, "model": model.name,
-        })
+        rows.append(
+            {
+                "doc": article.doc if article.corpus != "sentences" else article.id,
+                "sentence": sentence.index,
+                "start": sentence.start,
+                "end": sentence.end,
+                "text": sentence.text,
+                "outlet": article.outlet,
+                "date": article.date,
+                **labels,
+                "scores": scores,
+                "evidence": evidence,
+                "model": model.name,
+            }
+        )
     return rows
 
 

@@ -47,7 +47,7 @@ def spans(text: str) -> Iterator[tuple[int, int]]:
                 continue
             found = text.find(piece, cursor, line.end())
             if found < 0:  # pysbd altered the text: fall back to the rest of the line
-                piece_start = cursor + len(text[cursor:line.end()]) - len(text[cursor:line.end()].lstrip())
+                piece_start = cursor + len(text[cursor : line.end()]) - len(text[cursor : line.end()].lstrip())
                 yield piece_start, line.start() + len(line.group().rstrip())
                 break
             cursor = found + len(piece)

@@ -52,19 +52,31 @@ def _path(value: str) -> Path:
 
 def model_card(meta: dict, config: dict) -> str:
     dev = meta.get("metrics", {}).get("dev", {})
-    lines = [f"# {meta['name']}", "", f"A `{meta['type']}` model of **framing** (labels of annotation guidelines "
-             f"v{meta['guidelines']}): for each sentence, how it names the Syrian opposition "
-             "(`none`, `rebel`, `terrorist`, `jihadist`), the state (`none`, `government`, `regime`), and whether "
-             "that naming is the outlet's own wording (`voice`).", "",
-             f"- created {meta['created']} with framing {meta['versions']['framing']}, seed {meta['seed']}",
-             f"- trained on {meta['train_sentences']} gold sentences (data hash `{meta['data_hash']}`)"]
+    lines = [
+        f"# {meta['name']}",
+        "",
+        f"A `{meta['type']}` model of **framing** (labels of annotation guidelines "
+        f"v{meta['guidelines']}): for each sentence, how it names the Syrian opposition "
+        "(`none`, `rebel`, `terrorist`, `jihadist`), the state (`none`, `government`, `regime`), and whether "
+        "that naming is the outlet's own wording (`voice`).",
+        "",
+        f"- created {meta['created']} with framing {meta['versions']['framing']}, seed {meta['seed']}",
+        f"- trained on {meta['train_sentences']} gold sentences (data hash `{meta['data_hash']}`)",
+    ]
     if "transformer" in config:
         t = config["transformer"]
-        lines.append(f"- encoder `{t['encoder']}`, fine-tuning `{t['finetune']}`, lexicon hints {t['hints']}, "
-                     f"{t['epochs']} epochs, batch {t['batch_size']}, learning rate {t['learning_rate']}")
+        lines.append(
+            f"- encoder `{t['encoder']}`, fine-tuning `{t['finetune']}`, lexicon hints {t['hints']}, "
+            f"{t['epochs']} epochs, batch {t['batch_size']}, learning rate {t['learning_rate']}"
+        )
     if dev:
-        lines += ["", "## Dev-split macro-F1 (95% bootstrap interval over articles)", "",
-                  "| field | macro-F1 | interval |", "|---|---|---|"]
+        lines += [
+            "",
+            "## Dev-split macro-F1 (95% bootstrap interval over articles)",
+            "",
+            "| field | macro-F1 | interval |",
+            "|---|---|---|",
+        ]
         for f in FIELDS:
             s = dev["fields"][f]
             lines.append(f"| {f} | {s['macro_f1']:.3f} | {s['low']:.3f}-{s['high']:.3f} |")
@@ -82,7 +94,10 @@ def train(experiment: Experiment, run_dir: Path, model_out: Path | None = None) 
     paths = [_path(p) for p in experiment.data.annotations] or None
     gold = load_annotations(data_root, paths)
     splits = load_splits(_path(experiment.data.splits))
-    train_gold, dev_gold = split_gold(gold, experiment.data.train, splits), split_gold(gold, experiment.data.dev, splits)
+    train_gold, dev_gold = (
+        split_gold(gold, experiment.data.train, splits),
+        split_gold(gold, experiment.data.dev, splits),
+    )
     if not train_gold or not dev_gold:
         raise FramingError("the train or dev split is empty; check [data] in the experiment")
     lexicon_path = _path(experiment.model.lexicon)
@@ -94,8 +109,14 @@ def train(experiment: Experiment, run_dir: Path, model_out: Path | None = None) 
     with atomic_write(run_dir / "experiment.toml") as handle:
         handle.write(tomli_w.dumps(_drop_none(resolved)))
     started = time.perf_counter()
-    config = {"model": {"type": experiment.model.type, "name": experiment.model.name, "lexicon": "lexicon.toml",
-                        "guidelines": GUIDELINES_VERSION}}
+    config = {
+        "model": {
+            "type": experiment.model.type,
+            "name": experiment.model.name,
+            "lexicon": "lexicon.toml",
+            "guidelines": GUIDELINES_VERSION,
+        }
+    }
     if experiment.model.type == "lexicon":
         classifier = LexiconClassifier(lexicon).fit(X, y)
         history: list[dict] = []
@@ -108,12 +129,26 @@ def train(experiment: Experiment, run_dir: Path, model_out: Path | None = None) 
         config["transformer"] = _drop_none(classifier.settings_dict())
     seconds = time.perf_counter() - started
     dev = evaluate_predictions(experiment.model.name, dev_gold, classifier.predict(X_dev))
-    meta = {"name": experiment.model.name, "type": experiment.model.type, "guidelines": GUIDELINES_VERSION,
-            "labels": {f: list(LABELS[f]) for f in FIELDS}, "seed": experiment.seed, "data_hash": data_hash(train_gold),
-            "train_sentences": len(train_gold), "train_seconds": round(seconds, 1),
-            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"), "versions": versions(),
-            "metrics": {"dev": dev.as_dict() | {"fields": {f: {k: v for k, v in s.items() if k != "confusion"}
-                                                            for f, s in dev.as_dict()["fields"].items()}}}}
+    meta = {
+        "name": experiment.model.name,
+        "type": experiment.model.type,
+        "guidelines": GUIDELINES_VERSION,
+        "labels": {f: list(LABELS[f]) for f in FIELDS},
+        "seed": experiment.seed,
+        "data_hash": data_hash(train_gold),
+        "train_sentences": len(train_gold),
+        "train_seconds": round(seconds, 1),
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "versions": versions(),
+        "metrics": {
+            "dev": dev.as_dict()
+            | {
+                "fields": {
+                    f: {k: v for k, v in s.items() if k != "confusion"} for f, s in dev.as_dict()["fields"].items()
+                }
+            }
+        },
+    }
     model_dir = run_dir / "model"
     write_model_dir(model_dir, classifier, config, meta, lexicon_path)
     with atomic_write(run_dir / "train-log.jsonl") as handle:

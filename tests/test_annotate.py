@@ -7,8 +7,15 @@ from framing.corpus import read_path
 def run(root, lexicon_model, out, answers, **kwargs):
     feed = iter(answers)
     shown = []
-    added = annotate(read_path(root / "seeds"), out, lexicon_model, "tester",
-                     ask=lambda prompt: next(feed), show=shown.append, **kwargs)
+    added = annotate(
+        read_path(root / "seeds"),
+        out,
+        lexicon_model,
+        "tester",
+        ask=lambda prompt: next(feed),
+        show=shown.append,
+        **kwargs,
+    )
     return added, shown
 
 

@@ -2,8 +2,15 @@ import json
 
 import pytest
 
-from framing.annotations import (ANNOTATIONS, annotation_documents, evaluation_ids, load_annotations, load_gold,
-                                 load_splits, split_gold)
+from framing.annotations import (
+    ANNOTATIONS,
+    annotation_documents,
+    evaluation_ids,
+    load_annotations,
+    load_gold,
+    load_splits,
+    split_gold,
+)
 from framing.errors import FramingError
 from framing.schema import check_record
 
@@ -71,12 +78,24 @@ def test_loader_refuses_reserved_and_allsides(tmp_path, data_root):
     documents = annotation_documents(data_root)
     reserved = evaluation_ids(data_root)
     some_reserved = sorted(reserved)[0]
-    bad = write(tmp_path, [{"doc": f"fa-kes:{some_reserved}", "start": 0, "end": 5, "opposition": "none",
-                            "state": "none", "voice": "none"}])
+    bad = write(
+        tmp_path,
+        [
+            {
+                "doc": f"fa-kes:{some_reserved}",
+                "start": 0,
+                "end": 5,
+                "opposition": "none",
+                "state": "none",
+                "voice": "none",
+            }
+        ],
+    )
     with pytest.raises(FramingError, match="reserved for evaluation"):
         load_gold(bad, documents, reserved)
-    allsides = write(tmp_path, [{"doc": "allsides:1", "start": 0, "end": 5, "opposition": "none", "state": "none",
-                                 "voice": "none"}])
+    allsides = write(
+        tmp_path, [{"doc": "allsides:1", "start": 0, "end": 5, "opposition": "none", "state": "none", "voice": "none"}]
+    )
     with pytest.raises(FramingError, match="evaluation and profiling only"):
         load_gold(allsides, documents, reserved)
 
@@ -85,8 +104,10 @@ def test_loader_checks_spans(tmp_path, data_root):
     documents = annotation_documents(data_root)
     first = json.loads((ANNOTATIONS / "fa-kes.jsonl").read_text().splitlines()[0])
     text = documents[first["doc"]].text
-    for start, end, message in ((first["start"], len(text) + 10, "outside"),
-                                (first["start"] + 1, first["end"], "boundaries")):
+    for start, end, message in (
+        (first["start"], len(text) + 10, "outside"),
+        (first["start"] + 1, first["end"], "boundaries"),
+    ):
         path = write(tmp_path, [first | {"start": start, "end": end}])
         with pytest.raises(FramingError, match=message):
             load_gold(path, documents, set())

@@ -21,8 +21,21 @@ def test_score_seeds_and_row_format(tmp_path, root):
     rows = [json.loads(line) for line in out.read_text().splitlines()]
     texts = {a.name[:-4]: a.read_text(encoding="utf-8") for a in (root / "seeds").glob("*.txt")}
     for row in rows:
-        assert set(row) >= {"doc", "sentence", "start", "end", "text", "outlet", "date", "opposition", "state",
-                            "voice", "scores", "evidence", "model"}
+        assert set(row) >= {
+            "doc",
+            "sentence",
+            "start",
+            "end",
+            "text",
+            "outlet",
+            "date",
+            "opposition",
+            "state",
+            "voice",
+            "scores",
+            "evidence",
+            "model",
+        }
         assert texts[row["doc"].split(":")[1]][row["start"] : row["end"]] == row["text"]
         assert abs(sum(row["scores"]["opposition"].values()) - 1) < 1e-6
         for e in row["evidence"]:
@@ -37,7 +50,13 @@ def test_score_sentences_mode(tmp_path):
     result = invoke("score", path, "--sentences", "--out", out)
     assert result.exit_code == 0, result.output
     (row,) = [json.loads(line) for line in out.read_text().splitlines()]
-    assert (row["doc"], row["sentence"], row["outlet"], row["opposition"], row["state"]) == ("s1", 0, "X", "rebel", "regime")
+    assert (row["doc"], row["sentence"], row["outlet"], row["opposition"], row["state"]) == (
+        "s1",
+        0,
+        "X",
+        "rebel",
+        "regime",
+    )
 
 
 def test_partial_failure_exits_1_and_lists_failures(tmp_path, root):
@@ -84,14 +103,30 @@ def test_a_huge_file_is_refused_quickly(tmp_path):
     assert result.exit_code == 1 and "100.0 MB" in result.output
 
 
-@pytest.mark.parametrize("setup,message", [
-    (lambda d: None, "model directory not found"),
-    (lambda d: d.mkdir(), "no config.toml"),
-    (lambda d: (d.mkdir(), (d / "config.toml").write_text("[model\n")), "not valid TOML"),
-    (lambda d: (d.mkdir(), (d / "config.toml").write_text('[model]\ntype = "magic"\n')), "expected one of"),
-    (lambda d: (d.mkdir(), (d / "config.toml").write_text('[model]\ntype = "lexicon"\n')), "lexicon file not found"),
-    (lambda d: (d.mkdir(), (d / "config.toml").write_text('[model]\ntype = "transformer"\n[transformer]\nencoder_config = {model_type = "bert", hidden_size = 32, num_hidden_layers = 1, num_attention_heads = 2, intermediate_size = 32}\nhints = false\n')), "missing weights"),
-], ids=["missing", "no-config", "bad-toml", "bad-type", "no-lexicon", "no-weights"])
+@pytest.mark.parametrize(
+    "setup,message",
+    [
+        (lambda d: None, "model directory not found"),
+        (lambda d: d.mkdir(), "no config.toml"),
+        (lambda d: (d.mkdir(), (d / "config.toml").write_text("[model\n")), "not valid TOML"),
+        (lambda d: (d.mkdir(), (d / "config.toml").write_text('[model]\ntype = "magic"\n')), "expected one of"),
+        (
+            lambda d: (d.mkdir(), (d / "config.toml").write_text('[model]\ntype = "lexicon"\n')),
+            "lexicon file not found",
+        ),
+        (
+            lambda d: (
+                d.mkdir(),
+                (d / "config.toml").write_text(
+                    '[model]\ntype = "transformer"\n[transformer]\nhints = false\n'
+                    'encoder_config = {model_type = "bert", hidden_size = 32, num_hidden_layers = 1, num_attention_heads = 2, intermediate_size = 32}\n'
+                ),
+            ),
+            "missing weights",
+        ),
+    ],
+    ids=["missing", "no-config", "bad-toml", "bad-type", "no-lexicon", "no-weights"],
+)
 def test_bad_model_directories(tmp_path, root, setup, message):
     model = tmp_path / "model"
     setup(model)
@@ -119,18 +154,39 @@ def test_profile_and_plot(tmp_path, root):
     assert result.exit_code == 0, result.output
     result = invoke("plot", profile_csv, "--out", tmp_path / "plots")
     assert result.exit_code == 0, result.output
-    assert {p.name for p in (tmp_path / "plots").iterdir()} == {"profiles.png", "profiles.svg", "framing-map.png",
-                                                              "framing-map.svg"}
+    assert {p.name for p in (tmp_path / "plots").iterdir()} == {
+        "profiles.png",
+        "profiles.svg",
+        "framing-map.png",
+        "framing-map.svg",
+    }
     assert invoke("profile", scores, "--out", profile_csv, "--voice", "loud").exit_code == 2
     assert invoke("plot", scores, "--out", tmp_path / "x").exit_code == 2
 
 
 def test_evaluate_on_sentence_rows(tmp_path, root, data_root):
     gold = tmp_path / "gold.jsonl"
-    gold.write_text("".join(json.dumps(r) + "\n" for r in [
-        {"doc": "mine:1", "text": "Rebels shelled regime positions.", "opposition": "rebel", "state": "regime", "voice": "own"},
-        {"doc": "mine:2", "text": "Three vans crossed.", "opposition": "none", "state": "none", "voice": "none"},
-    ]))
+    gold.write_text(
+        "".join(
+            json.dumps(r) + "\n"
+            for r in [
+                {
+                    "doc": "mine:1",
+                    "text": "Rebels shelled regime positions.",
+                    "opposition": "rebel",
+                    "state": "regime",
+                    "voice": "own",
+                },
+                {
+                    "doc": "mine:2",
+                    "text": "Three vans crossed.",
+                    "opposition": "none",
+                    "state": "none",
+                    "voice": "none",
+                },
+            ]
+        )
+    )
     result = invoke("evaluate", "--model", root / "models" / "lexicon", "--gold", gold, "--out", tmp_path / "ev")
     assert result.exit_code == 0, result.output
     assert "mean macro-F1 1.000" in result.output

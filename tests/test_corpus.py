@@ -22,7 +22,7 @@ def test_text_directory_ids_from_file_names(root):
 
 
 def test_utf8_then_cp1252(tmp_path):
-    (tmp_path / "a.txt").write_bytes("Assad’s forces".encode("utf-8"))
+    (tmp_path / "a.txt").write_bytes("Assad’s forces".encode())
     (tmp_path / "b.txt").write_bytes("Assad’s forces".encode("cp1252"))
     texts = [a.text for a in articles(tmp_path)]
     assert texts == ["Assad’s forces", "Assad’s forces"]

@@ -9,8 +9,12 @@ def gold(doc, o, s, v):
     return GoldSentence(doc, 0, 1, "x", "X", o, s, v)
 
 
-GOLD = [gold("d1", "rebel", "none", "own"), gold("d1", "none", "none", "none"),
-        gold("d2", "terrorist", "regime", "own"), gold("d2", "none", "government", "reported")]
+GOLD = [
+    gold("d1", "rebel", "none", "own"),
+    gold("d1", "none", "none", "none"),
+    gold("d2", "terrorist", "regime", "own"),
+    gold("d2", "none", "government", "reported"),
+]
 PERFECT = np.array([g.labels() for g in GOLD], dtype=object)
 
 

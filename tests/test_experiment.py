@@ -15,12 +15,15 @@ def test_dotted_overrides(root):
     assert (experiment.transformer.epochs, experiment.transformer.hints, experiment.seed) == (2, False, 7)
 
 
-@pytest.mark.parametrize("args,message", [
-    (["--transformer.epoch", "2"], "transformer.epoch: Extra inputs are not permitted"),
-    (["--transformer.epochs", "0"], "greater than or equal to 1"),
-    (["--transformer.finetune", "magic"], "finetune"),
-    (["--model.type", "svm"], "model.type"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--transformer.epoch", "2"], "transformer.epoch: Extra inputs are not permitted"),
+        (["--transformer.epochs", "0"], "greater than or equal to 1"),
+        (["--transformer.finetune", "magic"], "finetune"),
+        (["--model.type", "svm"], "model.type"),
+    ],
+)
 def test_bad_configs_are_readable(root, args, message):
     with pytest.raises(FramingError, match=message):
         load_experiment(root / "experiments" / "transformer.toml", parse_overrides(args))

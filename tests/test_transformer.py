@@ -13,25 +13,48 @@ SENTENCES = [
     "Three vans of vegetables crossed into east Aleppo.",
     "Regime forces shelled rebel-held Douma.",
 ] * 3
-Y = [("terrorist", "government", "own"), ("jihadist", "none", "own"), ("none", "none", "none"),
-     ("rebel", "regime", "own")] * 3
+Y = [
+    ("terrorist", "government", "own"),
+    ("jihadist", "none", "own"),
+    ("none", "none", "none"),
+    ("rebel", "regime", "own"),
+] * 3
 
 
 def save(classifier, path):
-    config = {"model": {"type": "transformer", "name": "tiny", "lexicon": "lexicon.toml"},
-              "transformer": classifier.settings_dict()}
-    write_model_dir(path, classifier, config, {"name": "tiny", "type": "transformer", "guidelines": "1.1",
-                                               "versions": {"framing": "test"}, "seed": 0, "data_hash": "x",
-                                               "train_sentences": len(SENTENCES), "created": "now"},
-                    ROOT / "models" / "lexicon" / "lexicon.toml")
+    config = {
+        "model": {"type": "transformer", "name": "tiny", "lexicon": "lexicon.toml"},
+        "transformer": classifier.settings_dict(),
+    }
+    write_model_dir(
+        path,
+        classifier,
+        config,
+        {
+            "name": "tiny",
+            "type": "transformer",
+            "guidelines": "1.1",
+            "versions": {"framing": "test"},
+            "seed": 0,
+            "data_hash": "x",
+            "train_sentences": len(SENTENCES),
+            "created": "now",
+        },
+        ROOT / "models" / "lexicon" / "lexicon.toml",
+    )
 
 
 @pytest.mark.parametrize("hints", [True, False])
 def test_train_save_load_predict_identically(tmp_path, hints):
     classifier = tiny_transformer(hints=hints).fit(SENTENCES, Y)
     save(classifier, tmp_path / "tiny")
-    assert {p.name for p in (tmp_path / "tiny").iterdir()} >= {"config.toml", "meta.json", "heads.safetensors",
-                                                               "encoder.safetensors", "README.md"}
+    assert {p.name for p in (tmp_path / "tiny").iterdir()} >= {
+        "config.toml",
+        "meta.json",
+        "heads.safetensors",
+        "encoder.safetensors",
+        "README.md",
+    }
     assert not list((tmp_path / "tiny").glob("*.bin")) and not list((tmp_path / "tiny").glob("*.pkl"))
     loaded = load_model(tmp_path / "tiny").classifier
     for a, b in zip(classifier.predict_proba(SENTENCES), loaded.predict_proba(SENTENCES)):

@@ -1,6 +1,6 @@
 """Print the data card's tables: counts per outlet, split and label, and Cohen's kappa per field.
 
-    .venv/bin/python experiments/annotations/card_stats.py [DATA_ROOT]
+.venv/bin/python experiments/annotations/card_stats.py [DATA_ROOT]
 """
 
 from __future__ import annotations
@@ -19,7 +19,9 @@ from framing.schema import FIELDS, LABELS
 
 def kappa_table(gold_by_key: dict, path: Path) -> list[str]:
     """Kappa of the first-pass labels (before adjudication) against a second annotator's."""
-    adjudicated = {(r["doc"], r["start"]): r for r in map(json.loads, (ANNOTATIONS / "agreement" / "adjudication.jsonl").open())}
+    adjudicated = {
+        (r["doc"], r["start"]): r for r in map(json.loads, (ANNOTATIONS / "agreement" / "adjudication.jsonl").open())
+    }
     second = [json.loads(line) for line in path.open()]
     lines = []
     for f in FIELDS:
@@ -39,12 +41,14 @@ def main(data_root: Path) -> None:
     split_of = {doc: name for name, docs in splits.items() for doc in docs}
     print(f"{len(gold)} sentences from {len({g.doc for g in gold})} articles")
     print("\n| outlet | sentences | articles | naming an actor | train | dev | test |\n|---|---|---|---|---|---|---|")
-    for outlet in sorted({g.outlet or 'seeds' for g in gold}):
+    for outlet in sorted({g.outlet or "seeds" for g in gold}):
         rows = [g for g in gold if (g.outlet or "seeds") == outlet]
         per_split = Counter(split_of[g.doc] for g in rows)
         naming = sum(g.opposition != "none" or g.state != "none" for g in rows)
-        print(f"| {outlet} | {len(rows)} | {len({g.doc for g in rows})} | {naming} | "
-              f"{per_split['train']} | {per_split['dev']} | {per_split['test']} |")
+        print(
+            f"| {outlet} | {len(rows)} | {len({g.doc for g in rows})} | {naming} | "
+            f"{per_split['train']} | {per_split['dev']} | {per_split['test']} |"
+        )
     naming = sum(g.opposition != "none" or g.state != "none" for g in gold)
     print(f"\nnaming an actor: {naming} ({naming / len(gold):.1%})")
     for f in FIELDS:
@@ -52,7 +56,10 @@ def main(data_root: Path) -> None:
         print(f"{f}: " + ", ".join(f"{label} {counts[label]}" for label in LABELS[f]))
     records = {(r["doc"], r["start"]): r for p in ANNOTATIONS.glob("*.jsonl") for r in map(json.loads, p.open())}
     for name in ("round1", "round2-blind"):
-        print(f"\n{name}: kappa per field (first pass vs second annotator)\n| field | kappa | raw agreement |\n|---|---|---|")
+        print(
+            f"\n{name}: kappa per field (first pass vs second annotator)\n"
+            "| field | kappa | raw agreement |\n|---|---|---|"
+        )
         print("\n".join(kappa_table(records, ANNOTATIONS / "agreement" / f"{name}.jsonl")))
 
 
