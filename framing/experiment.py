@@ -41,6 +41,7 @@ class TransformerSection(Strict):
     lora_dropout: float = Field(0.1, ge=0, lt=1)
     lora_targets: list[str] = Field(default_factory=lambda: ["query", "key", "value", "dense"])
     hints: bool = True
+    hint_weight: float = Field(3.0, ge=0)
     max_length: int = Field(128, ge=8)
     batch_size: int = Field(16, ge=1)
     epochs: int = Field(4, ge=1)

@@ -62,6 +62,7 @@ class TransformerSettings:
     lora_dropout: float = 0.1
     lora_targets: list[str] = field(default_factory=lambda: ["query", "key", "value", "dense"])
     hints: bool = True  # feed the lexicon's labels (one-hot) to the heads beside the encoder's embedding
+    hint_weight: float = 3.0  # initial weight of the lexicon's label in each head (0: start from random heads)
     max_length: int = 128
     batch_size: int = 16
     epochs: int = 4
@@ -144,7 +145,21 @@ class TransformerClassifier:
             for p in encoder.parameters():
                 p.requires_grad = False
         self.network_ = _Network(encoder, encoder.config.hidden_size, s.dropout, HINT_SIZE if s.hints else 0)
+        if s.hints:
+            self._start_from_lexicon(encoder.config.hidden_size)
         self.labels_ = [np.array(LABELS[f]) for f in FIELDS]
+
+    def _start_from_lexicon(self, hidden: int) -> None:
+        """Initialise each head to follow the lexicon's one-hot label (the network learns corrections)."""
+        offset = hidden
+        with torch.no_grad():
+            for f in FIELDS:
+                k = len(LABELS[f])
+                head = self.network_.heads[f]
+                head.weight[:, :hidden].mul_(0.1)
+                head.weight[:, offset : offset + k] = self.settings.hint_weight * torch.eye(k)
+                head.bias.zero_()
+                offset += k
 
     def _hints(self, X: Sequence[str]) -> list[list[float]]:
         """The lexicon's labels of each sentence, one-hot per field."""
