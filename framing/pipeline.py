@@ -51,7 +51,13 @@ def run(
     model = model or default_model_path()
     folder = out_root / datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
     summary = RunSummary(folder)
-    for name, path in corpora(data_root).items():
+    found = corpora(data_root)
+    if len(found) == 1:
+        print(
+            f"no FA-KES or AllSides corpus under {data_root}: scoring the seeds only (give --data or set {DATA_ENV})",
+            file=sys.stderr,
+        )
+    for name, path in found.items():
         print(f"[{name}] scoring {path} with {model}", file=sys.stderr)
         scores = folder / f"{name}-scores.jsonl"
         report = score([path], scores, model_path=model, label=name)
