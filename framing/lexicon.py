@@ -16,7 +16,7 @@ import numpy as np
 import tomllib
 
 from framing.errors import FramingError
-from framing.schema import ACTORS, FIELDS, LABELS, strongest
+from framing.schema import ACTORS, FIELDS, LABELS, check_sentences, strongest
 
 #: Exclusions that mean ISIS or Kurdish forces (they make generic terms ambiguous).
 _ACTOR_EXCLUSION = re.compile(
@@ -172,14 +172,14 @@ class LexiconClassifier:
 
     def fit(self, X: Sequence[str], y: Sequence[Sequence[str]] | None = None) -> LexiconClassifier:
         """Nothing to learn; checks the input and sets ``labels_``."""
-        _check_sentences(X)
+        check_sentences(X)
         if y is not None and len(y) != len(X):
             raise ValueError(f"X has {len(X)} sentences but y has {len(y)} rows")
         self.labels_ = [np.array(LABELS[f]) for f in FIELDS]
         return self
 
     def explain(self, X: Sequence[str]) -> list[Decision]:
-        _check_sentences(X)
+        check_sentences(X)
         return [self.lexicon.decide(s) for s in X]
 
     def predict(self, X: Sequence[str]) -> np.ndarray:
@@ -190,8 +190,3 @@ class LexiconClassifier:
         """One (n, k) array per field, in ``labels_`` order (one-hot: a lexicon is sure)."""
         predicted = self.predict(X)
         return [(predicted[:, i, None] == np.array(LABELS[f])[None, :]).astype(float) for i, f in enumerate(FIELDS)]
-
-
-def _check_sentences(X: Sequence[str]) -> None:
-    if isinstance(X, str) or not all(isinstance(x, str) for x in X):
-        raise TypeError("X must be a sequence of sentence strings")

