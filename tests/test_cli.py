@@ -120,7 +120,7 @@ def test_a_huge_file_is_refused_quickly(tmp_path):
                 (d / "config.toml").write_text(
                     '[model]\ntype = "transformer"\n[transformer]\nhints = false\n'
                     'encoder_config = {model_type = "bert", hidden_size = 32, num_hidden_layers = 1, '
-                    'num_attention_heads = 2, intermediate_size = 32}\n'
+                    "num_attention_heads = 2, intermediate_size = 32}\n"
                 ),
             ),
             "missing weights",
