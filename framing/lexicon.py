@@ -188,5 +188,10 @@ class LexiconClassifier:
 
     def predict_proba(self, X: Sequence[str]) -> list[np.ndarray]:
         """One (n, k) array per field, in ``labels_`` order (one-hot: a lexicon is sure)."""
-        predicted = self.predict(X)
+        return self.proba_of(self.explain(X))
+
+    @staticmethod
+    def proba_of(decisions: Sequence[Decision]) -> list[np.ndarray]:
+        """``predict_proba`` of decisions already made, so callers that also want the evidence decide once."""
+        predicted = np.array([d.labels() for d in decisions], dtype=object).reshape(len(decisions), len(FIELDS))
         return [(predicted[:, i, None] == np.array(LABELS[f])[None, :]).astype(float) for i, f in enumerate(FIELDS)]

@@ -46,8 +46,12 @@ def label_rows(model: LoadedModel, sentences: list[tuple[Article, Sentence]]) ->
     """Classify a chunk of sentences; labels are the most probable in ``labels_`` order."""
     texts = [s.text for _, s in sentences]
     classifier = model.classifier
-    probabilities = classifier.predict_proba(texts)
-    explanations = classifier.explain(texts) if hasattr(classifier, "explain") else [None] * len(texts)
+    if hasattr(classifier, "explain"):  # the lexicon: decide once, for both labels and evidence
+        explanations = classifier.explain(texts)
+        probabilities = classifier.proba_of(explanations)
+    else:
+        explanations = [None] * len(texts)
+        probabilities = classifier.predict_proba(texts)
     rows = []
     for i, (article, sentence) in enumerate(sentences):
         scores = {

@@ -129,6 +129,8 @@ def train(experiment: Experiment, run_dir: Path, model_out: Path | None = None) 
         config["transformer"] = _drop_none(classifier.settings_dict())
     seconds = time.perf_counter() - started
     dev = evaluate_predictions(experiment.model.name, dev_gold, classifier.predict(X_dev))
+    dev_metrics = dev.as_dict()
+    brief = {f: {k: v for k, v in m.items() if k != "confusion"} for f, m in dev_metrics["fields"].items()}
     meta = {
         "name": experiment.model.name,
         "type": experiment.model.type,
@@ -140,21 +142,14 @@ def train(experiment: Experiment, run_dir: Path, model_out: Path | None = None) 
         "train_seconds": round(seconds, 1),
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "versions": versions(),
-        "metrics": {
-            "dev": dev.as_dict()
-            | {
-                "fields": {
-                    f: {k: v for k, v in s.items() if k != "confusion"} for f, s in dev.as_dict()["fields"].items()
-                }
-            }
-        },
+        "metrics": {"dev": dev_metrics | {"fields": brief}},
     }
     model_dir = run_dir / "model"
     write_model_dir(model_dir, classifier, config, meta, lexicon_path)
     with atomic_write(run_dir / "train-log.jsonl") as handle:
         handle.writelines(json.dumps(row) + "\n" for row in history)
     with atomic_write(run_dir / "metrics.json") as handle:
-        json.dump({"dev": dev.as_dict(), "history": history, "train_seconds": round(seconds, 1)}, handle, indent=1)
+        json.dump({"dev": dev_metrics, "history": history, "train_seconds": round(seconds, 1)}, handle, indent=1)
     if model_out is not None:
         install_model(model_dir, model_out)
     return meta
