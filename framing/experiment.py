@@ -50,6 +50,9 @@ class TransformerSection(Strict):
     weight_decay: float = Field(0.01, ge=0)
     warmup: float = Field(0.1, ge=0, lt=1)
     dropout: float = Field(0.1, ge=0, lt=1)
+    class_weight: Literal["none", "sqrt", "balanced"] = Field(
+        "none", description="Loss weight per label: none, or against its frequency (sqrt of or fully balanced)."
+    )
     threads: int = Field(0, ge=0)
 
 

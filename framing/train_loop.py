@@ -11,7 +11,7 @@ import torch
 from datasets import Dataset
 from transformers import get_linear_schedule_with_warmup
 
-from framing.schema import FIELDS
+from framing.schema import FIELDS, LABELS
 
 
 def _batches(lengths: np.ndarray, batch_size: int, rng: np.random.Generator) -> list[np.ndarray]:
@@ -24,6 +24,18 @@ def _batches(lengths: np.ndarray, batch_size: int, rng: np.random.Generator) -> 
         chunk = chunk[np.argsort(lengths[chunk], kind="stable")]
         batches += [chunk[i : i + batch_size] for i in range(0, len(chunk), batch_size)]
     return [batches[i] for i in rng.permutation(len(batches))]
+
+
+def class_weights(targets: np.ndarray, k: int, mode: str) -> torch.Tensor | None:
+    """Loss weights per label, mean 1 over the training rows: ``balanced`` is n / (k * count), ``sqrt`` its root."""
+    if mode == "none":
+        return None
+    counts = np.bincount(targets, minlength=k).astype(np.float64)
+    weights = len(targets) / (k * np.maximum(counts, 1.0))
+    if mode == "sqrt":
+        weights = np.sqrt(weights)
+    weights /= (weights[targets]).mean()
+    return torch.tensor(weights, dtype=torch.float32)
 
 
 def _dev_score(model, X_dev, y_dev) -> float:
@@ -58,7 +70,10 @@ def train_network(model, X: list[str], targets: np.ndarray, dev=None) -> list[di
     )
     steps = s.epochs * -(-len(X) // s.batch_size)
     scheduler = get_linear_schedule_with_warmup(optimizer, int(s.warmup * steps), steps)
-    loss_fn = torch.nn.CrossEntropyLoss()
+    losses = {
+        f: torch.nn.CrossEntropyLoss(weight=class_weights(targets[:, j], len(LABELS[f]), s.class_weight))
+        for j, f in enumerate(FIELDS)
+    }
     rows = [dict(zip(data.column_names, values)) for values in zip(*(data[c] for c in data.column_names))]
     history, best, best_state = [], -1.0, None
     for epoch in range(1, s.epochs + 1):
@@ -69,7 +84,7 @@ def train_network(model, X: list[str], targets: np.ndarray, dev=None) -> list[di
             batch = model._collate([rows[i] for i in index])
             labels = {f: batch.pop(f) for f in FIELDS}
             logits = network(**batch)
-            loss = sum(loss_fn(logits[f], labels[f]) for f in FIELDS)
+            loss = sum(losses[f](logits[f], labels[f]) for f in FIELDS)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(network.parameters(), 1.0)
             optimizer.step()

@@ -30,6 +30,7 @@ HEADS_FILE = "heads.safetensors"
 ADAPTER_FILE = "adapter.safetensors"
 ENCODER_FILE = "encoder.safetensors"
 FINETUNE_MODES = ("lora", "full", "heads")
+CLASS_WEIGHTS = ("none", "sqrt", "balanced")
 
 
 def set_seed(seed: int) -> None:
@@ -70,12 +71,15 @@ class TransformerSettings:
     weight_decay: float = 0.01
     warmup: float = 0.1
     dropout: float = 0.1
+    class_weight: str = "none"  # none | sqrt | balanced: loss weights per label against label frequency
     seed: int = 0
     threads: int = 0  # 0: all cores
 
     def __post_init__(self) -> None:
         if self.finetune not in FINETUNE_MODES:
             raise FramingError(f"finetune is {self.finetune!r}; choose one of {', '.join(FINETUNE_MODES)}")
+        if self.class_weight not in CLASS_WEIGHTS:
+            raise FramingError(f"class_weight is {self.class_weight!r}; choose one of {', '.join(CLASS_WEIGHTS)}")
         for name in ("max_length", "batch_size", "epochs", "lora_r"):
             if getattr(self, name) < 1:
                 raise FramingError(f"{name} must be at least 1, not {getattr(self, name)}")
