@@ -52,12 +52,12 @@ def select(
     for outlet in sorted(by_outlet):
         articles = sorted(by_outlet[outlet], key=lambda a: a.id)
         rng.shuffle(articles)
-        total = sum(len(split(a.doc, a.text)) for a in articles)
+        total = sum(len(split(a.doc, a.text, "pysbd")) for a in articles)
         taken = 0
         for article in articles:
             if taken >= quota:
                 break
-            for sentence in split(article.doc, article.text):
+            for sentence in split(article.doc, article.text, "pysbd"):
                 keep = total <= quota or ACTOR_WORDS.search(sentence.text) or rng.random() < keep_other
                 if keep and taken < quota:
                     chosen.append({"doc": article.doc, "start": sentence.start, "end": sentence.end, "outlet": outlet})
