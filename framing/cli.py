@@ -39,9 +39,16 @@ def friendly(command):
 @friendly
 def score_cli(
     inputs: Annotated[list[Path], typer.Argument(help="Files or directories: .txt folders, CSV, JSON Lines.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output JSON Lines file.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output file: .parquet for Parquet, else JSON Lines.")],
     model: Annotated[Path | None, typer.Option(help="Model directory (default: best shipped model).")] = None,
     sentences: Annotated[bool, typer.Option("--sentences", help="Each input row is one sentence (id, text).")] = False,
+    segmenter: Annotated[str, typer.Option(help="Sentence splitter: blingfire (fast) or pysbd.")] = "blingfire",
+    workers: Annotated[
+        int, typer.Option(help="Worker processes (0: one per core for the lexicon, 1 for the transformer).")
+    ] = 0,
+    int8: Annotated[
+        bool, typer.Option("--int8", help="Quantise the transformer to int8 (faster; see README).")
+    ] = False,
     text_field: Annotated[str, typer.Option(help="Text field of a generic CSV/JSON Lines corpus.")] = "text",
     id_field: Annotated[str | None, typer.Option(help="Id field (default: row number).")] = None,
     outlet_field: Annotated[str | None, typer.Option(help="Outlet field.")] = None,
@@ -53,7 +60,9 @@ def score_cli(
 
     named = any(f is not None for f in (id_field, outlet_field, date_field, title_field)) or text_field != "text"
     fields = Fields(text_field, id_field, outlet_field, date_field, title_field) if named else None
-    report = score(inputs, out, model, sentences=sentences, fields=fields)
+    report = score(
+        inputs, out, model, sentences=sentences, fields=fields, segmenter_name=segmenter, workers=workers, int8=int8
+    )
     typer.echo(f"scored {report.sentences} sentences of {report.articles} documents -> {out}", err=True)
     if report.failures:
         for failure in report.failures:

@@ -28,18 +28,20 @@ class LoadedModel:
     meta: dict
 
 
-def _load_lexicon(path: Path, config: dict) -> LexiconClassifier:
+def _load_lexicon(path: Path, config: dict, int8: bool = False) -> LexiconClassifier:
+    if int8:
+        raise FramingError(f"{path}: --int8 quantises a transformer; the lexicon has no weights to quantise")
     lexicon = Lexicon.from_file(path / config["model"].get("lexicon", "lexicon.toml"))
     return LexiconClassifier(lexicon).fit([])
 
 
-def _load_transformer(path: Path, config: dict):
+def _load_transformer(path: Path, config: dict, int8: bool = False):
     from framing.transformer import TransformerClassifier
 
-    return TransformerClassifier.load(path)
+    return TransformerClassifier.load(path, int8=int8)
 
 
-LOADERS: dict[str, Callable[[Path, dict], object]] = {"lexicon": _load_lexicon, "transformer": _load_transformer}
+LOADERS: dict[str, Callable[..., object]] = {"lexicon": _load_lexicon, "transformer": _load_transformer}
 
 
 def read_config(path: Path) -> dict:
@@ -58,8 +60,8 @@ def read_config(path: Path) -> dict:
     return config
 
 
-def load_model(path: Path | None = None) -> LoadedModel:
-    """Load a model directory (default: the best shipped model)."""
+def load_model(path: Path | None = None, int8: bool = False) -> LoadedModel:
+    """Load a model directory (default: the best shipped model); ``int8`` quantises a transformer."""
     path = Path(path) if path is not None else default_model_path()
     config = read_config(path)
     meta_path = path / META_NAME
@@ -67,7 +69,7 @@ def load_model(path: Path | None = None) -> LoadedModel:
         meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.is_file() else {}
     except json.JSONDecodeError as error:
         raise FramingError(f"{meta_path}: not valid JSON ({error.msg})")
-    classifier = LOADERS[config["model"]["type"]](path, config)
+    classifier = LOADERS[config["model"]["type"]](path, config, int8=int8)
     return LoadedModel(config["model"].get("name", path.name), path, classifier, config, meta)
 
 

@@ -83,11 +83,24 @@ def profile(
 
 
 def read_scores(paths: Iterable[Path]) -> list[dict]:
-    """The rows of one or more scores files."""
-    rows = [row for path in paths for row in read_jsonl(Path(path))]
+    """The rows of one or more scores files (JSON Lines or Parquet)."""
+    rows = [row for path in paths for row in _score_rows(Path(path))]
     if not rows:
         raise FramingError("the scores files hold no rows; run `framing score` first")
     return rows
+
+
+def _score_rows(path: Path) -> Iterable[dict]:
+    if path.suffix.lower() != ".parquet":
+        return read_jsonl(path)
+    import pyarrow.parquet as pq
+
+    if not path.is_file():
+        raise FramingError(f"{path}: no such file")
+    try:
+        return pq.read_table(path).to_pylist()
+    except Exception as error:  # pyarrow raises several types for a broken file
+        raise FramingError(f"{path}: not a readable Parquet file ({error})")
 
 
 def write_profile(rows: list[ProfileRow], out: Path) -> None:

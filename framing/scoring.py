@@ -1,16 +1,23 @@
-"""Score articles or sentences into JSON Lines rows, one row per sentence.
+"""Score articles or sentences into rows, one row per sentence (JSON Lines or Parquet).
 
-Work streams in chunks: articles are read, split and classified a chunk of
-sentences at a time, and rows go to a temporary file that replaces the output
-only when everything has been written.
+Work streams in chunks of articles: each chunk is read, split, classified and
+encoded, and the writer appends it to a temporary file that replaces the
+output only when everything has been written. At most a few chunks are in
+flight at once, so memory does not grow with the corpus. The lexicon runs in
+worker processes (one per core); the transformer runs in this process on all
+cores, with the next chunk split and tokenised in a thread while the current
+one is classified.
 """
 
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import sys
+from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,10 +28,13 @@ from framing.corpus import Article, Fields, read_path
 from framing.errors import DocumentError, FramingError
 from framing.io import atomic_write, read_jsonl
 from framing.models import LoadedModel, load_model
-from framing.schema import FIELDS
-from framing.sentences import Sentence, split
+from framing.schema import FIELDS, LABELS
+from framing.sentences import DEFAULT_SEGMENTER, Sentence, segmenter, split
 
-CHUNK = 512
+#: Characters of article text per chunk (about 400 sentences of news).
+CHUNK_CHARS = 60_000
+#: Chunks in flight per worker process: enough to keep workers busy, few enough to keep memory flat.
+IN_FLIGHT = 2
 
 
 @dataclass
@@ -36,13 +46,13 @@ class ScoreReport:
     failures: list[str] = field(default_factory=list)
 
 
-def progress(iterable: Iterable, **kwargs) -> tqdm:
+def progress(iterable: Iterable | None = None, **kwargs) -> tqdm:
     """A progress bar on stderr, quiet in CI and when stderr is not a terminal."""
     quiet = bool(os.environ.get("CI")) or not sys.stderr.isatty()
     return tqdm(iterable, disable=quiet, file=sys.stderr, **kwargs)
 
 
-def label_rows(model: LoadedModel, sentences: list[tuple[Article, Sentence]]) -> list[dict]:
+def label_rows(model: LoadedModel, sentences: list[tuple[Article, Sentence]], prepared=None) -> list[dict]:
     """Classify a chunk of sentences; labels are the most probable in ``labels_`` order."""
     texts = [s.text for _, s in sentences]
     classifier = model.classifier
@@ -51,15 +61,14 @@ def label_rows(model: LoadedModel, sentences: list[tuple[Article, Sentence]]) ->
         probabilities = classifier.proba_of(explanations)
     else:
         explanations = [None] * len(texts)
-        probabilities = classifier.predict_proba(texts)
+        probabilities = (
+            classifier.predict_proba_prepared(prepared) if prepared is not None else classifier.predict_proba(texts)
+        )
+    names = [[str(label) for label in labels] for labels in classifier.labels_]
+    best = [p.argmax(axis=1) for p in probabilities]
+    rounded = [np.round(p.astype(np.float64), 4).tolist() for p in probabilities]
     rows = []
     for i, (article, sentence) in enumerate(sentences):
-        scores = {
-            f: {str(label): round(float(p), 4) for label, p in zip(classifier.labels_[j], probabilities[j][i])}
-            for j, f in enumerate(FIELDS)
-        }
-        labels = {f: str(classifier.labels_[j][int(np.argmax(probabilities[j][i]))]) for j, f in enumerate(FIELDS)}
-        evidence = [e.as_dict() for e in explanations[i].evidence] if explanations[i] is not None else []
         rows.append(
             {
                 "doc": article.doc if article.corpus != "sentences" else article.id,
@@ -69,9 +78,9 @@ def label_rows(model: LoadedModel, sentences: list[tuple[Article, Sentence]]) ->
                 "text": sentence.text,
                 "outlet": article.outlet,
                 "date": article.date,
-                **labels,
-                "scores": scores,
-                "evidence": evidence,
+                **{f: names[j][best[j][i]] for j, f in enumerate(FIELDS)},
+                "scores": {f: dict(zip(names[j], rounded[j][i])) for j, f in enumerate(FIELDS)},
+                "evidence": [e.as_dict() for e in explanations[i].evidence] if explanations[i] is not None else [],
                 "model": model.name,
             }
         )
@@ -87,30 +96,166 @@ def sentence_articles(path: Path) -> Iterator[Article | DocumentError]:
         yield Article("sentences", str(row["id"]), row["text"], row.get("outlet"), row.get("date"))
 
 
-def sentences_of(article: Article, whole: bool) -> list[Sentence]:
+def sentences_of(article: Article, whole: bool, segmenter_name: str = DEFAULT_SEGMENTER) -> list[Sentence]:
     if whole:
         return [Sentence(article.id, 0, 0, len(article.text), article.text)]
-    return split(article.doc, article.text)
+    return split(article.doc, article.text, segmenter_name)
 
 
-def score_rows(
-    articles: Iterable[Article | DocumentError], model: LoadedModel, report: ScoreReport, whole: bool = False
-) -> Iterator[dict]:
-    """Rows for every sentence of every article, classified a chunk at a time."""
-    chunk: list[tuple[Article, Sentence]] = []
+# -- output formats ------------------------------------------------------------------------
+
+
+def parquet_schema():
+    """The Parquet schema of a scores row (``scores`` and ``evidence`` as nested columns)."""
+    import pyarrow as pa
+
+    evidence = pa.struct(
+        [("term", pa.string()), ("start", pa.int32()), ("end", pa.int32()), ("field", pa.string())]
+        + [("label", pa.string()), ("quoted", pa.bool_()), ("deciding", pa.bool_())]
+    )
+    scores = pa.struct([(f, pa.struct([(label, pa.float32()) for label in LABELS[f]])) for f in FIELDS])
+    return pa.schema(
+        [("doc", pa.string()), ("sentence", pa.int32()), ("start", pa.int64()), ("end", pa.int64())]
+        + [("text", pa.string()), ("outlet", pa.string()), ("date", pa.string())]
+        + [(f, pa.string()) for f in FIELDS]
+        + [("scores", scores), ("evidence", pa.list_(evidence)), ("model", pa.string())]
+    )
+
+
+def output_format(path: Path) -> str:
+    """``parquet`` for a .parquet file, else ``jsonl``."""
+    return "parquet" if Path(path).suffix.lower() == ".parquet" else "jsonl"
+
+
+def encode(rows: list[dict], fmt: str):
+    """A chunk of rows as JSON Lines text or an Arrow record batch (done in the worker)."""
+    if fmt == "parquet":
+        import pyarrow as pa
+
+        return pa.RecordBatch.from_pylist(rows, schema=parquet_schema())
+    return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+
+
+class ChunkWriter:
+    """Appends encoded chunks to an open output file."""
+
+    def __init__(self, handle, fmt: str) -> None:
+        self.handle, self.fmt, self._parquet = handle, fmt, None
+        if fmt == "parquet":
+            import pyarrow.parquet as pq
+
+            self._parquet = pq.ParquetWriter(handle, parquet_schema(), compression="zstd")
+
+    def write(self, payload) -> None:
+        if self._parquet is not None:
+            self._parquet.write_batch(payload)
+        else:
+            self.handle.write(payload)
+
+    def close(self) -> None:
+        if self._parquet is not None:
+            self._parquet.close()
+
+
+# -- the work of one chunk, in this process or a worker ------------------------------------------
+
+_WORKER: dict = {}
+
+
+@dataclass(frozen=True)
+class Job:
+    """What every chunk needs to know: the model, how to split, how to encode."""
+
+    model_path: Path
+    int8: bool = False
+    segmenter: str = DEFAULT_SEGMENTER
+    fmt: str = "jsonl"
+    whole: bool = False
+    threads: int = 0
+
+
+def _model(job: Job) -> LoadedModel:
+    """The job's model, loaded once per process (inherited when workers fork)."""
+    key = (job.model_path, job.int8)
+    if _WORKER.get("key") != key:
+        _WORKER.update(key=key, model=load_model(job.model_path, int8=job.int8))
+    return _WORKER["model"]
+
+
+def _init_worker(job: Job) -> None:
+    if job.threads:
+        import torch
+
+        torch.set_num_threads(job.threads)
+    _model(job)
+
+
+def prepare_chunk(job: Job, articles: list[Article]):
+    """Split a chunk's articles; for the transformer also tokenise (this part can run ahead in a thread)."""
+    pairs = [(a, s) for a in articles for s in sentences_of(a, job.whole, job.segmenter)]
+    classifier = _model(job).classifier
+    prepared = classifier.prepare([s.text for _, s in pairs]) if hasattr(classifier, "prepare") and pairs else None
+    return pairs, prepared
+
+
+def finish_chunk(job: Job, pairs, prepared) -> tuple[object, int]:
+    """Classify and encode a prepared chunk; returns the payload and its sentence count."""
+    return encode(label_rows(_model(job), pairs, prepared), job.fmt), len(pairs)
+
+
+def score_chunk(job: Job, articles: list[Article]) -> tuple[object, int]:
+    """Split, classify and encode one chunk of articles (a worker's task)."""
+    return finish_chunk(job, *prepare_chunk(job, articles))
+
+
+def chunks(articles: Iterable[Article | DocumentError], report: ScoreReport) -> Iterator[list[Article]]:
+    """Articles grouped into chunks of about CHUNK_CHARS characters; failures go to the report."""
+    chunk, size = [], 0
     for item in articles:
         if isinstance(item, DocumentError):
             report.failures.append(str(item))
             continue
-        report.articles += 1
-        chunk += [(item, s) for s in sentences_of(item, whole)]
-        if len(chunk) >= CHUNK:
-            yield from label_rows(model, chunk)
-            report.sentences += len(chunk)
-            chunk = []
+        chunk.append(item)
+        size += len(item.text)
+        if size >= CHUNK_CHARS:
+            yield chunk
+            chunk, size = [], 0
     if chunk:
-        yield from label_rows(model, chunk)
-        report.sentences += len(chunk)
+        yield chunk
+
+
+def _sequential(job: Job, batches: Iterator[list[Article]]) -> Iterator[tuple[object, int, int]]:
+    """Chunks in order in this process; the next chunk is prepared in a thread meanwhile."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = None
+        for batch in batches:
+            ahead = pool.submit(prepare_chunk, job, batch), len(batch)
+            if pending is not None:
+                yield *finish_chunk(job, *pending[0].result()), pending[1]
+            pending = ahead
+        if pending is not None:
+            yield *finish_chunk(job, *pending[0].result()), pending[1]
+
+
+def _parallel(job: Job, batches: Iterator[list[Article]], workers: int) -> Iterator[tuple[object, int, int]]:
+    """Chunks in order from worker processes, with a bounded number in flight."""
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    context = multiprocessing.get_context(method)
+    with context.Pool(workers, initializer=_init_worker, initargs=(job,)) as pool:
+        in_flight: deque = deque()
+        for batch in batches:
+            in_flight.append((pool.apply_async(score_chunk, (job, batch)), len(batch)))
+            if len(in_flight) >= workers * IN_FLIGHT:
+                result, n = in_flight.popleft()
+                yield *result.get(), n
+        while in_flight:
+            result, n = in_flight.popleft()
+            yield *result.get(), n
+
+
+def default_workers(model: LoadedModel) -> int:
+    """Worker processes: one per core for the lexicon; none for the transformer (torch uses every core)."""
+    return 1 if hasattr(model.classifier, "prepare") else max(1, min(os.cpu_count() or 1, 8))
 
 
 def score(
@@ -120,21 +265,40 @@ def score(
     sentences: bool = False,
     fields: Fields | None = None,
     label: str = "scoring",
+    segmenter_name: str = DEFAULT_SEGMENTER,
+    workers: int = 0,
+    int8: bool = False,
 ) -> ScoreReport:
-    """Score every input file or directory into ``out`` (JSON Lines)."""
-    model = load_model(model_path)
+    """Score every input file or directory into ``out`` (Parquet for a .parquet name, else JSON Lines)."""
+    from framing.models import default_model_path
+
+    segmenter(segmenter_name)  # an unknown name fails before any work
     for path in inputs:
         if not Path(path).exists():
             raise FramingError(f"{path}: no such file or directory")
+    job = Job(Path(model_path or default_model_path()), int8, segmenter_name, output_format(out), sentences)
+    model = _model(job)
+    workers = workers or default_workers(model)
     report = ScoreReport()
 
     def articles() -> Iterator[Article | DocumentError]:
         for path in inputs:
             yield from (sentence_articles(path) if sentences else read_path(Path(path), fields))
 
-    with atomic_write(out) as handle:
-        for row in score_rows(progress(articles(), desc=label, unit=" docs"), model, report, whole=sentences):
-            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+    batches = chunks(articles(), report)
+    results = _sequential(job, batches) if workers == 1 else _parallel(job, batches, workers)
+    bar = progress(desc=label, unit=" docs")
+    with atomic_write(out, "wb" if job.fmt == "parquet" else "w") as handle:
+        writer = ChunkWriter(handle, job.fmt)
+        try:
+            for payload, n_sentences, n_articles in results:
+                writer.write(payload)
+                report.sentences += n_sentences
+                report.articles += n_articles
+                bar.update(n_articles)
+        finally:
+            bar.close()
+            writer.close()
         if report.articles == 0 and report.failures:
             raise DocumentError("nothing could be scored:\n" + "\n".join(report.failures))
         if report.articles == 0:

@@ -212,14 +212,17 @@ class TransformerClassifier:
         self.history_ = train_network(self, list(X), targets, dev)
         return self
 
-    def _logits(self, X: Sequence[str]) -> list[np.ndarray]:
+    def prepare(self, X: Sequence[str]) -> dict:
+        """Tokens (and lexicon hints) of ``X`` in length order: the CPU work that can run ahead of the network."""
         check_sentences(X)
         self._check_fitted()
-        outputs = {f: np.zeros((len(X), len(LABELS[f])), dtype=np.float32) for f in FIELDS}
-        if not len(X):
-            return [outputs[f] for f in FIELDS]
-        encoded = self._encode(X)
-        order = np.argsort([len(ids) for ids in encoded["input_ids"]], kind="stable")
+        encoded = self._encode(X) if len(X) else {"input_ids": []}
+        return {"n": len(X), "encoded": encoded, "order": np.argsort([len(ids) for ids in encoded["input_ids"]])}
+
+    def _logits(self, prepared: dict) -> list[np.ndarray]:
+        """Logits per field, batches of similar length padded to their longest, under ``inference_mode``."""
+        outputs = {f: np.zeros((prepared["n"], len(LABELS[f])), dtype=np.float32) for f in FIELDS}
+        encoded, order = prepared["encoded"], prepared["order"]
         self.network_.eval()
         size = self.settings.batch_size * 4
         with torch.inference_mode():
@@ -232,7 +235,11 @@ class TransformerClassifier:
 
     def predict_proba(self, X: Sequence[str]) -> list[np.ndarray]:
         """One (n, k) array per field in ``labels_`` order; voice made consistent with the actors."""
-        probabilities = [_softmax(logits) for logits in self._logits(X)]
+        return self.predict_proba_prepared(self.prepare(X))
+
+    def predict_proba_prepared(self, prepared: dict) -> list[np.ndarray]:
+        """``predict_proba`` of sentences already passed through ``prepare``."""
+        probabilities = [_softmax(logits) for logits in self._logits(prepared)]
         opposition, state, voice = probabilities
         nobody = (opposition.argmax(1) == 0) & (state.argmax(1) == 0)
         voice[nobody] = np.eye(len(LABELS["voice"]))[0]
@@ -276,8 +283,8 @@ class TransformerClassifier:
         return written
 
     @classmethod
-    def load(cls, path: Path, lexicon=None) -> TransformerClassifier:
-        """Rebuild from ``config.toml``, then load the weights."""
+    def load(cls, path: Path, lexicon=None, int8: bool = False) -> TransformerClassifier:
+        """Rebuild from ``config.toml``, load the weights, and make it ready for inference (``int8``: quantised)."""
         from framing.models import read_config
 
         config = read_config(path)
@@ -309,7 +316,24 @@ class TransformerClassifier:
         except (RuntimeError, KeyError, ValueError) as error:
             raise FramingError(f"{path}: weights do not fit the config ({str(error)[:200]})")
         model.network_.eval()
-        return model
+        return model.for_inference(int8)
+
+    def for_inference(self, int8: bool = False) -> TransformerClassifier:
+        """Merge LoRA adapters into the encoder (same function, fewer matrix products); ``int8``: quantise
+        every linear layer's weights to 8 bits (dynamic quantisation; README gives its measured cost)."""
+        self._check_fitted()
+        encoder = self.network_.encoder
+        if hasattr(encoder, "merge_and_unload"):
+            self.network_.encoder = encoder.merge_and_unload()
+        if int8:
+            import warnings
+
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                self.network_ = torch.ao.quantization.quantize_dynamic(self.network_, {nn.Linear}, dtype=torch.qint8)
+        self.network_.eval()
+        self.int8_ = int8
+        return self
 
     def settings_dict(self) -> dict:
         return asdict(self.settings)

@@ -1,0 +1,87 @@
+"""Streaming scoring: formats, worker processes, chunking, the transformer's prepared path and int8."""
+
+import json
+
+import numpy as np
+import pytest
+
+from framing import scoring
+from framing.errors import FramingError
+from framing.profile import read_scores
+from framing.scoring import score
+from tests.test_transformer import SENTENCES, Y, save
+from tests.tiny import tiny_transformer
+
+
+def test_parquet_holds_the_same_rows_as_json_lines(tmp_path, root):
+    score([root / "seeds"], tmp_path / "s.jsonl")
+    score([root / "seeds"], tmp_path / "s.parquet")
+    assert read_scores([tmp_path / "s.jsonl"]) == read_scores([tmp_path / "s.parquet"])
+
+
+def test_workers_and_chunks_do_not_change_the_output(tmp_path, root, monkeypatch):
+    score([root / "seeds"], tmp_path / "one.jsonl", workers=1)
+    monkeypatch.setattr(scoring, "CHUNK_CHARS", 500)  # many small chunks, several in flight
+    score([root / "seeds"], tmp_path / "two.jsonl", workers=2)
+    assert (tmp_path / "one.jsonl").read_bytes() == (tmp_path / "two.jsonl").read_bytes()
+
+
+def test_chunks_are_bounded_and_keep_order(root, monkeypatch):
+    from framing.corpus import read_path
+
+    monkeypatch.setattr(scoring, "CHUNK_CHARS", 1000)
+    articles = list(read_path(root / "seeds"))
+    report = scoring.ScoreReport()
+    chunks = list(scoring.chunks(iter(articles), report))
+    assert [a.doc for chunk in chunks for a in chunk] == [a.doc for a in articles]
+    assert all(sum(len(a.text) for a in chunk[:-1]) < 1000 for chunk in chunks)
+
+
+def test_segmenters_give_different_but_exact_rows(tmp_path, root):
+    score([root / "seeds"], tmp_path / "b.jsonl", segmenter_name="blingfire")
+    score([root / "seeds"], tmp_path / "p.jsonl", segmenter_name="pysbd")
+    for path in ("b.jsonl", "p.jsonl"):
+        rows = read_scores([tmp_path / path])
+        assert rows and all(r["text"] == r["text"].strip() for r in rows)
+    with pytest.raises(FramingError, match="unknown segmenter"):
+        score([root / "seeds"], tmp_path / "x.jsonl", segmenter_name="nltk")
+    assert not (tmp_path / "x.jsonl").exists()
+
+
+def test_int8_is_refused_for_the_lexicon(tmp_path, root):
+    with pytest.raises(FramingError, match="int8"):
+        score([root / "seeds"], tmp_path / "s.jsonl", model_path=root / "models" / "lexicon", int8=True)
+
+
+@pytest.fixture(scope="module")
+def tiny_dir(tmp_path_factory):
+    path = tmp_path_factory.mktemp("tiny") / "tiny"
+    save(tiny_transformer().fit(SENTENCES, Y), path)
+    return path
+
+
+def test_prepared_path_equals_predict_proba(tiny_dir):
+    from framing.models import load_model
+
+    classifier = load_model(tiny_dir).classifier
+    direct = classifier.predict_proba(SENTENCES)
+    prepared = classifier.predict_proba_prepared(classifier.prepare(SENTENCES))
+    for a, b in zip(direct, prepared):
+        assert np.allclose(a, b)
+
+
+def test_transformer_scores_in_full_precision_and_int8(tmp_path, root, tiny_dir):
+    from framing.models import load_model
+
+    score([root / "seeds"], tmp_path / "fp.jsonl", model_path=tiny_dir)
+    score([root / "seeds"], tmp_path / "q.jsonl", model_path=tiny_dir, int8=True)
+    full, quantised = read_scores([tmp_path / "fp.jsonl"]), read_scores([tmp_path / "q.jsonl"])
+    assert [(r["doc"], r["sentence"]) for r in full] == [(r["doc"], r["sentence"]) for r in quantised]
+    network = load_model(tiny_dir, int8=True).classifier.network_
+    from torch.ao.nn.quantized.dynamic import Linear as QuantizedLinear
+
+    assert any(isinstance(m, QuantizedLinear) for m in network.modules())
+    agree = np.mean([a[f] == b[f] for a, b in zip(full, quantised) for f in ("opposition", "state", "voice")])
+    assert agree > 0.8
+    row = json.loads((tmp_path / "q.jsonl").read_text().splitlines()[0])
+    assert abs(sum(row["scores"]["state"].values()) - 1) < 1e-3
