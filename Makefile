@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-fast lint clean
+.PHONY: demo test test-fast lint clean browser bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,12 +17,23 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/framing run
 
-## Every test, the slow ones (real packaged encoder, whole corpus) included.
-test: $(STAMP)
-	$(BIN)/python -m pytest -q
+## Headless Chromium and its driver for the report's browser test (Debian packages; needs root or sudo).
+browser:
+	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then :; else \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	fi
+
+## Every test, the slow ones (real packaged encoder, whole corpus) and the browser test included.
+test: $(STAMP) browser
+	SE_OFFLINE=1 $(BIN)/python -m pytest -q
+
+## Speed and memory of scoring (README, "Speed"): a few minutes.
+bench: $(STAMP)
+	$(BIN)/framing benchmark --out runs/benchmark.json
 
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -q -m "not slow"
+	SE_OFFLINE=1 $(BIN)/python -m pytest -q -m "not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check framing tests

@@ -263,6 +263,98 @@ def train_cli(
     )
 
 
+@app.command("report")
+@friendly
+def report_cli(
+    scores: Annotated[list[Path], typer.Argument(help="Scores files, one per corpus (JSON Lines or Parquet).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for report.html and its figures.")],
+    compare: Annotated[
+        list[Path] | None, typer.Option(help="Another model's scores of the same corpus (agreement section).")
+    ] = None,
+    group: Annotated[
+        list[str] | None, typer.Option(help="Compare named groups, e.g. --group state-aligned=sana,alalam,manar.")
+    ] = None,
+    n_boot: Annotated[int, typer.Option(help="Bootstrap replicates and permutations.")] = 1000,
+    seed: Annotated[int, typer.Option(help="Seed of the bootstrap and permutations.")] = 0,
+) -> None:
+    """One self-contained HTML page: framing map, profiles, divergences, time series, clickable outlet table."""
+    from framing.differences import parse_group
+    from framing.report import report
+
+    groups = dict(parse_group(g) for g in group) if group else None
+    typer.echo(str(report(scores, out, compare, n_boot=n_boot, seed=seed, groups=groups)), err=True)
+
+
+@app.command("compare-outlets")
+@friendly
+def compare_outlets_cli(
+    scores: Annotated[list[Path], typer.Argument(help="Scores files (JSON Lines or Parquet).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the CSVs and the heatmaps.")],
+    group: Annotated[
+        list[str] | None, typer.Option(help="Compare named groups, e.g. --group state-aligned=sana,alalam,manar.")
+    ] = None,
+    voice: Annotated[str, typer.Option(help="all, own or reported.")] = "all",
+    n_boot: Annotated[int, typer.Option(help="Bootstrap replicates and permutations.")] = 2000,
+    seed: Annotated[int, typer.Option(help="Seed.")] = 0,
+) -> None:
+    """Every pair of outlets (or groups): share differences with intervals, JSD with permutation tests, BH."""
+    from framing.differences import check_groups, compare_outlets, divergence_heatmap, parse_group, write_comparison
+    from framing.profile import read_scores
+
+    rows = read_scores(scores)
+    groups = dict(parse_group(g) for g in group) if group else None
+    if groups:
+        check_groups(groups, {r.get("outlet") or "unknown" for r in rows})
+    comparison = compare_outlets(rows, groups, voice=voice, n_boot=n_boot, n_perm=n_boot, seed=seed)
+    for path in write_comparison(comparison, out) + divergence_heatmap(comparison, out):
+        typer.echo(str(path), err=True)
+
+
+@app.command("timeseries")
+@friendly
+def timeseries_cli(
+    scores: Annotated[list[Path], typer.Argument(help="Scores files (JSON Lines or Parquet).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for timeseries.csv and the plot.")],
+    period: Annotated[str, typer.Option(help="year or month.")] = "year",
+    voice: Annotated[str, typer.Option(help="all, own or reported.")] = "all",
+    min_sentences: Annotated[int, typer.Option(help="Fewer naming sentences than this: a thin period.")] = 20,
+    n_boot: Annotated[int, typer.Option(help="Bootstrap replicates.")] = 2000,
+) -> None:
+    """Label shares per outlet and period with 95% intervals; thin periods flagged, not drawn as spikes."""
+    from framing.profile import read_scores
+    from framing.timeseries import plot_timeseries, timeseries, write_timeseries
+
+    rows = timeseries(read_scores(scores), period=period, voice=voice, n_boot=n_boot, min_sentences=min_sentences)
+    write_timeseries(rows, out / "timeseries.csv")
+    for path in plot_timeseries(rows, out):
+        typer.echo(str(path), err=True)
+
+
+@app.command("benchmark")
+@friendly
+def benchmark_cli(
+    data: Annotated[Path | None, typer.Option(help="Shared data root (real articles to score).")] = None,
+    sentences: Annotated[
+        int, typer.Option(help="Sentences for the lexicon runs (and 10x for the memory run).")
+    ] = 20000,
+    transformer_sentences: Annotated[int, typer.Option(help="Sentences for the transformer runs.")] = 4000,
+    lexicon: Annotated[Path, typer.Option(help="Lexicon model directory.")] = Path("models/lexicon"),
+    transformer: Annotated[Path, typer.Option(help="Transformer model directory.")] = Path("models/transformer"),
+    out: Annotated[Path | None, typer.Option(help="Write the measurements as JSON here.")] = None,
+) -> None:
+    """Throughput and peak memory of `framing score` end to end, against a hand-written reference loop."""
+    import json
+
+    from framing.benchmark import benchmark, format_results
+    from framing.io import atomic_write
+
+    results = benchmark(_data(data), lexicon, transformer, sentences, transformer_sentences, log=typer.echo)
+    typer.echo("\n" + format_results(results))
+    if out:
+        with atomic_write(out) as handle:
+            json.dump(results, handle, indent=1)
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app(prog_name="framing")
 

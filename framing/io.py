@@ -22,10 +22,17 @@ def atomic_write(path: Path, mode: str = "w") -> Iterator[IO]:
     try:
         with os.fdopen(handle, mode, encoding=None if "b" in mode else "utf-8") as out:
             yield out
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes the file private; outputs are ordinary files
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def read_jsonl(path: Path) -> Iterator[dict]:

@@ -1,0 +1,192 @@
+"""Speed and memory of scoring, measured in one run on the same sentences.
+
+``framing benchmark`` builds corpora of real articles (FA-KES and AllSides,
+repeated under new ids until they hold the wanted number of sentences) in a
+temporary folder, then times, each in a fresh process so peak memory is its
+own:
+
+- ``framing score`` end to end (read, split, classify, write) with the
+  lexicon on N and 10 N sentences, and with the transformer in full precision
+  and int8;
+- the hand-written reference a user would write: sentences in input order,
+  batches of 32 padded to the longest, the tokenizer and the same network's
+  forward under ``torch.no_grad`` (it is given the sentences already split, so
+  it does less work than the end-to-end runs);
+- the int8 model's macro-F1 on the dev split beside the full-precision one's.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from framing.corpus import Article, Fields, read_path
+from framing.errors import FramingError
+from framing.sentences import split
+
+FIELDS = Fields(text="text", id="id", outlet="outlet", date="date")
+SOURCES = ("fa-kes/FA-KES-Dataset.csv", "allsides-syria/articles.jsonl")
+
+
+def build_corpus(data_root: Path, sentences: int, out: Path) -> int:
+    """Write articles (JSON Lines) holding at least ``sentences`` sentences; returns the exact count."""
+    articles = [a for source in SOURCES for a in read_path(data_root / source) if isinstance(a, Article)]
+    if not articles:
+        raise FramingError(f"no FA-KES or AllSides articles under {data_root}; the benchmark needs real text")
+    counts = [len(split(a.doc, a.text)) for a in articles]
+    total, copy = 0, 0
+    with out.open("w", encoding="utf-8") as handle:
+        while total < sentences:
+            for article, count in zip(articles, counts):
+                if total >= sentences:
+                    break
+                row = {"id": f"{article.doc}~{copy}", "text": article.text, "outlet": article.outlet}
+                handle.write(json.dumps(row | {"date": article.date}) + "\n")
+                total += count
+            copy += 1
+    return total
+
+
+def peak_mib() -> dict[str, float]:
+    """Peak resident memory of this process and of its largest child (Linux reports KiB)."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"peak_mib": round(own, 1), "peak_worker_mib": round(children, 1)}
+
+
+def _child_score(corpus: str, model: str, out: str, int8: str) -> dict:
+    from framing.scoring import score
+
+    started = time.perf_counter()
+    report = score([Path(corpus)], Path(out), Path(model), fields=FIELDS, int8=int8 == "1", label="benchmark")
+    seconds = time.perf_counter() - started
+    return {"sentences": report.sentences, "seconds": round(seconds, 2), **peak_mib()}
+
+
+def _child_reference(corpus: str, model: str, batch: str) -> dict:
+    """The plain loop: input order, fixed batches padded to the longest, no_grad forward calls."""
+    import torch
+
+    from framing.models import load_model
+
+    classifier = load_model(Path(model)).classifier
+    network, tokenizer, size = classifier.network_, classifier.tokenizer_, int(batch)
+    texts = [s.text for a in read_path(Path(corpus), FIELDS) for s in split(a.doc, a.text)]
+    started = time.perf_counter()
+    labels = []
+    with torch.no_grad():
+        for begin in range(0, len(texts), size):
+            chunk = texts[begin : begin + size]
+            inputs = tokenizer(chunk, padding=True, truncation=True, max_length=classifier.settings.max_length)
+            inputs = {k: torch.tensor(v) for k, v in inputs.items()}
+            if classifier.settings.hints:
+                inputs["hints"] = torch.tensor(classifier._hints(chunk))
+            logits = network(**inputs)
+            labels.append([logits[f].argmax(-1) for f in logits])
+    seconds = time.perf_counter() - started
+    return {"sentences": len(texts), "seconds": round(seconds, 2), **peak_mib()}
+
+
+def _child_accuracy(model: str, data_root: str) -> dict:
+    from framing.annotations import load_annotations, split_gold
+    from framing.evaluate import evaluate_predictions, predict_gold
+    from framing.models import load_model
+
+    gold = split_gold(load_annotations(Path(data_root)), "dev")
+    result = {}
+    for name, int8 in (("full", False), ("int8", True)):
+        loaded = load_model(Path(model), int8=int8)
+        result[name] = evaluate_predictions(loaded.name, gold, predict_gold(loaded, gold)).mean[0]
+    return result
+
+
+CHILDREN = {"score": _child_score, "reference": _child_reference, "accuracy": _child_accuracy}
+
+
+def run_child(kind: str, *args: str) -> dict:
+    """Run one measurement in a fresh Python process and return what it printed."""
+    command = [sys.executable, "-m", "framing.benchmark", kind, *map(str, args)]
+    done = subprocess.run(command, capture_output=True, text=True, env=os.environ | {"CI": "1"})
+    if done.returncode != 0:
+        raise FramingError(f"benchmark step {kind} failed:\n{done.stderr[-2000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def rate(result: dict) -> float:
+    return result["sentences"] / result["seconds"]
+
+
+def benchmark(
+    data_root: Path,
+    lexicon: Path,
+    transformer: Path,
+    sentences: int = 20_000,
+    transformer_sentences: int = 4_000,
+    scale: int = 10,
+    log=print,
+) -> dict:
+    """Every measurement of the module docstring; returns them with the ratios."""
+    results: dict = {"cores": os.cpu_count()}
+    with tempfile.TemporaryDirectory(prefix="framing-bench-") as tmp:
+        tmp = Path(tmp)
+        small, large, tiny = tmp / "small.jsonl", tmp / "large.jsonl", tmp / "transformer.jsonl"
+        results["corpus"] = {
+            "small": build_corpus(data_root, sentences, small),
+            "large": build_corpus(data_root, sentences * scale, large),
+            "transformer": build_corpus(data_root, transformer_sentences, tiny),
+        }
+        log(f"corpora: {results['corpus']} sentences")
+        steps = {
+            "lexicon_small": ("score", small, lexicon, tmp / "a.jsonl", 0),
+            "lexicon_large": ("score", large, lexicon, tmp / "b.jsonl", 0),
+            "transformer_reference": ("reference", tiny, transformer, 32),
+            "transformer_full": ("score", tiny, transformer, tmp / "c.jsonl", 0),
+            "transformer_int8": ("score", tiny, transformer, tmp / "d.jsonl", 1),
+        }
+        for name, (kind, *args) in steps.items():
+            results[name] = run_child(kind, *args)
+            log(f"{name}: {rate(results[name]):,.0f} sentences/s, peak {results[name]['peak_mib']:,.0f} MiB")
+    results["dev_macro_f1"] = run_child("accuracy", transformer, data_root)
+    reference = rate(results["transformer_reference"])
+    results["ratios"] = {
+        "transformer_full_vs_reference": rate(results["transformer_full"]) / reference,
+        "transformer_int8_vs_reference": rate(results["transformer_int8"]) / reference,
+        "int8_dev_macro_f1_loss_points": 100 * (results["dev_macro_f1"]["full"] - results["dev_macro_f1"]["int8"]),
+        "lexicon_memory_large_vs_small": _memory(results["lexicon_large"]) / _memory(results["lexicon_small"]),
+    }
+    return results
+
+
+def _memory(result: dict) -> float:
+    return result["peak_mib"] + result["peak_worker_mib"]
+
+
+def format_results(results: dict) -> str:
+    """A Markdown table of the measurements and ratios."""
+    lines = ["| run | sentences | seconds | sentences/s | peak MiB (main + largest worker) |", "|---|---|---|---|---|"]
+    for name in ("lexicon_small", "lexicon_large", "transformer_reference", "transformer_full", "transformer_int8"):
+        r = results[name]
+        memory = f"{r['peak_mib']:,.0f} + {r['peak_worker_mib']:,.0f}"
+        lines.append(f"| {name} | {r['sentences']:,} | {r['seconds']} | {rate(r):,.0f} | {memory} |")
+    ratios = results["ratios"]
+    lines += [
+        "",
+        f"- transformer end to end vs reference: {ratios['transformer_full_vs_reference']:.2f}x (full precision), "
+        f"{ratios['transformer_int8_vs_reference']:.2f}x (int8)",
+        f"- int8 dev mean macro-F1: {results['dev_macro_f1']['int8']:.3f} vs {results['dev_macro_f1']['full']:.3f} "
+        f"(loss {ratios['int8_dev_macro_f1_loss_points']:.2f} points)",
+        f"- lexicon peak memory, {results['corpus']['large']:,} vs {results['corpus']['small']:,} sentences: "
+        f"{ratios['lexicon_memory_large_vs_small']:.2f}x",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    kind, *arguments = sys.argv[1:]
+    print(json.dumps(CHILDREN[kind](*arguments)))

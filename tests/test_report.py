@@ -1,0 +1,83 @@
+"""The HTML report: built from real scores, self-contained, and (in headless Chromium) clickable."""
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from framing.report import highlight, report
+from framing.scoring import score
+
+
+@pytest.fixture(scope="module")
+def fakes_report(tmp_path_factory, data_root):
+    folder = tmp_path_factory.mktemp("report")
+    score([data_root / "fa-kes" / "FA-KES-Dataset.csv"], folder / "fakes.jsonl")
+    return report([folder / "fakes.jsonl"], folder / "out", n_boot=200)
+
+
+def test_report_is_self_contained(fakes_report):
+    page = fakes_report.read_text(encoding="utf-8")
+    assert "<svg" in page and 'id="cells"' in page
+    assert not re.search(r"""(src|href)=["']https?://""", page), "the page must not load anything from the network"
+    assert not re.search(r"""<(script|link)[^>]+(src|href)=""", page), "scripts and styles must be inlined"
+    for heading in ("Framing map", "Framing profiles", "Divergence between outlets", "Framing over time", "quoted"):
+        assert heading in page
+
+
+def test_highlight_marks_the_deciding_terms_and_escapes():
+    evidence = [{"start": 4, "end": 10, "field": "opposition", "label": "rebel", "deciding": True, "quoted": False}]
+    marked = highlight("The rebels <b>", evidence)
+    assert marked == 'The <mark class="deciding" title="opposition: rebel">rebels</mark> &lt;b&gt;'
+
+
+CHROMIUM, DRIVER = shutil.which("chromium") or shutil.which("chromium-browser"), shutil.which("chromedriver")
+
+
+@pytest.mark.skipif(
+    not (CHROMIUM and DRIVER) and not os.environ.get("FRAMING_REQUIRE_BROWSER"),
+    reason="chromium and chromedriver are not installed (make browser installs them)",
+)
+def test_clicking_a_cell_lists_its_sentences(fakes_report, tmp_path):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+
+    from framing.profile import read_scores
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--window-size=1400,1000",
+    ):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+    try:
+        driver.get(Path(fakes_report).as_uri())
+        driver.find_element(By.CSS_SELECTOR, 'td.cell[data-outlet="etilaf"][data-key="state:regime"]').click()
+        assert driver.find_element(By.ID, "panel-title").text == "etilaf: state = regime"
+        items = driver.find_elements(By.CSS_SELECTOR, "#panel li")
+        rows = [
+            r
+            for r in read_scores([Path(fakes_report).parent.parent / "fakes.jsonl"])
+            if r["outlet"] == "etilaf" and r["state"] == "regime"
+        ]
+        assert f"{len(rows)} of" in driver.find_element(By.ID, "panel-count").text
+        assert len(items) == min(len(rows), 60)
+        expected = {re.sub(r"\s+", " ", r["text"]) for r in rows}
+        shown = [re.sub(r"\s+", " ", li.text.split("\n", 1)[1]) for li in items]
+        assert all(text in expected for text in shown)
+        assert all(li.find_elements(By.CSS_SELECTOR, "mark.deciding") for li in items)
+        items[0].find_element(By.CSS_SELECTOR, "a.doc").click()
+        assert driver.find_element(By.ID, "panel-title").text.startswith("Document fa-kes:")
+        driver.save_screenshot(str(tmp_path / "report.png"))
+        assert (tmp_path / "report.png").stat().st_size > 10_000
+    finally:
+        driver.quit()
