@@ -119,8 +119,11 @@ def run_cli(
     summary = run(data, out, model, n_boot=n_boot)
     typer.echo(f"\nRun folder: {summary.folder}")
     for name, paths in summary.outputs.items():
-        articles, sentences = summary.counts[name]
-        typer.echo(f"  {name}: {articles} documents, {sentences} sentences")
+        if name in summary.counts:
+            articles, sentences = summary.counts[name]
+            typer.echo(f"  {name}: {articles} documents, {sentences} sentences")
+        else:
+            typer.echo(f"  {name}:")
         for path in paths:
             typer.echo(f"    {path}")
     if summary.failures:

@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from framing.models import default_model_path
+from framing.models import MODELS_DIR, default_model_path, read_config
 from framing.plots import plot_profile
 from framing.profile import profile, read_scores, write_profile
+from framing.report import report as build_report
 from framing.scoring import score
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -57,12 +58,21 @@ def run(
             f"no FA-KES or AllSides corpus under {data_root}: scoring the seeds only (give --data or set {DATA_ENV})",
             file=sys.stderr,
         )
+    baseline = MODELS_DIR / "lexicon"
+    is_lexicon = read_config(model)["model"]["type"] == "lexicon"
+    reported, compared = [], []
     for name, path in found.items():
         print(f"[{name}] scoring {path} with {model}", file=sys.stderr)
         scores = folder / f"{name}-scores.jsonl"
         report = score([path], scores, model_path=model, label=name)
         summary.failures += report.failures
         summary.counts[name] = (report.articles, report.sentences)
+        if name != "seeds" or len(found) == 1:
+            reported.append(scores)
+            if not is_lexicon:
+                print(f"[{name}] scoring with the lexicon too, for the report's agreement section", file=sys.stderr)
+                compared.append(folder / f"{name}-scores-lexicon.jsonl")
+                score([path], compared[-1], model_path=baseline, label=f"{name} (lexicon)")
         rows = read_scores([scores])
         paths = [scores]
         for voice in ("all", "own"):
@@ -74,6 +84,9 @@ def run(
                 title = f"{name}: {model.name}, {'own voice only' if voice == 'own' else 'all sentences'}"
                 paths += plot_profile(profile_rows, folder / f"{name}-plots-{voice}", title)
         summary.outputs[name] = paths
+    print("[report] statistics, figures and the HTML page", file=sys.stderr)
+    page = build_report(reported, folder / "report", compared, n_boot=min(n_boot, 1000), seed=seed)
+    summary.outputs["report"] = [page]
     latest = out_root / "latest"
     if latest.is_symlink() or not latest.exists():
         latest.unlink(missing_ok=True)

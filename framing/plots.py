@@ -60,9 +60,21 @@ def stacked_profiles(rows: list[ProfileRow], title: str = "") -> plt.Figure:
             ax.barh(groups, widths, left=left, color=COLOURS[label], label=label, edgecolor="white")
             left = [a + b for a, b in zip(left, widths)]
         for y, g in enumerate(groups):
-            ax.text(1.01, y, f"n={table[g][labels[0]].sentences}", va="center", fontsize=8, color="#555")
+            first = table[g][labels[0]]  # the first boundary's 95% interval
+            ax.errorbar(
+                first.share,
+                y,
+                xerr=[[first.share - first.low], [first.high - first.share]],
+                fmt="none",
+                ecolor="#222",
+                elinewidth=0.9,
+                capsize=2,
+            )
+            ax.text(1.01, y, f"n={first.sentences}", va="center", fontsize=8, color="#555")
         ax.set_xlim(0, 1)
-        ax.set_title(f"How {actor} is named (share of sentences naming it)")
+        ax.set_title(
+            f"How {actor} is named (share of sentences naming it)\nwhiskers: 95% interval of the {labels[0]} share"
+        )
         ax.legend(loc="lower center", bbox_to_anchor=(0.5, -0.16), ncol=len(labels), frameon=False)
     fig.suptitle(title)
     fig.tight_layout()
