@@ -59,6 +59,27 @@ class _Entry:
     kind: str  # "specific", "generic" or "exclude"
 
 
+def trie_pattern(words: list[str]) -> str:
+    """One regex for many literals, factored as a trie: ``rebel(?:s|\\-held)?`` rather than an alternation
+    of every term, so the engine tests each position once, not once per term. Longer terms win, as they
+    would listed longest first."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def walk(node: dict) -> str:
+        branches = [re.escape(char) + walk(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return walk(trie)
+
+
 class Lexicon:
     """Terms and patterns per label, compiled into one case-insensitive regex."""
 
@@ -88,8 +109,7 @@ class Lexicon:
         self._entries: list[_Entry] = [entry for _, entry in patterns]
         self._literals = literals
         alternatives = [f"(?P<p{i}>{p})" for i, (p, _) in enumerate(patterns)]
-        ordered = sorted(literals, key=len, reverse=True)
-        alternatives.append("(?P<lit>" + "|".join(re.escape(t) for t in ordered) + ")")
+        alternatives.append("(?P<lit>" + trie_pattern(list(literals)) + ")")
         try:
             self.matcher = re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w-])", re.IGNORECASE)
             marker_words = "|".join(re.escape(m) for m in sorted(markers, key=len, reverse=True))

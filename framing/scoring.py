@@ -18,7 +18,7 @@ import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -31,8 +31,10 @@ from framing.models import LoadedModel, load_model
 from framing.schema import FIELDS, LABELS
 from framing.sentences import DEFAULT_SEGMENTER, Sentence, segmenter, split
 
-#: Characters of article text per chunk (about 400 sentences of news).
+#: Characters of article text per chunk (about 400 sentences of news); the transformer takes bigger
+#: chunks, since it sorts each chunk by length to pad less.
 CHUNK_CHARS = 60_000
+TRANSFORMER_CHUNK_CHARS = 250_000
 #: Chunks in flight per worker process: enough to keep workers busy, few enough to keep memory flat.
 IN_FLIGHT = 2
 
@@ -60,12 +62,14 @@ def label_rows(model: LoadedModel, sentences: list[tuple[Article, Sentence]], pr
         explanations = classifier.explain(texts)
         probabilities = classifier.proba_of(explanations)
     else:
-        explanations = [None] * len(texts)
         probabilities = (
             classifier.predict_proba_prepared(prepared) if prepared is not None else classifier.predict_proba(texts)
         )
+        explanations = [None] * len(texts)
     names = [[str(label) for label in labels] for labels in classifier.labels_]
     best = [p.argmax(axis=1) for p in probabilities]
+    if explanations[0:1] == [None] and getattr(classifier, "lexicon", None) is not None:
+        explanations = _lexicon_evidence(classifier.lexicon, texts, names, best)
     rounded = [np.round(p.astype(np.float64), 4).tolist() for p in probabilities]
     rows = []
     for i, (article, sentence) in enumerate(sentences):
@@ -85,6 +89,20 @@ def label_rows(model: LoadedModel, sentences: list[tuple[Article, Sentence]], pr
             }
         )
     return rows
+
+
+def _lexicon_evidence(lexicon, texts: list[str], names: list[list[str]], best: list[np.ndarray]) -> list:
+    """The lexicon's matched terms for a transformer's rows: the terms are evidence to read, and those whose
+    label is the transformer's label for that field are marked deciding."""
+    from dataclasses import replace
+
+    explanations = []
+    for i, text in enumerate(texts):
+        decision = lexicon.decide(text)
+        chosen = {f: names[j][best[j][i]] for j, f in enumerate(FIELDS)}
+        evidence = tuple(replace(e, deciding=e.label == chosen[e.field]) for e in decision.evidence)
+        explanations.append(replace(decision, evidence=evidence))
+    return explanations
 
 
 def sentence_articles(path: Path) -> Iterator[Article | DocumentError]:
@@ -113,7 +131,7 @@ def parquet_schema():
         [("term", pa.string()), ("start", pa.int32()), ("end", pa.int32()), ("field", pa.string())]
         + [("label", pa.string()), ("quoted", pa.bool_()), ("deciding", pa.bool_())]
     )
-    scores = pa.struct([(f, pa.struct([(label, pa.float32()) for label in LABELS[f]])) for f in FIELDS])
+    scores = pa.struct([(f, pa.struct([(label, pa.float64()) for label in LABELS[f]])) for f in FIELDS])
     return pa.schema(
         [("doc", pa.string()), ("sentence", pa.int32()), ("start", pa.int64()), ("end", pa.int64())]
         + [("text", pa.string()), ("outlet", pa.string()), ("date", pa.string())]
@@ -208,8 +226,11 @@ def score_chunk(job: Job, articles: list[Article]) -> tuple[object, int]:
     return finish_chunk(job, *prepare_chunk(job, articles))
 
 
-def chunks(articles: Iterable[Article | DocumentError], report: ScoreReport) -> Iterator[list[Article]]:
-    """Articles grouped into chunks of about CHUNK_CHARS characters; failures go to the report."""
+def chunks(
+    articles: Iterable[Article | DocumentError], report: ScoreReport, size_chars: int | None = None
+) -> Iterator[list[Article]]:
+    """Articles grouped into chunks of about ``size_chars`` characters; failures go to the report."""
+    size_chars = size_chars or CHUNK_CHARS
     chunk, size = [], 0
     for item in articles:
         if isinstance(item, DocumentError):
@@ -217,7 +238,7 @@ def chunks(articles: Iterable[Article | DocumentError], report: ScoreReport) -> 
             continue
         chunk.append(item)
         size += len(item.text)
-        if size >= CHUNK_CHARS:
+        if size >= size_chars:
             yield chunk
             chunk, size = [], 0
     if chunk:
@@ -239,8 +260,11 @@ def _sequential(job: Job, batches: Iterator[list[Article]]) -> Iterator[tuple[ob
 
 def _parallel(job: Job, batches: Iterator[list[Article]], workers: int) -> Iterator[tuple[object, int, int]]:
     """Chunks in order from worker processes, with a bounded number in flight."""
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    context = multiprocessing.get_context(method)
+    # torch's thread pools do not survive fork: transformer workers start fresh, one thread each
+    forkable = "fork" in multiprocessing.get_all_start_methods() and not _uses_torch(job)
+    context = multiprocessing.get_context("fork" if forkable else "spawn")
+    if not forkable:
+        job = replace(job, threads=1)
     with context.Pool(workers, initializer=_init_worker, initargs=(job,)) as pool:
         in_flight: deque = deque()
         for batch in batches:
@@ -251,6 +275,10 @@ def _parallel(job: Job, batches: Iterator[list[Article]], workers: int) -> Itera
         while in_flight:
             result, n = in_flight.popleft()
             yield *result.get(), n
+
+
+def _uses_torch(job: Job) -> bool:
+    return hasattr(_model(job).classifier, "network_")
 
 
 def default_workers(model: LoadedModel) -> int:
@@ -285,7 +313,8 @@ def score(
         for path in inputs:
             yield from (sentence_articles(path) if sentences else read_path(Path(path), fields))
 
-    batches = chunks(articles(), report)
+    transformer = hasattr(model.classifier, "prepare")
+    batches = chunks(articles(), report, TRANSFORMER_CHUNK_CHARS if transformer else CHUNK_CHARS)
     results = _sequential(job, batches) if workers == 1 else _parallel(job, batches, workers)
     bar = progress(desc=label, unit=" docs")
     with atomic_write(out, "wb" if job.fmt == "parquet" else "w") as handle:

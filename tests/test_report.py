@@ -74,7 +74,10 @@ def test_clicking_a_cell_lists_its_sentences(fakes_report, tmp_path):
         expected = {re.sub(r"\s+", " ", r["text"]) for r in rows}
         shown = [re.sub(r"\s+", " ", li.text.split("\n", 1)[1]) for li in items]
         assert all(text in expected for text in shown)
-        assert all(li.find_elements(By.CSS_SELECTOR, "mark.deciding") for li in items)
+        # the deciding terms are highlighted: exactly the listed sentences whose evidence has one carry a mark
+        with_term = [any(e["deciding"] for e in r["evidence"]) for r in rows[: len(items)]]
+        marked = [bool(li.find_elements(By.CSS_SELECTOR, "mark.deciding")) for li in items]
+        assert marked == with_term and sum(marked) > len(items) / 2
         items[0].find_element(By.CSS_SELECTOR, "a.doc").click()
         assert driver.find_element(By.ID, "panel-title").text.startswith("Document fa-kes:")
         driver.save_screenshot(str(tmp_path / "report.png"))

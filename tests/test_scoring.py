@@ -20,9 +20,10 @@ def test_parquet_holds_the_same_rows_as_json_lines(tmp_path, root):
 
 
 def test_workers_and_chunks_do_not_change_the_output(tmp_path, root, monkeypatch):
-    score([root / "seeds"], tmp_path / "one.jsonl", workers=1)
+    lexicon = root / "models" / "lexicon"
+    score([root / "seeds"], tmp_path / "one.jsonl", lexicon, workers=1)
     monkeypatch.setattr(scoring, "CHUNK_CHARS", 500)  # many small chunks, several in flight
-    score([root / "seeds"], tmp_path / "two.jsonl", workers=2)
+    score([root / "seeds"], tmp_path / "two.jsonl", lexicon, workers=2)
     assert (tmp_path / "one.jsonl").read_bytes() == (tmp_path / "two.jsonl").read_bytes()
 
 
@@ -68,6 +69,15 @@ def test_prepared_path_equals_predict_proba(tiny_dir):
     prepared = classifier.predict_proba_prepared(classifier.prepare(SENTENCES))
     for a, b in zip(direct, prepared):
         assert np.allclose(a, b)
+
+
+def test_transformer_worker_processes_start_fresh(tmp_path, root, tiny_dir):
+    score([root / "seeds"], tmp_path / "one.jsonl", tiny_dir, workers=1)
+    score([root / "seeds"], tmp_path / "two.jsonl", tiny_dir, workers=2)
+    one, two = read_scores([tmp_path / "one.jsonl"]), read_scores([tmp_path / "two.jsonl"])
+    assert [(r["doc"], r["sentence"], r["opposition"], r["state"], r["voice"]) for r in one] == [
+        (r["doc"], r["sentence"], r["opposition"], r["state"], r["voice"]) for r in two
+    ]
 
 
 def test_transformer_scores_in_full_precision_and_int8(tmp_path, root, tiny_dir):
