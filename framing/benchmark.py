@@ -127,7 +127,7 @@ def benchmark(
     lexicon: Path,
     transformer: Path,
     sentences: int = 20_000,
-    transformer_sentences: int = 4_000,
+    transformer_sentences: int = 8_000,
     scale: int = 10,
     log=print,
 ) -> dict:

@@ -340,7 +340,7 @@ def benchmark_cli(
     sentences: Annotated[
         int, typer.Option(help="Sentences for the lexicon runs (and 10x for the memory run).")
     ] = 20000,
-    transformer_sentences: Annotated[int, typer.Option(help="Sentences for the transformer runs.")] = 4000,
+    transformer_sentences: Annotated[int, typer.Option(help="Sentences for the transformer runs.")] = 8000,
     lexicon: Annotated[Path, typer.Option(help="Lexicon model directory.")] = Path("models/lexicon"),
     transformer: Annotated[Path, typer.Option(help="Transformer model directory.")] = Path("models/transformer"),
     out: Annotated[Path | None, typer.Option(help="Write the measurements as JSON here.")] = None,
