@@ -3,11 +3,12 @@
 .venv/bin/python experiments/compare_segmenters.py
 """
 
-import time, json
+import time
 from pathlib import Path
-from framing.corpus import read_path, Article
-from framing.sentences import spans
+
 from framing.annotations import load_annotations
+from framing.corpus import Article, read_path
+from framing.sentences import spans
 
 arts = [
     a
@@ -29,7 +30,7 @@ for a in arts:
     tp += len(P & B)
     fp += len(B - P)
     fn += len(P - B)
-print("boundaries vs pysbd: precision %.3f recall %.3f" % (tp / (tp + fp), tp / (tp + fn)))
+print(f"boundaries vs pysbd: precision {tp / (tp + fp):.3f} recall {tp / (tp + fn):.3f}")
 gold = [g for g in load_annotations(Path("../shared/data")) if g.doc.startswith("fa-kes")]
 docs = {a.doc: a for a in arts}
 same = 0
@@ -38,4 +39,4 @@ for g in gold:
     if g.doc not in cache:
         cache[g.doc] = set(spans(docs[g.doc].text, "blingfire"))
     same += (g.start, g.end) in cache[g.doc]
-print("gold sentences reproduced exactly by blingfire: %d of %d (%.3f)" % (same, len(gold), same / len(gold)))
+print(f"gold sentences reproduced exactly by blingfire: {same} of {len(gold)} ({same / len(gold):.3f})")
