@@ -58,18 +58,16 @@ def label_rows(model: LoadedModel, sentences: list[tuple[Article, Sentence]], pr
     """Classify a chunk of sentences; labels are the most probable in ``labels_`` order."""
     texts = [s.text for _, s in sentences]
     classifier = model.classifier
-    if hasattr(classifier, "explain"):  # the lexicon: decide once, for both labels and evidence
+    names = [[str(label) for label in labels] for labels in classifier.labels_]
+    if is_transformer(classifier):
+        prepared = prepared if prepared is not None else classifier.prepare(texts)
+        probabilities = classifier.predict_proba_prepared(prepared)
+        best = [p.argmax(axis=1) for p in probabilities]
+        explanations = _lexicon_evidence(prepared["decisions"], names, best, len(texts))
+    else:  # the lexicon: decide once, for both labels and evidence
         explanations = classifier.explain(texts)
         probabilities = classifier.proba_of(explanations)
-    else:
-        probabilities = (
-            classifier.predict_proba_prepared(prepared) if prepared is not None else classifier.predict_proba(texts)
-        )
-        explanations = [None] * len(texts)
-    names = [[str(label) for label in labels] for labels in classifier.labels_]
-    best = [p.argmax(axis=1) for p in probabilities]
-    if explanations[0:1] == [None] and getattr(classifier, "lexicon", None) is not None:
-        explanations = _lexicon_evidence(classifier.lexicon, texts, names, best)
+        best = [p.argmax(axis=1) for p in probabilities]
     rounded = [np.round(p.astype(np.float64), 4).tolist() for p in probabilities]
     rows = []
     for i, (article, sentence) in enumerate(sentences):
@@ -91,18 +89,24 @@ def label_rows(model: LoadedModel, sentences: list[tuple[Article, Sentence]], pr
     return rows
 
 
-def _lexicon_evidence(lexicon, texts: list[str], names: list[list[str]], best: list[np.ndarray]) -> list:
-    """The lexicon's matched terms for a transformer's rows: the terms are evidence to read, and those whose
-    label is the transformer's label for that field are marked deciding."""
+def _lexicon_evidence(decisions: list | None, names: list[list[str]], best: list[np.ndarray], n: int) -> list:
+    """The lexicon's matched terms for a transformer's rows (none without a lexicon): the terms are evidence
+    to read, and those whose label is the transformer's label for that field are marked deciding."""
     from dataclasses import replace
 
+    if decisions is None:
+        return [None] * n
     explanations = []
-    for i, text in enumerate(texts):
-        decision = lexicon.decide(text)
+    for i, decision in enumerate(decisions):
         chosen = {f: names[j][best[j][i]] for j, f in enumerate(FIELDS)}
         evidence = tuple(replace(e, deciding=e.label == chosen[e.field]) for e in decision.evidence)
         explanations.append(replace(decision, evidence=evidence))
     return explanations
+
+
+def is_transformer(classifier) -> bool:
+    """Whether a classifier runs a torch network (tokenised ahead, never forked after torch started)."""
+    return hasattr(classifier, "prepare")
 
 
 def sentence_articles(path: Path) -> Iterator[Article | DocumentError]:
@@ -212,7 +216,7 @@ def prepare_chunk(job: Job, articles: list[Article]):
     """Split a chunk's articles; for the transformer also tokenise (this part can run ahead in a thread)."""
     pairs = [(a, s) for a in articles for s in sentences_of(a, job.whole, job.segmenter)]
     classifier = _model(job).classifier
-    prepared = classifier.prepare([s.text for _, s in pairs]) if hasattr(classifier, "prepare") and pairs else None
+    prepared = classifier.prepare([s.text for _, s in pairs]) if is_transformer(classifier) and pairs else None
     return pairs, prepared
 
 
@@ -261,7 +265,7 @@ def _sequential(job: Job, batches: Iterator[list[Article]]) -> Iterator[tuple[ob
 def _parallel(job: Job, batches: Iterator[list[Article]], workers: int) -> Iterator[tuple[object, int, int]]:
     """Chunks in order from worker processes, with a bounded number in flight."""
     # torch's thread pools do not survive fork: transformer workers start fresh, one thread each
-    forkable = "fork" in multiprocessing.get_all_start_methods() and not _uses_torch(job)
+    forkable = "fork" in multiprocessing.get_all_start_methods() and not is_transformer(_model(job).classifier)
     context = multiprocessing.get_context("fork" if forkable else "spawn")
     if not forkable:
         job = replace(job, threads=1)
@@ -277,13 +281,9 @@ def _parallel(job: Job, batches: Iterator[list[Article]], workers: int) -> Itera
             yield *result.get(), n
 
 
-def _uses_torch(job: Job) -> bool:
-    return hasattr(_model(job).classifier, "network_")
-
-
 def default_workers(model: LoadedModel) -> int:
     """Worker processes: one per core for the lexicon; none for the transformer (torch uses every core)."""
-    return 1 if hasattr(model.classifier, "prepare") else max(1, min(os.cpu_count() or 1, 8))
+    return 1 if is_transformer(model.classifier) else max(1, min(os.cpu_count() or 1, 8))
 
 
 def score(
@@ -313,8 +313,8 @@ def score(
         for path in inputs:
             yield from (sentence_articles(path) if sentences else read_path(Path(path), fields))
 
-    transformer = hasattr(model.classifier, "prepare")
-    batches = chunks(articles(), report, TRANSFORMER_CHUNK_CHARS if transformer else CHUNK_CHARS)
+    size = TRANSFORMER_CHUNK_CHARS if is_transformer(model.classifier) else CHUNK_CHARS
+    batches = chunks(articles(), report, size)
     results = _sequential(job, batches) if workers == 1 else _parallel(job, batches, workers)
     bar = progress(desc=label, unit=" docs")
     with atomic_write(out, "wb" if job.fmt == "parquet" else "w") as handle:

@@ -167,19 +167,23 @@ class TransformerClassifier:
                 head.bias.zero_()
                 offset += k
 
-    def _hints(self, X: Sequence[str]) -> list[list[float]]:
-        """The lexicon's labels of each sentence, one-hot per field."""
+    def _decisions(self, X: Sequence[str]) -> list:
+        """The lexicon's decision on each sentence (its labels are the hints, its terms the evidence)."""
         if self.lexicon is None:
             raise FramingError("this transformer uses lexicon hints but no lexicon was given")
-        rows = []
-        for decision in map(self.lexicon.decide, X):
-            rows.append([float(label == value) for f, value in zip(FIELDS, decision.labels()) for label in LABELS[f]])
-        return rows
+        return [self.lexicon.decide(x) for x in X]
 
-    def _encode(self, X: Sequence[str]) -> dict[str, list]:
+    def _hints(self, X: Sequence[str], decisions: list | None = None) -> list[list[float]]:
+        """The lexicon's labels of each sentence, one-hot per field."""
+        decisions = self._decisions(X) if decisions is None else decisions
+        return [
+            [float(label == value) for f, value in zip(FIELDS, d.labels()) for label in LABELS[f]] for d in decisions
+        ]
+
+    def _encode(self, X: Sequence[str], decisions: list | None = None) -> dict[str, list]:
         encoded = dict(self.tokenizer_(list(X), truncation=True, max_length=self.settings.max_length))
         if self.settings.hints:
-            encoded["hints"] = self._hints(X)
+            encoded["hints"] = self._hints(X, decisions)
         return encoded
 
     def _collate(self, rows: list[dict]) -> dict[str, torch.Tensor]:
@@ -216,11 +220,14 @@ class TransformerClassifier:
         return self
 
     def prepare(self, X: Sequence[str]) -> dict:
-        """Tokens (and lexicon hints) of ``X`` in length order: the CPU work that can run ahead of the network."""
+        """Tokens, lexicon decisions and hints of ``X`` in length order: the CPU work that can run ahead of
+        the network. The decisions are kept, so scoring can show the lexicon's terms without deciding again."""
         check_sentences(X)
         self._check_fitted()
-        encoded = self._encode(X) if len(X) else {"input_ids": []}
-        return {"n": len(X), "encoded": encoded, "order": np.argsort([len(ids) for ids in encoded["input_ids"]])}
+        decisions = self._decisions(X) if self.lexicon is not None else None
+        encoded = self._encode(X, decisions) if len(X) else {"input_ids": []}
+        order = np.argsort([len(ids) for ids in encoded["input_ids"]])
+        return {"n": len(X), "encoded": encoded, "order": order, "decisions": decisions}
 
     def _logits(self, prepared: dict) -> list[np.ndarray]:
         """Logits per field, batches of similar length padded to their longest, under ``inference_mode``."""
