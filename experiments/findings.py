@@ -1,0 +1,59 @@
+"""Print the README's report findings from a main-job run folder (default runs/latest).
+
+.venv/bin/python experiments/findings.py [RUN_FOLDER]
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from framing.agreement import agreement
+from framing.differences import compare_outlets
+from framing.profile import bootstrap_share, read_scores
+
+
+def quoted_share(rows: list[dict], actor: str, labels: set[str], seed: int = 0) -> tuple[float, float, float, int]:
+    """Share of the sentences naming ``actor`` with ``labels`` that are quoted, with a 95% interval over articles."""
+    per_doc: dict[str, list[int]] = {}
+    for r in rows:
+        if r[actor] in labels:
+            counts = per_doc.setdefault(r["doc"], [0, 0])
+            counts[0] += r["voice"] == "reported"
+            counts[1] += 1
+    matrix = np.array(list(per_doc.values()))
+    picks = np.random.default_rng(seed).integers(0, len(matrix), (2000, len(matrix)))
+    return (*bootstrap_share(matrix[:, 0], matrix[:, 1], picks), int(matrix[:, 1].sum()))
+
+
+def main(run: Path) -> None:
+    fakes, allsides = read_scores([run / "fa-kes-scores.jsonl"]), read_scores([run / "allsides-scores.jsonl"])
+    groups = {"state-aligned": frozenset({"sana", "alalam", "manar"})}
+    comparison = compare_outlets(fakes, groups, n_boot=2000, n_perm=2000)
+    for d in comparison.differences:
+        if d.label in ("terrorist+jihadist", "regime"):
+            print(
+                f"{d.a} - {d.b} {d.label}: {d.share_a:.2f} vs {d.share_b:.2f}, {d.difference:+.2f} "
+                f"({d.low:+.2f} to {d.high:+.2f}), adjusted p {d.p_adjusted:.4f}"
+            )
+    for v in comparison.divergences:
+        print(f"JSD {v.actor}: {v.jsd:.2f}, adjusted p {v.p_adjusted:.4f}")
+    for name, rows in (("allsides", allsides), ("fa-kes", fakes)):
+        for actor, labels in (("opposition", {"terrorist", "jihadist"}), ("state", {"regime"})):
+            share, low, high, n = quoted_share(rows, actor, labels)
+            print(
+                f"{name}: quoted share of {actor} {'/'.join(sorted(labels))}: {share:.2f} ({low:.2f}-{high:.2f}), n={n}"
+            )
+    for name, rows in (("fa-kes", fakes), ("allsides", allsides)):
+        result = agreement(rows, read_scores([run / f"{name}-scores-lexicon.jsonl"]))
+        print(
+            name,
+            "lexicon vs transformer kappa:",
+            ", ".join(f"{r.field} {r.kappa:.2f}" for r in result.rows if r.outlet == "all"),
+        )
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("runs/latest"))
