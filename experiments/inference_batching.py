@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+import framing.transformer as T
 from framing.corpus import Article, read_path
 from framing.models import load_model
 from framing.sentences import split
@@ -42,8 +43,6 @@ run(m, inorder, 32, "merged inorder 32")
 run(m, srt, 32, "merged sorted 32")
 run(m, srt, 64, "merged sorted 64")
 run(m, srt, 128, "merged sorted 128")
-import framing.transformer as T
-
 orig = T.TransformerClassifier.for_inference
 T.TransformerClassifier.for_inference = lambda self, int8=False: self
 u = load_model(Path("models/transformer")).classifier
