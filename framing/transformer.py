@@ -13,6 +13,7 @@ where to overrule it.
 from __future__ import annotations
 
 import random
+import tempfile
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -122,16 +123,26 @@ class TransformerClassifier:
         self.history_: list[dict] = []
 
     # -- building -------------------------------------------------------------
+    def _load_tokenizer(self) -> None:
+        from transformers import AutoTokenizer
+
+        s = self.settings
+        try:
+            self.tokenizer_ = AutoTokenizer.from_pretrained(resolve_encoder(s.tokenizer or s.encoder))
+        except OSError as error:
+            raise FramingError(f"cannot load tokenizer of {s.tokenizer or s.encoder!r} ({error})")
+        self.labels_ = [np.array(LABELS[f]) for f in FIELDS]
+
     def _build(self) -> None:
-        from transformers import AutoConfig, AutoModel, AutoTokenizer
+        from transformers import AutoConfig, AutoModel
 
         s = self.settings
         if s.threads:
             torch.set_num_threads(s.threads)
         set_seed(s.seed)
         encoder_name = resolve_encoder(s.encoder)
+        self._load_tokenizer()
         try:
-            self.tokenizer_ = AutoTokenizer.from_pretrained(resolve_encoder(s.tokenizer or s.encoder))
             if s.encoder_config:
                 config = AutoConfig.for_model(**s.encoder_config)
                 encoder = AutoModel.from_config(config)
@@ -153,7 +164,6 @@ class TransformerClassifier:
         self.network_ = _Network(encoder, encoder.config.hidden_size, s.dropout, HINT_SIZE if s.hints else 0)
         if s.hints:
             self._start_from_lexicon(encoder.config.hidden_size)
-        self.labels_ = [np.array(LABELS[f]) for f in FIELDS]
 
     def _start_from_lexicon(self, hidden: int) -> None:
         """Initialise each head to follow the lexicon's one-hot label (the network learns corrections)."""
@@ -186,17 +196,17 @@ class TransformerClassifier:
             encoded["hints"] = self._hints(X, decisions)
         return encoded
 
-    def _collate(self, rows: list[dict]) -> dict[str, torch.Tensor]:
-        """Pad token ids dynamically; stack hints and labels."""
+    def _collate(self, rows: list[dict], tensors: str = "pt") -> dict:
+        """Pad token ids dynamically; stack hints and labels (torch tensors, or numpy arrays for ``np``)."""
         from transformers import DataCollatorWithPadding
 
         extra = {
             k: [row[k] for row in rows] for k in rows[0] if k not in ("input_ids", "attention_mask", "token_type_ids")
         }
         tokens = [{k: v for k, v in row.items() if k not in extra} for row in rows]
-        batch = dict(DataCollatorWithPadding(self.tokenizer_, return_tensors="pt")(tokens))
+        batch = dict(DataCollatorWithPadding(self.tokenizer_, return_tensors=tensors)(tokens))
         for key, values in extra.items():
-            batch[key] = torch.tensor(values)
+            batch[key] = torch.tensor(values) if tensors == "pt" else np.array(values)
         return batch
 
     # -- estimator contract ---------------------------------------------------------
@@ -230,18 +240,38 @@ class TransformerClassifier:
         return {"n": len(X), "encoded": encoded, "order": order, "decisions": decisions}
 
     def _logits(self, prepared: dict) -> list[np.ndarray]:
-        """Logits per field, batches of similar length padded to their longest, under ``inference_mode``."""
-        outputs = {f: np.zeros((prepared["n"], len(LABELS[f])), dtype=np.float32) for f in FIELDS}
+        """Logits per field, batches of similar length padded to their longest, under ``inference_mode``;
+        with int8, the close calls are run again in full precision."""
         encoded, order = prepared["encoded"], prepared["order"]
-        self.network_.eval()
-        size = INFERENCE_BATCH
+        onnx = getattr(self, "onnx_", None)
+        outputs = self._run(onnx or self.network_, encoded, order, prepared["n"])
+        if onnx is not None and self.fallback_margin_ > 0 and len(order):
+            margins = np.min([_margin(p) for p in _probabilities([outputs[f] for f in FIELDS])], axis=0)
+            close = order[margins[order] < self.fallback_margin_]
+            again = self._run(self.onnx_full_, encoded, close, prepared["n"])
+            for f in FIELDS:
+                outputs[f][close] = again[f][close]
+            self.fallbacks_ += len(close)
+        return [outputs[f] for f in FIELDS]
+
+    def _run(self, network, encoded: dict, order: np.ndarray, n: int) -> dict[str, np.ndarray]:
+        """Logits of the sentences ``order`` picks (in that order, batched) by a torch or ONNX network."""
+        outputs = {f: np.zeros((n, len(LABELS[f])), dtype=np.float32) for f in FIELDS}
+        is_torch = isinstance(network, nn.Module)
+        if is_torch:
+            network.eval()
+        size = INFERENCE_BATCH if is_torch else network.batch
         with torch.inference_mode():
             for begin in range(0, len(order), size):
                 index = order[begin : begin + size]
-                logits = self.network_(**self._collate([{k: encoded[k][i] for k in encoded} for i in index]))
+                rows = [{k: encoded[k][i] for k in encoded} for i in index]
+                if is_torch:
+                    logits = {f: v.float().numpy() for f, v in network(**self._collate(rows)).items()}
+                else:
+                    logits = network(**self._collate(rows, "np"))
                 for f in FIELDS:
-                    outputs[f][index] = logits[f].float().numpy()
-        return [outputs[f] for f in FIELDS]
+                    outputs[f][index] = logits[f]
+        return outputs
 
     def predict_proba(self, X: Sequence[str]) -> list[np.ndarray]:
         """One (n, k) array per field in ``labels_`` order; voice made consistent with the actors."""
@@ -249,14 +279,7 @@ class TransformerClassifier:
 
     def predict_proba_prepared(self, prepared: dict) -> list[np.ndarray]:
         """``predict_proba`` of sentences already passed through ``prepare``."""
-        probabilities = [_softmax(logits) for logits in self._logits(prepared)]
-        opposition, state, voice = probabilities
-        nobody = (opposition.argmax(1) == 0) & (state.argmax(1) == 0)
-        voice[nobody] = np.eye(len(LABELS["voice"]))[0]
-        named = ~nobody
-        voice[named, 0] = 0.0
-        voice[named] /= voice[named].sum(axis=1, keepdims=True)
-        return probabilities
+        return _probabilities(self._logits(prepared))
 
     def predict(self, X: Sequence[str]) -> np.ndarray:
         probabilities = self.predict_proba(X)
@@ -264,7 +287,7 @@ class TransformerClassifier:
         return np.array(columns, dtype=object).T.reshape(len(X), len(FIELDS))
 
     def _check_fitted(self) -> None:
-        if not hasattr(self, "network_"):
+        if not hasattr(self, "network_") and not hasattr(self, "onnx_"):
             raise FramingError("the transformer is not trained: call fit() or load a model directory")
 
     # -- model directory ---------------------------------------------------------------
@@ -308,6 +331,14 @@ class TransformerClassifier:
             lexicon_file = path / config["model"].get("lexicon", "lexicon.toml")
             lexicon = Lexicon.from_file(lexicon_file)
         model = cls(settings, lexicon)
+        cached = None
+        if int8:
+            from framing.quantized import cache_paths
+
+            cached = cache_paths(path, resolve_encoder(settings.encoder))
+            if all(p.is_file() for p in cached):  # exported before: no torch network to build
+                model._load_tokenizer()
+                return model._use_onnx(*cached)
         model._build()
         try:
             heads = load_file(path / HEADS_FILE)
@@ -326,27 +357,39 @@ class TransformerClassifier:
         except (RuntimeError, KeyError, ValueError) as error:
             raise FramingError(f"{path}: weights do not fit the config ({str(error)[:200]})")
         model.network_.eval()
-        return model.for_inference(int8)
+        return model.for_inference(int8, cached)
 
-    def for_inference(self, int8: bool = False) -> TransformerClassifier:
-        """Merge LoRA adapters into the encoder (same function, fewer matrix products); ``int8``: quantise the
-        encoder's linear layers to 8 bits per output channel (dynamic quantisation; README gives its cost)."""
+    def for_inference(self, int8: bool = False, cache: tuple[Path, Path] | None = None) -> TransformerClassifier:
+        """Merge LoRA adapters into the encoder (same function, fewer matrix products); ``int8``: export to
+        ONNX and quantise to 8 bits (``framing.quantized``), the files kept at ``cache`` if given."""
         self._check_fitted()
         encoder = self.network_.encoder
         if hasattr(encoder, "merge_and_unload"):
             self.network_.encoder = encoder.merge_and_unload()
-        if int8:  # per-channel weights, encoder only (README, "Speed", gives the measured cost on dev)
-            import warnings
-
-            from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
-
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                self.network_.encoder = quantize_dynamic(
-                    self.network_.encoder, {nn.Linear: per_channel_dynamic_qconfig}, dtype=torch.qint8
-                )
         self.network_.eval()
-        self.int8_ = int8
+        self.int8_ = False
+        if int8:
+            from framing.quantized import build
+
+            hints = HINT_SIZE if self.settings.hints else 0
+            if cache is not None:
+                return self._use_onnx(*build(self.network_, self.tokenizer_, hints, *cache))
+            with tempfile.TemporaryDirectory(prefix="framing-int8-") as tmp:
+                files = Path(tmp) / "fp32.onnx", Path(tmp) / "int8.onnx"
+                return self._use_onnx(*build(self.network_, self.tokenizer_, hints, *files))
+        return self
+
+    def _use_onnx(self, full: Path, int8: Path) -> TransformerClassifier:
+        """Predict with the int8 ONNX file, and the full-precision one for close calls (both read whole now),
+        instead of the torch network."""
+        from framing.quantized import FALLBACK_MARGIN, OnnxNetwork
+
+        self.onnx_ = OnnxNetwork(int8, threads=torch.get_num_threads())
+        self.onnx_full_ = OnnxNetwork(full, threads=torch.get_num_threads())
+        self.fallback_margin_ = FALLBACK_MARGIN
+        self.fallbacks_ = 0  # sentences run again in full precision, since loading
+        self.__dict__.pop("network_", None)
+        self.int8_ = True
         return self
 
     def settings_dict(self) -> dict:
@@ -356,6 +399,24 @@ class TransformerClassifier:
 def _softmax(logits: np.ndarray) -> np.ndarray:
     shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
     return shifted / shifted.sum(axis=1, keepdims=True)
+
+
+def _probabilities(logits: list[np.ndarray]) -> list[np.ndarray]:
+    """Softmax per field, with voice made consistent with the actors: ``none`` exactly when nobody is named."""
+    probabilities = [_softmax(x) for x in logits]
+    opposition, state, voice = probabilities
+    nobody = (opposition.argmax(1) == 0) & (state.argmax(1) == 0)
+    voice[nobody] = np.eye(len(LABELS["voice"]))[0]
+    named = ~nobody
+    voice[named, 0] = 0.0
+    voice[named] /= voice[named].sum(axis=1, keepdims=True)
+    return probabilities
+
+
+def _margin(probabilities: np.ndarray) -> np.ndarray:
+    """How far the most probable label is ahead of the next, per row."""
+    top = np.sort(probabilities, axis=1)
+    return top[:, -1] - top[:, -2]
 
 
 def _targets(y: Sequence[Sequence[str]]) -> np.ndarray:

@@ -27,3 +27,17 @@ def lexicon_model():
     from framing.models import load_model
 
     return load_model(ROOT / "models" / "lexicon")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _int8_cache(tmp_path_factory):
+    """Quantised models built by the tests go to a temporary cache, not the user's."""
+    import os
+
+    old = os.environ.get("FRAMING_CACHE")
+    os.environ["FRAMING_CACHE"] = str(tmp_path_factory.mktemp("framing-cache"))
+    yield
+    if old is None:
+        os.environ.pop("FRAMING_CACHE", None)
+    else:
+        os.environ["FRAMING_CACHE"] = old

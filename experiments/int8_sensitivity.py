@@ -1,0 +1,95 @@
+"""Which matrix products int8 should leave in 32 bits, chosen without labels and without dev or test.
+
+Quantises the shipped transformer with every weight MatMul in 8 bits, then
+with one group of products kept in 32 bits at a time (one kind in every
+layer, or every kind in one layer), and counts the sentences whose labels
+change against full precision. The sentences are unlabelled FA-KES text from
+articles that are neither reserved for evaluation nor in the dev or test
+split (the gold training sentences themselves are too well fitted to flip).
+Prints a table, most sensitive group first; then, for the shipped setting,
+how many sentences fall under each fallback margin (run again in full
+precision) and how many labels still change.
+
+    .venv/bin/python experiments/int8_sensitivity.py [--sentences 4000] [--margins-only]
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from framing.annotations import evaluation_ids, load_splits
+from framing.corpus import Article, read_path
+from framing.models import load_model
+from framing.quantized import KEEP_FLOAT, build
+from framing.sentences import split
+from framing.transformer import HINT_SIZE
+
+ROOT = Path(__file__).resolve().parent.parent
+KINDS = ("attention/self/query", "attention/self/key", "attention/self/value", "attention/output/dense")
+KINDS += ("intermediate/dense", "output/dense")
+
+
+def labels(classifier, prepared) -> np.ndarray:
+    return np.stack([p.argmax(1) for p in classifier.predict_proba_prepared(prepared)], axis=1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--sentences", type=int, default=4000)
+    parser.add_argument("--margins-only", action="store_true", help="only the shipped setting and its margins")
+    args = parser.parse_args()
+    texts = selection_sentences(args.data)[: args.sentences]
+    classifier = load_model(ROOT / "models" / "transformer").classifier
+    network, prepared = classifier.network_, classifier.prepare(texts)
+    full = labels(classifier, prepared)
+    layers = network.encoder.config.num_hidden_layers
+    groups = {"(none)": ()}
+    groups |= {f"every {kind}": tuple(rf"layer\.{i}/{kind}/MatMul" for i in range(layers)) for kind in KINDS}
+    groups |= {f"layer.{i}": tuple(rf"layer\.{i}/{kind}/MatMul" for kind in KINDS) for i in range(layers)}
+    if args.margins_only:
+        groups = {"shipped": KEEP_FLOAT}
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, keep in groups.items():
+            files = build(network, classifier.tokenizer_, HINT_SIZE, Path(tmp) / "f.onnx", Path(tmp) / "q.onnx", keep)
+            classifier._use_onnx(*files)
+            classifier.fallback_margin_ = 0.0
+            started = time.perf_counter()
+            changed = (labels(classifier, prepared) != full).any(axis=1).sum()
+            rows.append((name, int(changed), len(texts) / (time.perf_counter() - started)))
+            print(f"{name:40s} {changed:4d} changed  {rows[-1][2]:6.0f} sentences/s", flush=True)
+            if name in ("(none)", "shipped"):
+                margins = []
+                for margin in (0.1, 0.2, 0.3, 0.5, 0.7):
+                    classifier.fallback_margin_, classifier.fallbacks_ = margin, 0
+                    changed = (labels(classifier, prepared) != full).any(axis=1).sum()
+                    margins.append((margin, classifier.fallbacks_ / len(texts), int(changed)))
+            classifier.network_ = network
+    print(f"\n{len(texts)} sentences; most sensitive first (fewest changed when kept in 32 bits):")
+    print("| kept in 32 bits | sentences changed | sentences/s |\n|---|---|---|")
+    for name, changed, speed in sorted(rows, key=lambda r: r[1]):
+        print(f"| {name} | {changed} | {speed:.0f} |")
+    print("\nfallback to full precision (shipped quantisation):")
+    print("| margin | share run again | sentences changed |\n|---|---|---|")
+    for margin, share, changed in margins:
+        print(f"| {margin} | {share:.2%} | {changed} |")
+
+
+def selection_sentences(data: Path) -> list[str]:
+    """FA-KES sentences outside the reserved ids and the dev and test articles, in file order."""
+    reserved, splits = evaluation_ids(data), load_splits()
+    held_out = splits["dev"] | splits["test"]
+    articles = read_path(data / "fa-kes" / "FA-KES-Dataset.csv")
+    keep = [a for a in articles if isinstance(a, Article) and a.doc not in held_out]
+    keep = [a for a in keep if a.doc.split(":", 1)[1].split("#")[0] not in reserved]
+    return [s.text for a in keep for s in split(a.doc, a.text)]
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,175 @@
+"""int8 inference through ONNX Runtime: export the network, quantise it, cache the files, run them.
+
+``--int8`` exports the transformer (LoRA merged, mean pooling and heads
+included) to ONNX, quantises the weights of its matrix products to 8 bits per
+output channel with ONNX Runtime's dynamic quantisation (activations are
+quantised per batch at run time), and runs it in an ONNX Runtime session. The
+embeddings, layer norms, attention's products and the heads stay in 32 bits.
+
+Every sentence goes through the int8 network; the few whose int8 decision is
+close (two labels of a field within ``FALLBACK_MARGIN`` of probability) are
+run again through the full-precision export, and its logits are kept. Both
+files are cached under ``$FRAMING_CACHE`` (default ``~/.cache/framing``),
+keyed by the model directory's files and the library versions, so worker
+processes and later runs load them without building the torch network. The
+speed and accuracy of the whole mode are measured by ``framing benchmark``
+(README, "Speed").
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from framing.errors import FramingError
+from framing.schema import FIELDS
+
+#: What is quantised: the matrix products whose second operand is a weight (not attention's
+#: activation-by-activation products, which cost accuracy for little speed).
+QUANTISE = {"op_types_to_quantize": ["MatMul"], "per_channel": True, "extra_options": {"MatMulConstBOnly": True}}
+#: Matrix products left in 32 bits, by regular expressions over their node names: none, since keeping
+#: the most sensitive group (each layer's feed-forward output) cost 30% of the speed for few fewer changed
+#: labels (``experiments/int8_sensitivity.py``, README "Speed").
+KEEP_FLOAT: tuple[str, ...] = ()
+#: A sentence whose int8 probabilities put two labels of a field closer than this is run again in full
+#: precision: 2.7% of unlabelled FA-KES sentences, holding 15 of the 17 whose labels int8 changed
+#: (``experiments/int8_sensitivity.py --margins``, README "Speed").
+FALLBACK_MARGIN = 0.5
+#: Sentences per int8 forward pass: 16 scored 8,000 sentences end to end in 15.0 s, against 16.4 s for 32,
+#: 18.4 s for 64 and 16.7 s for 8 (smaller batches stay in cache).
+BATCH = 16
+OPSET = 17
+
+
+def cache_dir() -> Path:
+    """Where quantised models are kept: ``$FRAMING_CACHE`` or ``~/.cache/framing``."""
+    return Path(os.environ.get("FRAMING_CACHE") or Path.home() / ".cache" / "framing")
+
+
+def _versions() -> str:
+    import onnxruntime
+    import torch
+
+    settings = f"opset {OPSET} {sorted(QUANTISE.items())} keep {KEEP_FLOAT}"
+    return f"torch {torch.__version__} onnxruntime {onnxruntime.__version__} {settings}"
+
+
+def cache_paths(model_dir: Path, encoder: str) -> tuple[Path, Path]:
+    """The cached full-precision and int8 files of a model directory, named by a hash of its files, its
+    encoder and the versions."""
+    digest = hashlib.sha256(_versions().encode())
+    digest.update(encoder.encode())
+    encoder_dir = Path(encoder)
+    sources = [model_dir] + ([encoder_dir] if encoder_dir.is_dir() else [])
+    for source in sources:
+        for file in sorted(p for p in source.rglob("*") if p.is_file()):
+            digest.update(str(file.relative_to(source)).encode())
+            digest.update(_file_digest(file))
+    stem = cache_dir() / f"{model_dir.resolve().name}-{digest.hexdigest()[:16]}"
+    return stem.with_suffix(".fp32.onnx"), stem.with_suffix(".int8.onnx")
+
+
+def _file_digest(path: Path) -> bytes:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.digest()
+
+
+def input_names(tokenizer, hints: bool) -> list[str]:
+    """The network's inputs, in the order of the exported graph."""
+    names = list(tokenizer(["a sentence"]).keys())
+    return [n for n in ("input_ids", "attention_mask", "token_type_ids") if n in names] + (["hints"] if hints else [])
+
+
+def export_onnx(network, tokenizer, hints: int, out: Path) -> Path:
+    """Export ``network`` (inputs: tokens and, if ``hints`` > 0, that many hint columns) to ``out``."""
+    import torch
+
+    names = input_names(tokenizer, hints > 0)
+    sample = dict(tokenizer(["a first sample sentence", "a second one"], padding=True, return_tensors="pt"))
+    if hints:
+        sample["hints"] = torch.zeros((2, hints))
+
+    class Outputs(torch.nn.Module):  # positional inputs and a tuple of logits, as ONNX wants
+        def __init__(self) -> None:
+            super().__init__()
+            self.network = network
+
+        def forward(self, *tensors):
+            logits = self.network(**dict(zip(names, tensors)))
+            return tuple(logits[f] for f in FIELDS)
+
+    axes = {n: ({0: "batch"} if n == "hints" else {0: "batch", 1: "tokens"}) for n in names}
+    with warnings.catch_warnings(), torch.inference_mode(False), torch.no_grad():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            Outputs().eval(),
+            tuple(sample[n] for n in names),
+            str(out),
+            input_names=names,
+            output_names=list(FIELDS),
+            dynamic_axes=axes | {f: {0: "batch"} for f in FIELDS},
+            opset_version=OPSET,
+            dynamo=False,
+        )
+    return out
+
+
+def quantise(plain: Path, out: Path, keep_float: tuple[str, ...] = KEEP_FLOAT) -> Path:
+    """Dynamic int8 quantisation of an exported network; MatMul nodes whose name matches a ``keep_float``
+    expression stay in 32 bits."""
+    import logging
+
+    import onnx
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    kept = [n.name for n in onnx.load(str(plain)).graph.node if any(re.search(k, n.name) for k in keep_float)]
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)  # its warning to pre-process the model is advice for static quantisation
+    try:
+        quantize_dynamic(str(plain), str(out), weight_type=QuantType.QInt8, nodes_to_exclude=kept, **QUANTISE)
+    finally:
+        root.setLevel(level)
+    return out
+
+
+def build(network, tokenizer, hints: int, full: Path, int8: Path, keep_float: tuple[str, ...] = KEEP_FLOAT):
+    """Write the full-precision and the int8 file, each whole or not at all."""
+    int8.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=int8.parent, prefix=".export-") as tmp:
+        plain, quantised = Path(tmp) / "fp32.onnx", Path(tmp) / "int8.onnx"
+        export_onnx(network, tokenizer, hints, plain)
+        quantise(plain, quantised, keep_float)
+        os.replace(plain, full)
+        os.replace(quantised, int8)
+    return full, int8
+
+
+class OnnxNetwork:
+    """An ONNX Runtime session with the torch network's call: named arrays in, logits per field out."""
+
+    def __init__(self, path: Path, threads: int = 0) -> None:
+        import onnxruntime
+
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = threads or (os.cpu_count() or 1)
+        options.inter_op_num_threads = 1
+        try:
+            self.session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        except Exception as error:  # a damaged cache file: say which, so it can be deleted
+            raise FramingError(f"{path}: cannot load this ONNX model ({str(error)[:200]}); delete it to rebuild")
+        self.inputs = [i.name for i in self.session.get_inputs()]
+        self.path, self.batch = path, BATCH
+
+    def __call__(self, **batch: np.ndarray) -> dict[str, np.ndarray]:
+        feed = {n: batch[n].astype(np.float32 if n == "hints" else np.int64) for n in self.inputs}
+        return dict(zip(FIELDS, self.session.run(list(FIELDS), feed)))

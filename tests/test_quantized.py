@@ -1,0 +1,101 @@
+"""int8 through ONNX Runtime: the export matches torch, the file is quantised and cached, close calls fall back."""
+
+import numpy as np
+import onnx
+import pytest
+
+from framing.errors import FramingError
+from framing.models import load_model
+from framing.quantized import cache_paths, input_names
+from framing.transformer import resolve_encoder
+from tests.test_transformer import SENTENCES, Y, save
+from tests.tiny import tiny_transformer
+
+MORE = SENTENCES + [
+    "Government forces shelled rebel positions near Aleppo on Tuesday.",
+    "The regime's jets struck the town, activists said.",
+    "Residents said the market reopened after the ceasefire.",
+]
+
+
+@pytest.fixture(scope="module")
+def tiny_dir(tmp_path_factory):
+    path = tmp_path_factory.mktemp("tiny-q") / "tiny"
+    save(tiny_transformer().fit(SENTENCES, Y), path)
+    return path
+
+
+def _files(tiny_dir):
+    settings = load_model(tiny_dir).classifier.settings
+    return cache_paths(tiny_dir, resolve_encoder(settings.encoder))
+
+
+def test_int8_file_is_quantised_and_cached(tiny_dir):
+    load_model(tiny_dir, int8=True)
+    full, int8 = _files(tiny_dir)
+    assert full.is_file() and int8.is_file()
+    ops = {n.op_type for n in onnx.load(str(int8)).graph.node}
+    assert "MatMulInteger" in ops and "DynamicQuantizeLinear" in ops
+    assert "MatMulInteger" not in {n.op_type for n in onnx.load(str(full)).graph.node}
+
+
+def test_cached_model_loads_without_building_torch(tiny_dir, monkeypatch):
+    from framing.transformer import TransformerClassifier
+
+    first = load_model(tiny_dir, int8=True).classifier.predict_proba(MORE)
+
+    def refuse(self):
+        raise AssertionError("the torch network was built although the int8 files are cached")
+
+    monkeypatch.setattr(TransformerClassifier, "_build", refuse)
+    again = load_model(tiny_dir, int8=True).classifier
+    assert not hasattr(again, "network_")
+    for a, b in zip(first, again.predict_proba(MORE)):
+        assert np.array_equal(a, b)
+
+
+def test_changed_model_gets_a_new_cache_entry(tiny_dir, tmp_path):
+    import shutil
+
+    copy = tmp_path / "tiny"
+    shutil.copytree(tiny_dir, copy)
+    before = cache_paths(copy, resolve_encoder(load_model(copy).classifier.settings.encoder))
+    (copy / "meta.json").write_text('{"changed": true}')
+    after = cache_paths(copy, resolve_encoder(load_model(copy).classifier.settings.encoder))
+    assert before != after
+
+
+def test_full_precision_export_matches_torch(tiny_dir):
+    torch_probabilities = load_model(tiny_dir).classifier.predict_proba(MORE)
+    quantised = load_model(tiny_dir, int8=True).classifier
+    quantised.fallback_margin_ = 1.01  # every sentence is a close call: all run in full precision
+    quantised.fallbacks_ = 0
+    for a, b in zip(torch_probabilities, quantised.predict_proba(MORE)):
+        assert np.allclose(a, b, atol=1e-4)
+    assert quantised.fallbacks_ == len(MORE)
+
+
+def test_fallback_margin_zero_is_int8_alone(tiny_dir):
+    quantised = load_model(tiny_dir, int8=True).classifier
+    quantised.fallback_margin_, quantised.fallbacks_ = 0.0, 0
+    probabilities = quantised.predict_proba(MORE)
+    assert quantised.fallbacks_ == 0
+    assert all(np.allclose(p.sum(axis=1), 1) for p in probabilities)
+
+
+def test_damaged_cache_file_is_a_clear_error(tiny_dir, tmp_path, monkeypatch):
+    import shutil
+
+    monkeypatch.setenv("FRAMING_CACHE", str(tmp_path / "cache"))
+    load_model(tiny_dir, int8=True)
+    full, int8 = _files(tiny_dir)
+    int8.write_bytes(b"not an onnx file")
+    with pytest.raises(FramingError, match="delete it to rebuild"):
+        load_model(tiny_dir, int8=True)
+    shutil.rmtree(tmp_path / "cache")
+
+
+def test_input_names_follow_the_tokenizer(tiny_dir):
+    tokenizer = load_model(tiny_dir).classifier.tokenizer_
+    names = input_names(tokenizer, hints=True)
+    assert names[0] == "input_ids" and names[-1] == "hints" and "attention_mask" in names
