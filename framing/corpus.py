@@ -17,7 +17,7 @@ from pathlib import Path
 from framing.errors import DocumentError, FramingError
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
-TABLE_SUFFIXES = {".csv", ".jsonl", ".ndjson", ".json"}
+TABLE_SUFFIXES = {".csv", ".jsonl", ".ndjson", ".json", ".parquet"}
 FAKES_COLUMNS = {"unit_id", "article_title", "article_content", "source"}
 ALLSIDES_FIELDS = {"ID", "content_original", "source"}
 
@@ -111,10 +111,25 @@ def _lines(path: Path, encodings: tuple[str, ...]) -> Iterator[str]:
             yield decode(raw, f"{path} line {number}", encodings)
 
 
+def _parquet_rows(path: Path, batch_rows: int = 1024) -> Iterator[dict]:
+    """Rows of a Parquet file (a shard of a dataset), read a batch at a time."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=batch_rows):
+            yield from batch.to_pylist()
+    except (pa.ArrowException, OSError) as error:
+        raise FramingError(f"{path}: not a readable Parquet file ({error})")
+
+
 def _rows(path: Path) -> Iterator[dict | DocumentError]:
-    """Rows of a CSV or JSON Lines file as dicts, bad rows as errors."""
+    """Rows of a CSV, JSON Lines or Parquet file as dicts, bad rows as errors."""
     if path.stat().st_size == 0:
         raise FramingError(f"{path}: is empty; give a file with a header and rows")
+    if path.suffix.lower() == ".parquet":
+        yield from _parquet_rows(path)
+        return
     if path.suffix == ".csv":
         with path.open("rb") as handle:
             header = handle.readline()
@@ -197,7 +212,7 @@ def _check_fields(path: Path, columns: Iterable[str], fields: Fields) -> None:
 
 
 def read_table(path: Path, fields: Fields | None = None) -> Iterator[Article | DocumentError]:
-    """A CSV or JSON Lines corpus: FA-KES and AllSides are recognised, others need ``fields``."""
+    """A CSV, JSON Lines or Parquet corpus: FA-KES and AllSides are recognised, others need ``fields``."""
     rows = _rows(path)
     first = next(rows, None)
     if first is None:
@@ -233,7 +248,7 @@ def _chain(first, rest: Iterator) -> Iterator:
 
 
 def read_path(path: Path, fields: Fields | None = None, outlet: str | None = None) -> Iterator[Article | DocumentError]:
-    """Articles from a directory of ``.txt`` files, one text file, or a CSV/JSON Lines corpus."""
+    """Articles from a directory of ``.txt`` files, one text file, or a CSV/JSON Lines/Parquet corpus."""
     if not path.exists():
         raise FramingError(f"{path}: no such file or directory")
     if path.is_dir():
