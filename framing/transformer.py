@@ -373,7 +373,10 @@ class TransformerClassifier:
 
             hints = HINT_SIZE if self.settings.hints else 0
             if cache is not None:
-                return self._use_onnx(*build(self.network_, self.tokenizer_, hints, *cache))
+                try:
+                    return self._use_onnx(*build(self.network_, self.tokenizer_, hints, *cache))
+                except PermissionError:  # an unwritable cache: build for this process only
+                    pass
             with tempfile.TemporaryDirectory(prefix="framing-int8-") as tmp:
                 files = Path(tmp) / "fp32.onnx", Path(tmp) / "int8.onnx"
                 return self._use_onnx(*build(self.network_, self.tokenizer_, hints, *files))

@@ -105,7 +105,9 @@ def test_ray_data_map_batches(root, expected, tmp_path):
     try:
         dataset = ray.data.read_parquet([str(s) for s in shards])
         kwargs = {"model": str(root / "models" / "lexicon"), "outlet": "outlet", "date": "date"}
-        scored = dataset.map_batches(BatchScorer, fn_constructor_kwargs=kwargs, batch_format="pyarrow", concurrency=2)
+        # half a CPU per actor: two whole-CPU actors on a 2-CPU node leave none for the read tasks (it hangs)
+        options = {"batch_format": "pyarrow", "concurrency": 2, "num_cpus": 0.5}
+        scored = dataset.map_batches(BatchScorer, fn_constructor_kwargs=kwargs, **options)
         assert sorted(map(_key, scored.take_all())) == rows
     finally:
         ray.shutdown()

@@ -99,3 +99,21 @@ def test_input_names_follow_the_tokenizer(tiny_dir):
     tokenizer = load_model(tiny_dir).classifier.tokenizer_
     names = input_names(tokenizer, hints=True)
     assert names[0] == "input_ids" and names[-1] == "hints" and "attention_mask" in names
+
+
+def test_unwritable_cache_still_gives_an_int8_model(tiny_dir, tmp_path, monkeypatch):
+    import framing.quantized as quantized
+
+    monkeypatch.setenv("FRAMING_CACHE", str(tmp_path / "cache"))
+    original, calls = quantized.build, []
+
+    def build(network, tokenizer, hints, full, int8, *args):
+        calls.append(int8)
+        if int8.parent == tmp_path / "cache":
+            raise PermissionError(13, "Permission denied", str(int8.parent))
+        return original(network, tokenizer, hints, full, int8, *args)
+
+    monkeypatch.setattr(quantized, "build", build)
+    classifier = load_model(tiny_dir, int8=True).classifier
+    assert classifier.int8_ and len(calls) == 2 and not (tmp_path / "cache").exists()
+    assert all(np.allclose(p.sum(axis=1), 1) for p in classifier.predict_proba(MORE))
