@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import random
 import tempfile
+import warnings
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -154,10 +155,11 @@ class TransformerClassifier:
             from peft import LoraConfig, get_peft_model
 
             targets = [t for t in s.lora_targets if any(n.endswith(t) for n, _ in encoder.named_modules())]
-            encoder = get_peft_model(
-                encoder,
-                LoraConfig(r=s.lora_r, lora_alpha=s.lora_alpha, lora_dropout=s.lora_dropout, target_modules=targets),
-            )
+            lora = {"r": s.lora_r, "lora_alpha": s.lora_alpha, "lora_dropout": s.lora_dropout}
+            config = LoraConfig(**lora, target_modules=targets)
+            with warnings.catch_warnings():  # peft calls an attribute transformers has deprecated; not ours to fix
+                warnings.filterwarnings("ignore", message=".*is_gradient_checkpointing", category=FutureWarning)
+                encoder = get_peft_model(encoder, config)
         elif s.finetune == "heads":
             for p in encoder.parameters():
                 p.requires_grad = False
