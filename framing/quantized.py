@@ -33,16 +33,16 @@ from framing.schema import FIELDS
 #: What is quantised: the matrix products whose second operand is a weight (not attention's
 #: activation-by-activation products, which cost accuracy for little speed).
 QUANTISE = {"op_types_to_quantize": ["MatMul"], "per_channel": True, "extra_options": {"MatMulConstBOnly": True}}
-#: Matrix products left in 32 bits, by regular expressions over their node names: none, since keeping
-#: the most sensitive group (each layer's feed-forward output) cost 30% of the speed for few fewer changed
-#: labels (``experiments/int8_sensitivity.py``, README "Speed").
+#: Matrix products left in 32 bits, by regular expressions over their node names: none, since no group
+#: (one kind in every layer, or one layer) changed clearly fewer labels and each cost 5-35% of the speed
+#: (``experiments/int8_sensitivity.py``, README "Speed").
 KEEP_FLOAT: tuple[str, ...] = ()
 #: A sentence whose int8 probabilities put two labels of a field closer than this is run again in full
-#: precision: 2.7% of unlabelled FA-KES sentences, holding 15 of the 17 whose labels int8 changed
-#: (``experiments/int8_sensitivity.py --margins``, README "Speed").
+#: precision: 2.7% of 4,000 unlabelled FA-KES sentences, after which none of the 13 whose labels int8
+#: changed is left changed (``experiments/int8_sensitivity.py``, README "Speed").
 FALLBACK_MARGIN = 0.5
-#: Sentences per int8 forward pass: 16 scored 8,000 sentences end to end in 15.0 s, against 16.4 s for 32,
-#: 18.4 s for 64 and 16.7 s for 8 (smaller batches stay in cache).
+#: Sentences per int8 forward pass: 16 scored 8,000 sentences end to end in 14.3 s, against 15.5 s for 8,
+#: 14.7 s for 32 and 18.2 s for 64 (``experiments/int8_checks.py``).
 BATCH = 16
 OPSET = 17
 
