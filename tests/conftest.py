@@ -41,3 +41,14 @@ def _int8_cache(tmp_path_factory):
         os.environ.pop("FRAMING_CACHE", None)
     else:
         os.environ["FRAMING_CACHE"] = old
+
+
+@pytest.fixture(scope="session")
+def tiny_dir(tmp_path_factory):
+    """A tiny transformer (random encoder, a few steps of training) saved as a model directory."""
+    from tests.test_transformer import SENTENCES, Y, save
+    from tests.tiny import tiny_transformer
+
+    path = tmp_path_factory.mktemp("tiny") / "tiny"
+    save(tiny_transformer().fit(SENTENCES, Y), path)
+    return path

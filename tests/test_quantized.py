@@ -8,21 +8,13 @@ from framing.errors import FramingError
 from framing.models import load_model
 from framing.quantized import cache_paths, input_names
 from framing.transformer import resolve_encoder
-from tests.test_transformer import SENTENCES, Y, save
-from tests.tiny import tiny_transformer
+from tests.test_transformer import SENTENCES
 
 MORE = SENTENCES + [
     "Government forces shelled rebel positions near Aleppo on Tuesday.",
     "The regime's jets struck the town, activists said.",
     "Residents said the market reopened after the ceasefire.",
 ]
-
-
-@pytest.fixture(scope="module")
-def tiny_dir(tmp_path_factory):
-    path = tmp_path_factory.mktemp("tiny-q") / "tiny"
-    save(tiny_transformer().fit(SENTENCES, Y), path)
-    return path
 
 
 def _files(tiny_dir):

@@ -9,8 +9,7 @@ from framing import scoring
 from framing.errors import FramingError
 from framing.profile import read_scores
 from framing.scoring import score
-from tests.test_transformer import SENTENCES, Y, save
-from tests.tiny import tiny_transformer
+from tests.test_transformer import SENTENCES
 
 
 def test_parquet_holds_the_same_rows_as_json_lines(tmp_path, root):
@@ -52,13 +51,6 @@ def test_segmenters_give_different_but_exact_rows(tmp_path, root):
 def test_int8_is_refused_for_the_lexicon(tmp_path, root):
     with pytest.raises(FramingError, match="int8"):
         score([root / "seeds"], tmp_path / "s.jsonl", model_path=root / "models" / "lexicon", int8=True)
-
-
-@pytest.fixture(scope="module")
-def tiny_dir(tmp_path_factory):
-    path = tmp_path_factory.mktemp("tiny") / "tiny"
-    save(tiny_transformer().fit(SENTENCES, Y), path)
-    return path
 
 
 def test_prepared_path_equals_predict_proba(tiny_dir):
