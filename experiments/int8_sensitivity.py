@@ -27,7 +27,6 @@ from framing.corpus import Article, read_path
 from framing.models import load_model
 from framing.quantized import KEEP_FLOAT, build
 from framing.sentences import split
-from framing.transformer import HINT_SIZE
 
 ROOT = Path(__file__).resolve().parent.parent
 KINDS = ("attention/self/query", "attention/self/key", "attention/self/value", "attention/output/dense")
@@ -47,6 +46,7 @@ def main() -> None:
     texts = selection_sentences(args.data)[: args.sentences]
     classifier = load_model(ROOT / "models" / "transformer").classifier
     network, prepared = classifier.network_, classifier.prepare(texts)
+    classifier._take_heads()
     full = labels(classifier, prepared)
     layers = network.encoder.config.num_hidden_layers
     groups = {"(none)": ()}
@@ -57,7 +57,7 @@ def main() -> None:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for name, keep in groups.items():
-            files = build(network, classifier.tokenizer_, HINT_SIZE, Path(tmp) / "f.onnx", Path(tmp) / "q.onnx", keep)
+            files = build(network, classifier.tokenizer_, Path(tmp) / "f.onnx", Path(tmp) / "q.onnx", keep)
             classifier._use_onnx(*files)
             classifier.fallback_margin_ = 0.0
             started = time.perf_counter()

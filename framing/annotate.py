@@ -152,14 +152,21 @@ def annotate(
 
 
 def annotatable(path: Path, reserved: set[str], fields=None) -> Iterator[Article]:
-    """Articles of a corpus that may be annotated: reserved evaluation documents are left out."""
-    from framing.annotations import RESERVED_CORPORA
+    """Articles of a corpus that may be annotated: reserved evaluation documents are left out.
+
+    A shared corpus (FA-KES, AllSides) is refused when its reserved ids are not
+    known (``reserved`` empty), so that nothing reserved can slip through.
+    """
+    from framing.annotations import RESERVED_FILES, is_reserved
 
     for article in read_path(path, fields):
         if isinstance(article, DocumentError):
             continue
-        if article.corpus in RESERVED_CORPORA:
-            raise FramingError(f"{path}: {RESERVED_CORPORA[article.corpus]}; it cannot be annotated for training")
-        if article.corpus == "fa-kes" and article.id.split("#")[0] in reserved:
+        if article.corpus in RESERVED_FILES and not any(r.startswith(f"{article.corpus}:") for r in reserved):
+            raise FramingError(
+                f"{path}: the reserved ids of {article.corpus} ({RESERVED_FILES[article.corpus]}) were not found; "
+                "point --data at the shared data folder"
+            )
+        if is_reserved(article.doc, reserved):
             continue
         yield article

@@ -12,16 +12,37 @@ from pathlib import Path
 
 from framing.corpus import Article, load_articles
 from framing.errors import FramingError
+from framing.schema import Context
 
-RESERVED_CORPORA = {"allsides": "the AllSides corpus is evaluation and profiling only"}
+RESERVED_FILES = {"fa-kes": "fa-kes/evaluation-ids.txt", "allsides": "allsides-syria/evaluation-ids.txt"}
 
 
-def evaluation_ids(data_root: Path) -> set[str]:
-    """FA-KES ``unit_id``s reserved for evaluation."""
-    path = data_root / "fa-kes" / "evaluation-ids.txt"
+def _ids(path: Path) -> set[str]:
     if not path.exists():
         raise FramingError(f"{path}: not found; point --data at the shared data folder")
     return set(path.read_text().split())
+
+
+def evaluation_ids(data_root: Path) -> set[str]:
+    """Document keys (``<corpus>:<id>``) reserved for evaluation in both shared corpora.
+
+    Bare FA-KES ``unit_id``s are included as well, for callers that match ids
+    of that corpus directly.
+    """
+    fakes = _ids(data_root / RESERVED_FILES["fa-kes"])
+    allsides = _ids(data_root / RESERVED_FILES["allsides"])
+    return fakes | {f"fa-kes:{i}" for i in fakes} | {f"allsides:{i}" for i in allsides}
+
+
+def allsides_evaluation_ids(data_root: Path) -> set[str]:
+    """AllSides ``ID``s reserved for evaluation (``allsides-syria/evaluation-ids.txt``)."""
+    return _ids(data_root / RESERVED_FILES["allsides"])
+
+
+def is_reserved(doc: str, reserved: set[str]) -> bool:
+    """Whether ``doc`` (``<corpus>:<id>``) is an evaluation document of a shared corpus."""
+    corpus, _, key = doc.partition(":")
+    return f"{corpus}:{key.split('#')[0]}" in reserved
 
 
 @dataclass(frozen=True)
@@ -37,18 +58,40 @@ class GoldSentence:
     state: str
     voice: str
     annotator: str | None = None
+    title: str | None = None
+    previous: str | None = None
 
     def labels(self) -> tuple[str, str, str]:
         return self.opposition, self.state, self.voice
 
+    def context(self) -> Context:
+        """The headline and previous sentence the annotators read (``None`` where there is none)."""
+        return Context(self.title, self.previous)
+
+
+def contexts(gold: list[GoldSentence]) -> list[Context]:
+    """The context of each gold sentence, in order."""
+    return [g.context() for g in gold]
+
+
+def previous_sentence(text: str, start: int, cache: dict | None = None, key: str = "") -> str | None:
+    """The sentence of ``text`` that ends last before ``start`` (default segmenter, as in scoring)."""
+    from framing.sentences import spans
+
+    found = cache.get(key) if cache is not None else None
+    if found is None:
+        found = list(spans(text))
+        if cache is not None:
+            cache[key] = found
+    before = [(s, e) for s, e in found if e <= start]
+    return text[before[-1][0] : before[-1][1]] if before else None
+
 
 def check_reserved(doc: str, reserved: set[str], where: str) -> None:
     """Refuse a document that the data README reserves for evaluation."""
-    corpus, _, key = doc.partition(":")
-    if corpus in RESERVED_CORPORA:
-        raise FramingError(f"{where}: {doc} cannot be used here: {RESERVED_CORPORA[corpus]}")
-    if corpus == "fa-kes" and key.split("#")[0] in reserved:
-        raise FramingError(f"{where}: {doc} is reserved for evaluation (fa-kes/evaluation-ids.txt); remove the record")
+    if is_reserved(doc, reserved):
+        listed = RESERVED_FILES.get(doc.partition(":")[0], "evaluation-ids.txt")
+        raise FramingError(f"{where}: {doc} is reserved for evaluation ({listed}); remove the record")
 
 
 def check_span(text: str, start: int, end: int, where: str) -> str:
@@ -78,6 +121,7 @@ def load_gold(
     from framing.schema import check_record
 
     gold = []
+    segmented: dict = {}
     for number, record in enumerate(read_jsonl(path), start=1):
         where = f"{path} line {number}"
         doc = record.get("doc")
@@ -89,13 +133,16 @@ def load_gold(
         if problems:
             raise FramingError(f"{where}: {'; '.join(problems)}")
         article = documents.get(doc)
+        title = previous = None
         if "start" not in record and isinstance(record.get("text"), str):  # a sentence row that carries its text
             text, outlet = record["text"], record.get("outlet")
+            title, previous = record.get("title"), record.get("previous")
         elif article is None:
             raise FramingError(f"{where}: document {doc} is not in the corpus; check --data and the doc key")
         else:
             text = check_span(article.text, record.get("start"), record.get("end"), where)
-            outlet = article.outlet
+            outlet, title = article.outlet, article.title
+            previous = previous_sentence(article.text, record["start"], segmented, doc)
             if "text" in record and record["text"] != text:
                 raise FramingError(f"{where}: the record's text differs from {doc}[{record['start']}:{record['end']}]")
         gold.append(
@@ -109,6 +156,8 @@ def load_gold(
                 record["state"],
                 record["voice"],
                 record.get("annotator"),
+                title if isinstance(title, str) else None,
+                previous if isinstance(previous, str) else None,
             )
         )
     return gold
@@ -120,12 +169,12 @@ SPLITS = ("train", "dev", "test")
 
 
 def annotation_documents(data_root: Path) -> dict[str, Article]:
-    """The documents annotations may point into: the seeds and FA-KES."""
+    """The documents annotations may point into: the seeds, FA-KES and AllSides."""
     seeds = Path(__file__).resolve().parent.parent / "seeds"
     documents = load_articles(seeds)
-    fakes = data_root / "fa-kes" / "FA-KES-Dataset.csv"
-    if fakes.is_file():
-        documents |= load_articles(fakes)
+    for corpus in (data_root / "fa-kes" / "FA-KES-Dataset.csv", data_root / "allsides-syria" / "articles.jsonl"):
+        if corpus.is_file():
+            documents |= load_articles(corpus)
     return documents
 
 
@@ -137,14 +186,17 @@ def load_annotations(data_root: Path, paths: list[Path] | None = None) -> list[G
     return [g for path in paths for g in load_gold(path, documents, reserved)]
 
 
-def make_splits(gold: list[GoldSentence], seed: int = 0, dev: float = 0.15, test: float = 0.15) -> dict[str, list[str]]:
-    """Train/dev/test by article, stratified by outlet: no article has sentences on two sides."""
+def make_splits(
+    gold: list[GoldSentence], seed: int = 0, dev: float = 0.15, test: float = 0.15, strata=None
+) -> dict[str, list[str]]:
+    """Train/dev/test by article, stratified by outlet (or by ``strata(gold_sentence)``): no article has
+    sentences on two sides."""
     import random
 
     rng = random.Random(seed)
     by_outlet: dict[str, list[str]] = {}
     for g in gold:
-        docs = by_outlet.setdefault(g.outlet or "unknown", [])
+        docs = by_outlet.setdefault(strata(g) if strata else g.outlet or "unknown", [])
         if g.doc not in docs:
             docs.append(g.doc)
     splits: dict[str, list[str]] = {name: [] for name in SPLITS}

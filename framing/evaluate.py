@@ -120,7 +120,9 @@ def evaluate_predictions(
 
 
 def predict_gold(model, gold: list[GoldSentence]) -> np.ndarray:
-    return model.classifier.predict([g.text for g in gold])
+    from framing.annotations import contexts
+
+    return model.classifier.predict([g.text for g in gold], contexts(gold))
 
 
 def compare_predictions(

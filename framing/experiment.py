@@ -53,6 +53,10 @@ class TransformerSection(Strict):
     class_weight: Literal["none", "sqrt", "balanced"] = Field(
         "none", description="Loss weight per label: none, or against its frequency (sqrt of or fully balanced)."
     )
+    context: list[Literal["title", "previous"]] = Field(
+        default_factory=list, description="What the heads read besides the sentence: its headline, the sentence before."
+    )
+    context_embeddings: bool = Field(True, description="Context as embeddings and hints (false: its hints only).")
     threads: int = Field(0, ge=0)
 
 

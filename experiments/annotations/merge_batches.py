@@ -1,0 +1,71 @@
+"""Join annotators' labels (keyed by record id) back to document offsets; writes no corpus text.
+
+    python experiments/annotations/merge_batches.py /tmp/annot experiments/annotations
+
+writes ``gold-allsides.jsonl`` and ``gold-fakes-round3.jsonl`` (first pass, annotator ``agent-dN`` for
+batch N) and ``agreement/round4-blind.jsonl`` (the blind second pass, ``agent-e1``). Annotators' notes
+stay in the scratch folder: they quote the corpus.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from framing.schema import FIELDS, check_record
+
+
+def read(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("scratch", type=Path)
+    parser.add_argument("out", type=Path)
+    args = parser.parse_args()
+    where = {r["id"]: r for r in read(args.scratch / "ids.jsonl")}
+    first: dict[str, dict] = {}
+    for path in sorted((args.scratch / "out").glob("batch*.labels.jsonl")):
+        annotator = "agent-d" + path.name.removeprefix("batch").split(".")[0]
+        for label in read(path):
+            problems = check_record(label)
+            if problems or label["id"] in first:
+                raise SystemExit(f"{path}: {label['id']}: {problems or 'labelled twice'}")
+            first[label["id"]] = {"annotator": annotator, **{f: label[f] for f in FIELDS}}
+    missing = sorted(set(where) - set(first))
+    if missing:
+        raise SystemExit(f"{len(missing)} records have no label, e.g. {missing[:5]}")
+    files = {"allsides": "gold-allsides.jsonl", "fa-kes": "gold-fakes-round3.jsonl"}
+    for corpus, name in files.items():
+        rows = [
+            {
+                "doc": w["doc"],
+                "start": w["start"],
+                "end": w["end"],
+                **{f: first[i][f] for f in FIELDS},
+                "annotator": first[i]["annotator"],
+            }
+            for i, w in where.items()
+            if w["corpus"] == corpus
+        ]
+        (args.out / name).write_text("".join(json.dumps(r) + "\n" for r in rows))
+        print(f"{name}: {len(rows)} records")
+    blind = read(args.scratch / "blind" / "blind.labels.jsonl")
+    rows = [
+        {
+            "doc": where[b["id"]]["doc"],
+            "start": where[b["id"]]["start"],
+            "end": where[b["id"]]["end"],
+            **{f: b[f] for f in FIELDS},
+            "annotator": "agent-e1",
+        }
+        for b in blind
+    ]
+    (args.out / "agreement" / "round4-blind.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    print(f"agreement/round4-blind.jsonl: {len(rows)} records")
+
+
+if __name__ == "__main__":
+    main()

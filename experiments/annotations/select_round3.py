@@ -1,0 +1,121 @@
+"""Choose the round-3 sentences to annotate: AllSides (US/UK) and FA-KES where context decides.
+
+Reproducible; prints ``{"doc", "start", "end", "outlet", "corpus", "bias"}`` records and no
+corpus text. Reserved evaluation ids of both corpora and already annotated
+articles (``--exclude``) are never chosen. The word lists only choose what gets
+read (they over-sample the hard cases issue 11 names); they decide no label.
+
+- **AllSides**: unreserved articles in a seeded order, interleaved left, center
+  and right; from each, the sentences with a hard-case word (foreign states,
+  armies and presidents, ISIS and Kurdish forces, quotes, "regime change",
+  insults of Assad, US politics) or an actor word, and 10% of the others, at
+  most ``--per-article`` a piece, until ``--allsides`` sentences.
+- **FA-KES**: unannotated, unreserved articles; sentences about attacks,
+  shelling, rockets and explosions, "terrorists", and foreign forces, at most
+  ``--per-article`` a piece, until ``--fakes`` sentences.
+
+    python experiments/annotations/select_round3.py ../shared/data \
+        --exclude experiments/annotations/gold-fakes.jsonl \
+        --exclude experiments/annotations/gold-fakes-round2.jsonl > selection3.jsonl
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+from pathlib import Path
+
+from framing.annotations import allsides_evaluation_ids, evaluation_ids
+from framing.corpus import Article, read_path
+from framing.sentences import split
+
+ACTOR = re.compile(
+    r"rebel|terror|jihad|islamist|extremis|radical|takfir|qaeda|nusra|opposition|insurgen|militant|gunmen|"
+    r"armed group|mercenar|regime|government|assad|army|troops|forces|authorit|damascus|shabiha|fsa|free syrian|"
+    r"ahrar|jaish|sham|isis|isil|daesh|islamic state|kurd|ypg|sdf|pkk|gang|faction|syria said|syrian jets|so-called",
+    re.IGNORECASE,
+)
+HARD_ALLSIDES = re.compile(
+    r"u\.s\.|american|obama|trump|clinton|pentagon|white house|administration|congress|senat|republican|democrat|"
+    r"russia|putin|moscow|kremlin|turk|erdogan|ankara|iraq|baghdad|iran|tehran|israel|hezbollah|"
+    r"president|troops|army|military|coalition|ministry|official|regime change|butcher|dictator|tyrant|"
+    r"war criminal|murderer|isis|isil|daesh|islamic state|kurd|ypg|sdf|[\"“”‘’']",
+    re.IGNORECASE,
+)
+HARD_FAKES = re.compile(
+    r"attack|shell|rocket|mortar|explo|bomb|blast|missile|air ?strike|raid|terror|gunmen|car bomb|suicide|"
+    r"u\.s\.|american|russia|turk|iran|israel|coalition|foreign|troops|ministry|official source|sana",
+    re.IGNORECASE,
+)
+
+
+def _pick(article: Article, hard: re.Pattern, rng: random.Random, per_article: int, keep_other: float) -> list[dict]:
+    sentences = split(article.doc, article.text, "pysbd")
+    wanted = [s for s in sentences if hard.search(s.text) or ACTOR.search(s.text) or rng.random() < keep_other]
+    if len(wanted) > per_article:
+        wanted = sorted(rng.sample(wanted, per_article), key=lambda s: s.start)
+    return [{"doc": article.doc, "start": s.start, "end": s.end, "outlet": article.outlet} for s in wanted]
+
+
+def select_allsides(data_root: Path, quota: int, per_article: int, seed: int, exclude: frozenset[str]) -> list[dict]:
+    reserved = allsides_evaluation_ids(data_root)
+    by_bias: dict[str, list[Article]] = {}
+    for article in read_path(data_root / "allsides-syria" / "articles.jsonl"):
+        if isinstance(article, Article) and article.id not in reserved and article.doc not in exclude:
+            by_bias.setdefault(str(article.extra.get("bias_text", "unknown")), []).append(article)
+    rng = random.Random(seed)
+    for articles in by_bias.values():
+        articles.sort(key=lambda a: a.id)
+        rng.shuffle(articles)
+    order = [a for group in zip(*(by_bias[b] for b in sorted(by_bias))) for a in group]
+    chosen: list[dict] = []
+    for article in order:
+        if len(chosen) >= quota:
+            break
+        for record in _pick(article, HARD_ALLSIDES, rng, per_article, 0.1)[: quota - len(chosen)]:
+            chosen.append(record | {"corpus": "allsides", "bias": article.extra.get("bias_text")})
+    return chosen
+
+
+def select_fakes(data_root: Path, quota: int, per_article: int, seed: int, exclude: frozenset[str]) -> list[dict]:
+    reserved = evaluation_ids(data_root)
+    articles = [
+        a
+        for a in read_path(data_root / "fa-kes" / "FA-KES-Dataset.csv")
+        if isinstance(a, Article) and a.id.split("#")[0] not in reserved and a.doc not in exclude
+    ]
+    rng = random.Random(seed)
+    articles.sort(key=lambda a: a.id)
+    rng.shuffle(articles)
+    chosen: list[dict] = []
+    for article in articles:
+        if len(chosen) >= quota:
+            break
+        picked = [r for r in _pick(article, HARD_FAKES, rng, per_article, 0.0)]
+        for record in picked[: quota - len(chosen)]:
+            chosen.append(record | {"corpus": "fa-kes"})
+    return chosen
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("data_root", type=Path)
+    parser.add_argument("--exclude", type=Path, action="append", default=[], help="annotations whose articles to skip")
+    parser.add_argument("--allsides", type=int, default=2100)
+    parser.add_argument("--fakes", type=int, default=640)
+    parser.add_argument("--per-article", type=int, default=6)
+    parser.add_argument("--seed", type=int, default=15)
+    args = parser.parse_args()
+    exclude = frozenset(
+        json.loads(line)["doc"] for path in args.exclude for line in path.read_text().splitlines() if line.strip()
+    )
+    records = select_allsides(args.data_root, args.allsides, args.per_article, args.seed, exclude)
+    records += select_fakes(args.data_root, args.fakes, args.per_article, args.seed, exclude)
+    for record in records:
+        print(json.dumps(record))
+
+
+if __name__ == "__main__":
+    main()
