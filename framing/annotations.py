@@ -222,6 +222,23 @@ def load_splits(path: Path = SPLITS_FILE) -> dict[str, set[str]]:
     return splits
 
 
+DOMAINS = ("fa-kes", "allsides")
+
+
+def domain_of(doc: str) -> str:
+    """``allsides`` for the US/UK corpus; ``fa-kes`` for FA-KES and the seeds (scored together since round 1)."""
+    return "allsides" if doc.startswith("allsides:") else "fa-kes"
+
+
+def domain_gold(gold: list[GoldSentence], domain: str | None) -> list[GoldSentence]:
+    """The gold sentences of one domain (all for ``None``)."""
+    if domain is None:
+        return gold
+    if domain not in DOMAINS:
+        raise FramingError(f"unknown domain {domain!r}; choose one of {', '.join(DOMAINS)}")
+    return [g for g in gold if domain_of(g.doc) == domain]
+
+
 def split_gold(gold: list[GoldSentence], name: str, splits: dict[str, set[str]] | None = None) -> list[GoldSentence]:
     """The gold sentences of one split."""
     splits = splits or load_splits()

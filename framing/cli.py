@@ -138,14 +138,30 @@ def _data(data: Path | None) -> Path:
     return data or default_data_root()
 
 
-def _gold(gold: Path | None, split: str | None, data: Path) -> list:
-    from framing.annotations import annotation_documents, evaluation_ids, load_annotations, load_gold, split_gold
+def _gold(gold: Path | None, split: str | None, data: Path, domain: str | None = None) -> list:
+    from framing.annotations import (
+        annotation_documents,
+        domain_gold,
+        evaluation_ids,
+        load_annotations,
+        load_gold,
+        split_gold,
+    )
 
     if gold is None:
         rows = load_annotations(data)
     else:
         rows = load_gold(gold, annotation_documents(data), evaluation_ids(data), allow_reserved=True)
-    return split_gold(rows, split) if split else rows
+    rows = domain_gold(split_gold(rows, split) if split else rows, domain)
+    if not rows:
+        raise FramingError("no gold sentences in that split and domain")
+    return rows
+
+
+DomainOption = Annotated[
+    str | None, typer.Option(help="fa-kes (FA-KES and the seeds) or allsides (US/UK); default both.")
+]
+SlicesOption = Annotated[bool, typer.Option(help="Also accuracy on the hard-case slices (framing.slices).")]
 
 
 @app.command("evaluate")
@@ -164,6 +180,8 @@ def evaluate_cli(
     ] = None,
     data: Annotated[Path | None, typer.Option(help="Shared data root.")] = None,
     out: Annotated[Path | None, typer.Option(help="Folder for metrics JSON and the confusion plot.")] = None,
+    domain: DomainOption = None,
+    slices: SlicesOption = False,
 ) -> None:
     """Per-field macro-F1 with 95% bootstrap intervals over articles, per-label scores, confusion matrices."""
     import json
@@ -171,11 +189,15 @@ def evaluate_cli(
     from framing.evaluate import evaluate_predictions, format_evaluation, plot_confusions, predict_gold
     from framing.io import atomic_write
     from framing.models import load_model
+    from framing.slices import format_slices, slice_accuracy
 
-    rows = _gold(gold, split, _data(data))
+    rows = _gold(gold, split, _data(data), domain)
     loaded = load_model(model)
-    evaluation = evaluate_predictions(loaded.name, rows, predict_gold(loaded, rows))
+    predicted = predict_gold(loaded, rows)
+    evaluation = evaluate_predictions(loaded.name, rows, predicted)
     typer.echo(format_evaluation(evaluation))
+    if slices:
+        typer.echo(format_slices(loaded.name, slice_accuracy(rows, predicted)))
     if out:
         with atomic_write(out / f"metrics-{loaded.name}.json") as handle:
             json.dump(evaluation.as_dict(), handle, indent=1)
@@ -190,16 +212,21 @@ def compare_cli(
     gold: Annotated[Path | None, typer.Option(help="Gold JSON Lines (default: the project's annotations).")] = None,
     split: Annotated[str | None, typer.Option(help="train, dev or test.")] = None,
     data: Annotated[Path | None, typer.Option(help="Shared data root.")] = None,
+    domain: DomainOption = None,
+    slices: SlicesOption = False,
 ) -> None:
     """Both models' scores and the paired bootstrap interval of B minus A."""
     from framing.evaluate import compare_predictions, evaluate_predictions, format_evaluation, predict_gold
     from framing.models import load_model
+    from framing.slices import format_slices, slice_accuracy
 
-    rows = _gold(gold, split, _data(data))
+    rows = _gold(gold, split, _data(data), domain)
     a, b = load_model(model_a), load_model(model_b)
     pred_a, pred_b = predict_gold(a, rows), predict_gold(b, rows)
     for name, predicted in ((a.name, pred_a), (b.name, pred_b)):
         typer.echo(format_evaluation(evaluate_predictions(name, rows, predicted)) + "\n")
+        if slices:
+            typer.echo(format_slices(name, slice_accuracy(rows, predicted)) + "\n")
     typer.echo(f"difference {b.name} - {a.name} in macro-F1 (paired 95% bootstrap interval over articles):")
     for key, (diff, low, high) in compare_predictions(rows, pred_a, pred_b).items():
         typer.echo(f"  {key:<11}{diff:+.3f}  [{low:+.3f}, {high:+.3f}]")

@@ -4,8 +4,9 @@
 
 - FA-KES round 3 (``gold-fakes-round3.jsonl``): every article to train, so FA-KES dev and test stay
   comparable across rounds.
-- AllSides (``gold-allsides.jsonl``): train / dev / test by article, 60 / 20 / 20, stratified by the
-  AllSides bias rating (left, center, right), seed 0. Dev and test are larger than FA-KES's 15% because
+- AllSides (``gold-allsides.jsonl``, then ``gold-allsides-3b.jsonl``, each file's new articles on their
+  own): train / dev / test by article, 60 / 20 / 20, stratified by the AllSides bias rating (left,
+  center, right), seed 0. Running it again adds nothing: articles already in a split keep their side. Dev and test are larger than FA-KES's 15% because
   most US/UK sentences name nobody: 20% gives each about 400 sentences.
 """
 
@@ -23,17 +24,20 @@ def main(data_root: Path) -> None:
     known = {d for docs in splits.values() for d in docs}
     documents, reserved = annotation_documents(data_root), evaluation_ids(data_root)
     fakes = load_gold(ANNOTATIONS / "gold-fakes-round3.jsonl", documents, reserved)
-    allsides = load_gold(ANNOTATIONS / "gold-allsides.jsonl", documents, reserved)
     new_fakes = sorted({g.doc for g in fakes} - known)
     splits["train"] += new_fakes
+    known |= set(new_fakes)
     bias = {doc: str(a.extra.get("bias_text")) for doc, a in documents.items() if doc.startswith("allsides:")}
-    extra = make_splits([g for g in allsides if g.doc not in known], 0, 0.2, 0.2, strata=lambda g: bias[g.doc])
-    for name, docs in extra.items():
-        splits[name] += docs
+    for name in ("gold-allsides.jsonl", "gold-allsides-3b.jsonl"):
+        allsides = load_gold(ANNOTATIONS / name, documents, reserved)
+        extra = make_splits([g for g in allsides if g.doc not in known], 0, 0.2, 0.2, strata=lambda g: bias[g.doc])
+        for split, docs in extra.items():
+            splits[split] += docs
+            known |= set(docs)
+        print(name, {split: len(docs) for split, docs in extra.items()}, "new AllSides articles")
     splits = {name: sorted(set(docs)) for name, docs in splits.items()}
     SPLITS_FILE.write_text(json.dumps(splits, indent=1) + "\n")
     print({name: len(docs) for name, docs in splits.items()}, f"fa-kes round 3 to train: {len(new_fakes)}")
-    print({name: len(docs) for name, docs in extra.items()}, "AllSides articles")
 
 
 if __name__ == "__main__":

@@ -6,6 +6,8 @@ the labels come back keyed by record id and are joined to offsets by
 as a separate batch for a blind second annotator, with no labels anywhere near it.
 
     python experiments/annotations/make_batches.py ../shared/data selection3.jsonl /tmp/annot --batches 7 --blind 300
+    python experiments/annotations/make_batches.py ../shared/data selection3b.jsonl /tmp/annot3b --batches 7 \
+        --blind 150 --prefix r3b --seed 18
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from framing.annotations import annotation_documents
 from framing.sentences import split
 
 
-def contexts(records: list[dict], data_root: Path) -> list[dict]:
+def contexts(records: list[dict], data_root: Path, prefix: str = "r3") -> list[dict]:
     """Each selected record with its title, previous and next sentence (pysbd, as the selection)."""
     documents = annotation_documents(data_root)
     cache: dict[str, list] = {}
@@ -30,7 +32,7 @@ def contexts(records: list[dict], data_root: Path) -> list[dict]:
         index = next(i for i, s in enumerate(sentences) if s.start == record["start"])
         out.append(
             {
-                "id": f"r3-{number:05d}",
+                "id": f"{prefix}-{number:05d}",
                 "outlet": article.outlet,
                 "title": article.title or "",
                 "previous": sentences[index - 1].text if index else "",
@@ -49,9 +51,10 @@ def main() -> None:
     parser.add_argument("--batches", type=int, default=7)
     parser.add_argument("--blind", type=int, default=300)
     parser.add_argument("--seed", type=int, default=16)
+    parser.add_argument("--prefix", default="r3", help="record ids start with this")
     args = parser.parse_args()
     records = [json.loads(line) for line in args.selection.read_text().splitlines() if line.strip()]
-    rows = contexts(records, args.data_root)
+    rows = contexts(records, args.data_root, args.prefix)
     (args.out / "ids.jsonl").write_text("".join(json.dumps({"id": r["id"], **s}) + "\n" for r, s in zip(rows, records)))
     # whole articles stay in one batch, so an annotator reads neighbours in order
     docs = list(dict.fromkeys(r["doc"] for r in records))

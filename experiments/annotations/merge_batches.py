@@ -1,9 +1,11 @@
 """Join annotators' labels (keyed by record id) back to document offsets; writes no corpus text.
 
     python experiments/annotations/merge_batches.py /tmp/annot experiments/annotations
+    python experiments/annotations/merge_batches.py /tmp/annot3b experiments/annotations --round 3b
 
 writes ``gold-allsides.jsonl`` and ``gold-fakes-round3.jsonl`` (first pass, annotator ``agent-dN`` for
-batch N) and ``agreement/round4-blind.jsonl`` (the blind second pass, ``agent-e1``). Annotators' notes
+batch N) and ``agreement/round4-blind.jsonl`` (the blind second pass, ``agent-e1``); with ``--round 3b``,
+``gold-allsides-3b.jsonl`` (``agent-fN``) and ``agreement/round5-blind.jsonl`` (``agent-g1``). Annotators' notes
 stay in the scratch folder: they quote the corpus.
 """
 
@@ -24,11 +26,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("scratch", type=Path)
     parser.add_argument("out", type=Path)
+    parser.add_argument("--round", default="3", choices=["3", "3b"])
     args = parser.parse_args()
+    first_agent, blind_agent, suffix, blind_name = (
+        ("agent-d", "agent-e1", "", "round4-blind")
+        if args.round == "3"
+        else ("agent-f", "agent-g1", "-3b", "round5-blind")
+    )
     where = {r["id"]: r for r in read(args.scratch / "ids.jsonl")}
     first: dict[str, dict] = {}
     for path in sorted((args.scratch / "out").glob("batch*.labels.jsonl")):
-        annotator = "agent-d" + path.name.removeprefix("batch").split(".")[0]
+        annotator = first_agent + path.name.removeprefix("batch").split(".")[0]
         for label in read(path):
             problems = check_record(label)
             if problems or label["id"] in first:
@@ -37,7 +45,7 @@ def main() -> None:
     missing = sorted(set(where) - set(first))
     if missing:
         raise SystemExit(f"{len(missing)} records have no label, e.g. {missing[:5]}")
-    files = {"allsides": "gold-allsides.jsonl", "fa-kes": "gold-fakes-round3.jsonl"}
+    files = {"allsides": f"gold-allsides{suffix}.jsonl", "fa-kes": "gold-fakes-round3.jsonl"}
     for corpus, name in files.items():
         rows = [
             {
@@ -50,6 +58,8 @@ def main() -> None:
             for i, w in where.items()
             if w["corpus"] == corpus
         ]
+        if not rows:
+            continue
         (args.out / name).write_text("".join(json.dumps(r) + "\n" for r in rows))
         print(f"{name}: {len(rows)} records")
     blind = read(args.scratch / "blind" / "blind.labels.jsonl")
@@ -59,12 +69,12 @@ def main() -> None:
             "start": where[b["id"]]["start"],
             "end": where[b["id"]]["end"],
             **{f: b[f] for f in FIELDS},
-            "annotator": "agent-e1",
+            "annotator": blind_agent,
         }
         for b in blind
     ]
-    (args.out / "agreement" / "round4-blind.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
-    print(f"agreement/round4-blind.jsonl: {len(rows)} records")
+    (args.out / "agreement" / f"{blind_name}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    print(f"agreement/{blind_name}.jsonl: {len(rows)} records")
 
 
 if __name__ == "__main__":

@@ -17,6 +17,13 @@ read (they over-sample the hard cases issue 11 names); they decide no label.
     python experiments/annotations/select_round3.py ../shared/data \
         --exclude experiments/annotations/gold-fakes.jsonl \
         --exclude experiments/annotations/gold-fakes-round2.jsonl > selection3.jsonl
+
+Round 3b (``--dense``): only 15% of the round-3 AllSides sentences named a Syrian actor, too few for a
+dev or test split to measure the rare labels, so a second AllSides pass takes, from articles not yet
+annotated, only sentences with a Syrian-actor word (at most 5 an article, seed 17, no FA-KES):
+
+    python experiments/annotations/select_round3.py ../shared/data --dense --fakes 0 --allsides 1500 \
+        --per-article 5 --seed 17 --exclude experiments/annotations/gold-allsides.jsonl > selection3b.jsonl
 """
 
 from __future__ import annotations
@@ -44,6 +51,13 @@ HARD_ALLSIDES = re.compile(
     r"war criminal|murderer|isis|isil|daesh|islamic state|kurd|ypg|sdf|[\"“”‘’']",
     re.IGNORECASE,
 )
+SYRIAN_ACTOR = re.compile(
+    r"rebel|opposition|regime|assad|terror|jihad|islamist|extremis|radical|qaeda|nusra|insurgen|militant|"
+    r"fighters|free syrian|fsa|ahrar|jaish|sham|damascus|syrian (?:government|army|forces|troops|military|"
+    r"president|official|state|jets|regime)|syria(?:'s)? (?:said|says|has|had|will|would|denied|accused|agreed)|"
+    r"dictator|butcher|shabiha|loyalist|pro-government|anti-government|government forces|government troops",
+    re.IGNORECASE,
+)
 HARD_FAKES = re.compile(
     r"attack|shell|rocket|mortar|explo|bomb|blast|missile|air ?strike|raid|terror|gunmen|car bomb|suicide|"
     r"u\.s\.|american|russia|turk|iran|israel|coalition|foreign|troops|ministry|official source|sana",
@@ -51,15 +65,22 @@ HARD_FAKES = re.compile(
 )
 
 
-def _pick(article: Article, hard: re.Pattern, rng: random.Random, per_article: int, keep_other: float) -> list[dict]:
+def _pick(
+    article: Article, hard: re.Pattern, rng: random.Random, per_article: int, keep_other: float, dense: bool = False
+) -> list[dict]:
     sentences = split(article.doc, article.text, "pysbd")
-    wanted = [s for s in sentences if hard.search(s.text) or ACTOR.search(s.text) or rng.random() < keep_other]
+    if dense:
+        wanted = [s for s in sentences if SYRIAN_ACTOR.search(s.text)]
+    else:
+        wanted = [s for s in sentences if hard.search(s.text) or ACTOR.search(s.text) or rng.random() < keep_other]
     if len(wanted) > per_article:
         wanted = sorted(rng.sample(wanted, per_article), key=lambda s: s.start)
     return [{"doc": article.doc, "start": s.start, "end": s.end, "outlet": article.outlet} for s in wanted]
 
 
-def select_allsides(data_root: Path, quota: int, per_article: int, seed: int, exclude: frozenset[str]) -> list[dict]:
+def select_allsides(
+    data_root: Path, quota: int, per_article: int, seed: int, exclude: frozenset[str], dense: bool = False
+) -> list[dict]:
     reserved = allsides_evaluation_ids(data_root)
     by_bias: dict[str, list[Article]] = {}
     for article in read_path(data_root / "allsides-syria" / "articles.jsonl"):
@@ -74,7 +95,7 @@ def select_allsides(data_root: Path, quota: int, per_article: int, seed: int, ex
     for article in order:
         if len(chosen) >= quota:
             break
-        for record in _pick(article, HARD_ALLSIDES, rng, per_article, 0.1)[: quota - len(chosen)]:
+        for record in _pick(article, HARD_ALLSIDES, rng, per_article, 0.1, dense)[: quota - len(chosen)]:
             chosen.append(record | {"corpus": "allsides", "bias": article.extra.get("bias_text")})
     return chosen
 
@@ -107,11 +128,12 @@ def main() -> None:
     parser.add_argument("--fakes", type=int, default=640)
     parser.add_argument("--per-article", type=int, default=6)
     parser.add_argument("--seed", type=int, default=15)
+    parser.add_argument("--dense", action="store_true", help="AllSides: only sentences with a Syrian-actor word")
     args = parser.parse_args()
     exclude = frozenset(
         json.loads(line)["doc"] for path in args.exclude for line in path.read_text().splitlines() if line.strip()
     )
-    records = select_allsides(args.data_root, args.allsides, args.per_article, args.seed, exclude)
+    records = select_allsides(args.data_root, args.allsides, args.per_article, args.seed, exclude, args.dense)
     records += select_fakes(args.data_root, args.fakes, args.per_article, args.seed, exclude)
     for record in records:
         print(json.dumps(record))
