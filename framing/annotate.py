@@ -17,7 +17,7 @@ import numpy as np
 
 from framing.corpus import Article, read_path
 from framing.errors import DocumentError, FramingError
-from framing.schema import FIELDS
+from framing.schema import FIELDS, Context
 
 #: One key per label; Enter takes the suggestion.
 KEYS = {
@@ -72,7 +72,8 @@ def items(articles: Iterable[Article], model, skip: set, uncertain_first: bool) 
             after = sentences[i + 1].text if i + 1 < len(sentences) else ""
             pending.append(Item(article, s.start, s.end, before, s.text, after, ("none",) * 3, 1.0))
     if pending:
-        probabilities = model.classifier.predict_proba([p.text for p in pending])
+        context = [Context(p.article.title or None, p.before or None) for p in pending]
+        probabilities = model.classifier.predict_proba([p.text for p in pending], context)
         labels = model.classifier.labels_
         for n, item in enumerate(pending):
             item.suggestion = tuple(str(labels[j][int(np.argmax(probabilities[j][n]))]) for j in range(len(FIELDS)))

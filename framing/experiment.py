@@ -27,6 +27,10 @@ class DataSection(Strict):
         default_factory=list, description="Annotation files; default all of experiments/annotations."
     )
     splits: str = Field("experiments/annotations/splits.json", description="Train/dev/test split by article.")
+    domains: list[Literal["fa-kes", "allsides"]] = Field(
+        default_factory=lambda: ["fa-kes", "allsides"],
+        description="Domains to train and choose on: fa-kes (FA-KES and the seeds), allsides (US/UK).",
+    )
     train: str = "train"
     dev: str = "dev"
 

@@ -28,7 +28,7 @@ from framing.corpus import Article, Fields, read_path
 from framing.errors import DocumentError, FramingError
 from framing.io import atomic_write, read_jsonl
 from framing.models import LoadedModel, load_model
-from framing.schema import FIELDS, LABELS
+from framing.schema import FIELDS, LABELS, Context
 from framing.sentences import DEFAULT_SEGMENTER, Sentence, segmenter, split
 
 #: Characters of article text per chunk (about 400 sentences of news); the transformer takes bigger
@@ -60,7 +60,7 @@ def label_rows(model: LoadedModel, sentences: list[tuple[Article, Sentence]], pr
     classifier = model.classifier
     names = [[str(label) for label in labels] for labels in classifier.labels_]
     if is_transformer(classifier):
-        prepared = prepared if prepared is not None else classifier.prepare(texts)
+        prepared = prepared if prepared is not None else classifier.prepare(texts, sentence_context(sentences))
         probabilities = classifier.predict_proba_prepared(prepared)
         best = [p.argmax(axis=1) for p in probabilities]
         explanations = _lexicon_evidence(prepared["decisions"], names, best, len(texts))
@@ -110,12 +110,34 @@ def is_transformer(classifier) -> bool:
 
 
 def sentence_articles(path: Path) -> Iterator[Article | DocumentError]:
-    """``--sentences`` input: JSON Lines rows with ``id`` and ``text`` (and optional ``outlet``)."""
+    """``--sentences`` input: JSON Lines rows with ``id`` and ``text`` (and optional ``outlet``, ``date``,
+    and the context a transformer reads: ``title``, the headline, and ``previous``, the sentence before)."""
     for number, row in enumerate(read_jsonl(path), start=1):
         if not isinstance(row.get("text"), str) or "id" not in row:
             yield DocumentError(f"{path} line {number}: a sentence row needs 'id' and 'text'")
             continue
-        yield Article("sentences", str(row["id"]), row["text"], row.get("outlet"), row.get("date"))
+        bad = [k for k in ("title", "previous") if row.get(k) is not None and not isinstance(row[k], str)]
+        if bad:
+            yield DocumentError(f"{path} line {number}: {', '.join(bad)} must be text")
+            continue
+        extra = {"previous": row["previous"]} if row.get("previous") else {}
+        yield Article(
+            "sentences", str(row["id"]), row["text"], row.get("outlet"), row.get("date"), row.get("title"), extra
+        )
+
+
+def sentence_context(pairs: list[tuple[Article, Sentence]]) -> list[Context]:
+    """Each sentence's context: its article's title, and the sentence before it in the same article (or
+    the ``previous`` a ``--sentences`` row gives)."""
+    context = []
+    for i, (article, _) in enumerate(pairs):
+        if article.corpus == "sentences":
+            previous = article.extra.get("previous")
+        else:
+            same = i > 0 and pairs[i - 1][0] is article
+            previous = pairs[i - 1][1].text if same else None
+        context.append(Context(article.title or None, previous))
+    return context
 
 
 def sentences_of(article: Article, whole: bool, segmenter_name: str = DEFAULT_SEGMENTER) -> list[Sentence]:
@@ -216,7 +238,9 @@ def prepare_chunk(job: Job, articles: list[Article]):
     """Split a chunk's articles; for the transformer also tokenise (this part can run ahead in a thread)."""
     pairs = [(a, s) for a in articles for s in sentences_of(a, job.whole, job.segmenter)]
     classifier = _model(job).classifier
-    prepared = classifier.prepare([s.text for _, s in pairs]) if is_transformer(classifier) and pairs else None
+    prepared = None
+    if is_transformer(classifier) and pairs:
+        prepared = classifier.prepare([s.text for _, s in pairs], sentence_context(pairs))
     return pairs, prepared
 
 

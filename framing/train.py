@@ -15,7 +15,7 @@ from pathlib import Path
 import tomli_w
 
 from framing import __version__
-from framing.annotations import GoldSentence, contexts, load_annotations, load_splits, split_gold
+from framing.annotations import GoldSentence, contexts, domain_of, load_annotations, load_splits, split_gold
 from framing.errors import FramingError
 from framing.evaluate import evaluate_predictions
 from framing.experiment import Experiment
@@ -92,7 +92,7 @@ def train(experiment: Experiment, run_dir: Path, model_out: Path | None = None) 
 
     data_root = Path(experiment.data.root) if experiment.data.root else default_data_root()
     paths = [_path(p) for p in experiment.data.annotations] or None
-    gold = load_annotations(data_root, paths)
+    gold = [g for g in load_annotations(data_root, paths) if domain_of(g.doc) in experiment.data.domains]
     splits = load_splits(_path(experiment.data.splits))
     train_gold, dev_gold = (
         split_gold(gold, experiment.data.train, splits),

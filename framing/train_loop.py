@@ -8,6 +8,7 @@ features of the heads, as in scoring, where they come from the same pass)."""
 from __future__ import annotations
 
 import copy
+import sys
 import time
 
 import numpy as np
@@ -130,6 +131,9 @@ def train_network(model, X: list[str], targets: np.ndarray, dev=None, context=No
             if row["dev_mean_macro_f1"] > best:
                 best, best_state = row["dev_mean_macro_f1"], copy.deepcopy(network.state_dict())
         history.append(row)
+        if getattr(model, "progress", False):  # one line an epoch, also where progress bars are off
+            dev_text = f", dev mean macro-F1 {row['dev_mean_macro_f1']:.3f}" if "dev_mean_macro_f1" in row else ""
+            print(f"epoch {epoch}/{s.epochs}: loss {row['loss']:.4f}{dev_text} ({row['seconds']} s)", file=sys.stderr)
     if best_state is not None:
         network.load_state_dict(best_state)
     network.eval()

@@ -1,5 +1,7 @@
 import json
 
+import pytest
+
 from framing.annotate import annotatable, annotate
 from framing.corpus import read_path
 
@@ -48,3 +50,18 @@ def test_reserved_documents_are_not_offered(data_root):
     reserved = evaluation_ids(data_root)
     ids = {a.id for a in annotatable(data_root / "fa-kes" / "FA-KES-Dataset.csv", reserved)}
     assert ids and not ids & reserved
+
+
+def test_reserved_allsides_articles_are_not_offered(data_root):
+    from framing.annotations import allsides_evaluation_ids, evaluation_ids
+
+    offered = {a.id for a in annotatable(data_root / "allsides-syria" / "articles.jsonl", evaluation_ids(data_root))}
+    reserved = allsides_evaluation_ids(data_root)
+    assert len(offered) > 1000 and not offered & reserved
+
+
+def test_a_shared_corpus_without_its_reserved_ids_is_refused(data_root):
+    from framing.errors import FramingError
+
+    with pytest.raises(FramingError, match="allsides-syria/evaluation-ids.txt"):
+        next(annotatable(data_root / "allsides-syria" / "articles.jsonl", set()))

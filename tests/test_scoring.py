@@ -84,3 +84,31 @@ def test_transformer_scores_in_full_precision_and_int8(tmp_path, root, tiny_dir)
     assert agree > 0.8
     row = json.loads((tmp_path / "q.jsonl").read_text().splitlines()[0])
     assert abs(sum(row["scores"]["state"].values()) - 1) < 1e-3
+
+
+def test_context_is_the_title_and_the_sentence_before_in_the_same_article():
+    from framing.corpus import Article
+    from framing.schema import Context
+    from framing.sentences import Sentence
+
+    a = Article("x", "1", "One. Two.", title="Head")
+    b = Article("x", "2", "Three.")
+    s = Article("sentences", "s1", "Four.", title="T", extra={"previous": "Three."})
+    pairs = [(a, Sentence("x:1", 0, 0, 4, "One.")), (a, Sentence("x:1", 1, 5, 9, "Two."))]
+    pairs += [(b, Sentence("x:2", 0, 0, 6, "Three.")), (s, Sentence("s1", 0, 0, 5, "Four."))]
+    assert scoring.sentence_context(pairs) == [
+        Context("Head", None),
+        Context("Head", "One."),
+        Context(None, None),
+        Context("T", "Three."),
+    ]
+
+
+def test_sentence_rows_may_carry_context(tmp_path):
+    path = tmp_path / "s.jsonl"
+    rows = [{"id": "a", "text": "Rebels advanced.", "title": "Head", "previous": "Before."}, {"id": "b", "text": "x"}]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows) + json.dumps({"id": "c", "text": "y", "title": 3}))
+    articles = list(scoring.sentence_articles(path))
+    assert articles[0].title == "Head" and articles[0].extra == {"previous": "Before."}
+    assert articles[1].title is None and articles[1].extra == {}
+    assert isinstance(articles[2], Exception) and "title" in str(articles[2])

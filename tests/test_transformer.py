@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from framing.models import load_model
+from framing.schema import Context
 from framing.train import write_model_dir
 from tests.tiny import ROOT, tiny_transformer
 
@@ -87,6 +88,48 @@ def test_untrained_model_says_so():
 
     with pytest.raises(FramingError, match="not trained"):
         tiny_transformer().predict(["x"])
+
+
+# A headline about ISIS decides who "terrorists" are (guidelines 1.1): the same sentence, two contexts.
+CONTEXT_X = ["Terrorists shelled the city.", "Terrorists shelled the city."] * 4 + SENTENCES
+CONTEXT = [Context("ISIS claims the attack", None), Context("Rebels shell Aleppo", "The rebels advanced.")] * 4
+CONTEXT += [Context(None, None)] * len(SENTENCES)
+CONTEXT_Y = [("none", "none", "none"), ("terrorist", "none", "own")] * 4 + Y
+
+
+def test_context_is_read_saved_and_reloaded(tmp_path):
+    classifier = tiny_transformer(epochs=8, context=("title", "previous")).fit(CONTEXT_X, CONTEXT_Y, context=CONTEXT)
+    with_context = classifier.predict_proba(CONTEXT_X[:2], CONTEXT[:2])
+    # one sentence, two contexts: the heads see different features, so the probabilities differ
+    assert not np.allclose(with_context[0][0], with_context[0][1])
+    save(classifier, tmp_path / "ctx")
+    loaded = load_model(tmp_path / "ctx").classifier
+    assert loaded.settings.context == ["title", "previous"]
+    for a, b in zip(with_context, loaded.predict_proba(CONTEXT_X[:2], CONTEXT[:2])):
+        assert np.allclose(a, b, atol=1e-6)
+    # no context given: absent slots, still a valid prediction
+    assert all(np.allclose(p.sum(axis=1), 1) for p in loaded.predict_proba(CONTEXT_X[:2]))
+
+
+def test_context_texts_in_the_batch_are_encoded_once():
+    classifier = tiny_transformer(context=("title", "previous"))
+    texts, slots = classifier.with_context(["First.", "Second."], [Context("Title", None), Context("Title", "First.")])
+    assert texts == ["First.", "Second.", "Title"]
+    assert slots["title"].tolist() == [2, 2] and slots["previous"].tolist() == [-1, 0]
+
+
+def test_context_must_match_the_sentences():
+    classifier = tiny_transformer(context=("title",))
+    with pytest.raises(ValueError, match="context has 1 rows for 2 sentences"):
+        classifier.fit(["a.", "b."], [("none",) * 3] * 2, context=[Context("t", None)])
+
+
+def test_unknown_context_slot_is_refused():
+    from framing.errors import FramingError
+    from framing.transformer import TransformerSettings
+
+    with pytest.raises(FramingError, match="context has \\['next'\\]"):
+        TransformerSettings(context=["next"])
 
 
 @pytest.mark.slow

@@ -18,8 +18,9 @@ TINY = {
 }
 
 
-def tiny_transformer(hints: bool = True, epochs: int = 2) -> TransformerClassifier:
+def tiny_transformer(hints: bool = True, epochs: int = 2, context: tuple[str, ...] = ()) -> TransformerClassifier:
     settings = TransformerSettings(
+        context=list(context),
         encoder_config=TINY,
         finetune="full",
         hints=hints,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sklearn.metrics import cohen_kappa_score
 
-from framing.annotations import ANNOTATIONS, load_annotations, load_splits
+from framing.annotations import ANNOTATIONS, annotation_documents, domain_of, load_annotations, load_splits
 from framing.pipeline import default_data_root
 from framing.schema import FIELDS, LABELS
 
@@ -40,9 +40,14 @@ def main(data_root: Path) -> None:
     splits = load_splits()
     split_of = {doc: name for name, docs in splits.items() for doc in docs}
     print(f"{len(gold)} sentences from {len({g.doc for g in gold})} articles")
+    bias = {d: str(a.extra.get("bias_text")) for d, a in annotation_documents(data_root).items() if "allsides:" in d}
+
+    def group(g) -> str:
+        return f"AllSides {bias[g.doc]}" if domain_of(g.doc) == "allsides" else g.outlet or "seeds"
+
     print("\n| outlet | sentences | articles | naming an actor | train | dev | test |\n|---|---|---|---|---|---|---|")
-    for outlet in sorted({g.outlet or "seeds" for g in gold}):
-        rows = [g for g in gold if (g.outlet or "seeds") == outlet]
+    for outlet in sorted({group(g) for g in gold}):
+        rows = [g for g in gold if group(g) == outlet]
         per_split = Counter(split_of[g.doc] for g in rows)
         naming = sum(g.opposition != "none" or g.state != "none" for g in rows)
         print(
@@ -51,11 +56,18 @@ def main(data_root: Path) -> None:
         )
     naming = sum(g.opposition != "none" or g.state != "none" for g in gold)
     print(f"\nnaming an actor: {naming} ({naming / len(gold):.1%})")
-    for f in FIELDS:
-        counts = Counter(getattr(g, f) for g in gold)
-        print(f"{f}: " + ", ".join(f"{label} {counts[label]}" for label in LABELS[f]))
+    for domain in ("fa-kes", "allsides"):
+        rows = [g for g in gold if domain_of(g.doc) == domain]
+        per_split = Counter(split_of[g.doc] for g in rows)
+        print(
+            f"\n{domain}: {len(rows)} sentences, {len({g.doc for g in rows})} articles; "
+            + ", ".join(f"{name} {per_split[name]}" for name in ("train", "dev", "test"))
+        )
+        for f in FIELDS:
+            counts = Counter(getattr(g, f) for g in rows)
+            print(f"  {f}: " + ", ".join(f"{label} {counts[label]}" for label in LABELS[f]))
     records = {(r["doc"], r["start"]): r for p in ANNOTATIONS.glob("*.jsonl") for r in map(json.loads, p.open())}
-    for name in ("round1", "round2-blind", "round3-blind"):
+    for name in ("round1", "round2-blind", "round3-blind", "round4-blind", "round5-blind"):
         print(
             f"\n{name}: kappa per field (first pass vs second annotator)\n"
             "| field | kappa | raw agreement |\n|---|---|---|"

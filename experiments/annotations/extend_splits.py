@@ -6,7 +6,8 @@
   comparable across rounds.
 - AllSides (``gold-allsides.jsonl``, then ``gold-allsides-3b.jsonl``, each file's new articles on their
   own): train / dev / test by article, 60 / 20 / 20, stratified by the AllSides bias rating (left,
-  center, right), seed 0. Running it again adds nothing: articles already in a split keep their side. Dev and test are larger than FA-KES's 15% because
+  center, right), seed 0. Running it again adds nothing: articles already in a split keep their side.
+  Dev and test are larger than FA-KES's 15% because
   most US/UK sentences name nobody: 20% gives each about 400 sentences.
 """
 
