@@ -31,7 +31,7 @@ from framing.corpus import Article, Fields, read_path
 from framing.errors import FramingError
 from framing.sentences import split
 
-FIELDS = Fields(text="text", id="id", outlet="outlet", date="date")
+FIELDS = Fields(text="text", id="id", outlet="outlet", date="date", title="title")
 SOURCES = ("fa-kes/FA-KES-Dataset.csv", "allsides-syria/articles.jsonl")
 
 
@@ -48,7 +48,7 @@ def build_corpus(data_root: Path, sentences: int, out: Path) -> int:
                 if total >= sentences:
                     break
                 row = {"id": f"{article.doc}~{copy}", "text": article.text, "outlet": article.outlet}
-                handle.write(json.dumps(row | {"date": article.date}) + "\n")
+                handle.write(json.dumps(row | {"date": article.date, "title": article.title}) + "\n")
                 total += count
             copy += 1
     return total
@@ -84,6 +84,8 @@ def _child_reference(corpus: str, model: str, batch: str) -> dict:
     texts = [s.text for a in read_path(Path(corpus), FIELDS) for s in split(a.doc, a.text)]
     started = time.perf_counter()
     labels = []
+    logits_fields = network.heads.keys()
+    extra = network.encoder.config.hidden_size + (len(classifier._hints(["x"])[0]) if classifier.settings.hints else 0)
     with torch.no_grad():
         for begin in range(0, len(texts), size):
             chunk = texts[begin : begin + size]
@@ -91,6 +93,9 @@ def _child_reference(corpus: str, model: str, batch: str) -> dict:
             inputs = {k: torch.tensor(v) for k, v in inputs.items()}
             if classifier.settings.hints:
                 inputs["hints"] = torch.tensor(classifier._hints(chunk))
+            if classifier.settings.context:  # the plain loop reads no context: its columns are zero
+                width = network.heads[next(iter(logits_fields))].in_features - extra
+                inputs["context"] = torch.zeros((len(chunk), width))
             logits = network(**inputs)
             labels.append([logits[f].argmax(-1) for f in logits])
     seconds = time.perf_counter() - started
