@@ -42,6 +42,7 @@ class BatchScorer:
     id: str | None = "id"
     outlet: str | None = None
     date: str | None = None
+    title: str | None = None  # the headline column: context the transformer reads (not scored itself)
     corpus: str = "batch"  # the prefix of each row's ``doc`` key
     segmenter: str = DEFAULT_SEGMENTER
     int8: bool = False
@@ -69,16 +70,24 @@ class BatchScorer:
 
     def articles(self, batch: Mapping[str, list]) -> list[Article]:
         """The batch's articles; rows without text are skipped."""
-        for name in (self.text, self.id, self.outlet, self.date):
+        for name in (self.text, self.id, self.outlet, self.date, self.title):
             if name is not None and name not in batch:
                 raise FramingError(f"the batch has no column {name!r} (its columns: {', '.join(batch)})")
         texts = list(batch[self.text])
         ids = list(batch[self.id]) if self.id else list(range(len(texts)))
         outlets = list(batch[self.outlet]) if self.outlet else [None] * len(texts)
         dates = list(batch[self.date]) if self.date else [None] * len(texts)
+        titles = list(batch[self.title]) if self.title else [None] * len(texts)
         return [
-            Article(self.corpus, str(i), t, None if o is None else str(o), iso_date(str(d)) if d else None)
-            for t, i, o, d in zip(texts, ids, outlets, dates)
+            Article(
+                self.corpus,
+                str(i),
+                t,
+                None if o is None else str(o),
+                iso_date(str(d)) if d else None,
+                h if isinstance(h, str) and h.strip() else None,
+            )
+            for t, i, o, d, h in zip(texts, ids, outlets, dates, titles)
             if isinstance(t, str) and t.strip()
         ]
 

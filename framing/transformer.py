@@ -87,7 +87,7 @@ class TransformerSettings:
     context: list[str] = field(default_factory=list)  # which of "title", "previous" the heads also read
     context_embeddings: bool = True  # context as embedding and hints (False: its lexicon hints only)
     seed: int = 0
-    threads: int = 0  # 0: all cores
+    threads: int = 0  # training threads (0: all cores); scoring uses the caller's setting
 
     def __post_init__(self) -> None:
         if self.finetune not in FINETUNE_MODES:
@@ -187,8 +187,6 @@ class TransformerClassifier:
         from transformers import AutoConfig, AutoModel
 
         s = self.settings
-        if s.threads:
-            torch.set_num_threads(s.threads)
         set_seed(s.seed)
         encoder_name = resolve_encoder(s.encoder)
         self._load_tokenizer()
@@ -304,6 +302,8 @@ class TransformerClassifier:
         if len(y) != len(X):
             raise ValueError(f"X has {len(X)} sentences but y has {len(y)} rows")
         targets = _targets(y)
+        if self.settings.threads:  # a training setting: a loaded model scores with the caller's threads
+            torch.set_num_threads(self.settings.threads)
         self._build()
         dev = (X_dev, _targets(y_dev), dev_context) if X_dev is not None and y_dev is not None else None
         self.history_ = train_network(self, list(X), targets, dev, context)
@@ -341,9 +341,11 @@ class TransformerClassifier:
             margins = np.min([_margin(p) for p in _probabilities(logits)], axis=0)
             close = order[order < n]
             close = close[margins[close] < self.fallback_margin_]
-            if len(close):
+            if len(close):  # the close sentences and the context they read, again in full precision
+                rows = np.unique(np.concatenate([close] + [v[close] for v in prepared["slots"].values()]))
+                rows = order[np.isin(order, rows[rows >= 0])]
                 again = pooled.copy()
-                again[close] = self._embed(self.onnx_full_, encoded, close, len(order))[close]
+                again[rows] = self._embed(self.onnx_full_, encoded, rows, len(order))[rows]
                 redone = self._heads(again, prepared)
                 for j in range(len(FIELDS)):
                     logits[j][close] = redone[j][close]

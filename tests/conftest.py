@@ -52,3 +52,14 @@ def tiny_dir(tmp_path_factory):
     path = tmp_path_factory.mktemp("tiny") / "tiny"
     save(tiny_transformer().fit(SENTENCES, Y), path)
     return path
+
+
+@pytest.fixture(scope="session")
+def tiny_context_dir(tmp_path_factory):
+    """A tiny transformer whose heads read the headline and previous sentence, saved as a model directory."""
+    from tests.test_transformer import CONTEXT, CONTEXT_X, CONTEXT_Y, save
+    from tests.tiny import tiny_transformer
+
+    path = tmp_path_factory.mktemp("tiny-context") / "tiny"
+    save(tiny_transformer(epochs=4, context=("title", "previous")).fit(CONTEXT_X, CONTEXT_Y, context=CONTEXT), path)
+    return path

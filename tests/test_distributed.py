@@ -111,3 +111,24 @@ def test_ray_data_map_batches(root, expected, tmp_path):
         assert sorted(map(_key, scored.take_all())) == rows
     finally:
         ray.shutdown()
+
+
+def test_titles_reach_the_transformer_as_in_framing_score(root, tmp_path, tiny_context_dir):
+    """A context model reads each article's headline: BatchScorer's title column gives the rows that
+    ``framing score`` gives with the title field, and other rows without it."""
+    articles = [a for a in read_path(root / "seeds") if isinstance(a, Article)]
+    table = {"id": [a.id for a in articles], "text": [a.text for a in articles]}
+    table |= {"title": ["ISIS claims the attack"] * len(articles), "outlet": ["seed"] * len(articles)}
+    shard = tmp_path / "titled.parquet"
+    pq.write_table(pa.table(table), shard)
+    fields = Fields(text="text", id="id", outlet="outlet", title="title")
+    score([shard], tmp_path / "scores.jsonl", tiny_context_dir, fields=fields)
+    expected = sorted(map(_key, read_scores([tmp_path / "scores.jsonl"])))
+    with_title = BatchScorer(str(tiny_context_dir), outlet="outlet", title="title")
+    without = BatchScorer(str(tiny_context_dir), outlet="outlet")
+    rows = {}
+    for name, scorer in (("with", with_title), ("without", without)):
+        columns = scorer(pq.read_table(shard).to_pydict())
+        rows[name] = sorted(map(_key, (dict(zip(columns, v)) for v in zip(*columns.values()))))
+    assert rows["with"] == expected
+    assert rows["without"] != expected  # the headline changed the heads' input, so some scores differ

@@ -109,3 +109,16 @@ def test_unwritable_cache_still_gives_an_int8_model(tiny_dir, tmp_path, monkeypa
     classifier = load_model(tiny_dir, int8=True).classifier
     assert classifier.int8_ and len(calls) == 2 and not (tmp_path / "cache").exists()
     assert all(np.allclose(p.sum(axis=1), 1) for p in classifier.predict_proba(MORE))
+
+
+def test_int8_reads_context_like_full_precision(tiny_context_dir):
+    from framing.schema import Context
+
+    texts = ["Terrorists shelled the city.", "Terrorists shelled the city.", "The army advanced."]
+    context = [Context("ISIS claims the attack", None), Context("Rebels shell Aleppo", "The rebels advanced."), None]
+    context[2] = Context(None, texts[1])
+    full = load_model(tiny_context_dir).classifier.predict_proba(texts, context)
+    int8 = load_model(tiny_context_dir, int8=True).classifier
+    int8.fallback_margin_ = 1.01  # every sentence re-run in full precision: the exported graph must match torch
+    for a, b in zip(full, int8.predict_proba(texts, context)):
+        assert np.allclose(a, b, atol=1e-4)
