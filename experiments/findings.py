@@ -12,7 +12,8 @@ import numpy as np
 
 from framing.agreement import agreement
 from framing.differences import compare_outlets
-from framing.profile import bootstrap_share, read_scores
+from framing.profile import read_scores
+from framing.stats import bootstrap_share
 
 
 def quoted_share(rows: list[dict], actor: str, labels: set[str], seed: int = 0) -> tuple[float, float, float, int]:

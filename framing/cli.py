@@ -11,10 +11,19 @@ import typer
 
 from framing.corpus import Fields
 from framing.errors import FramingError
+from framing.stats import MIN_ARTICLES, MIN_SENTENCES
 
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, help="Measure how news outlets name the sides of a conflict."
 )
+
+
+MinArticles = Annotated[
+    int, typer.Option(help="Fewest articles naming an actor for an outlet (group, period) to be estimated.")
+]
+MinSentences = Annotated[
+    int, typer.Option(help="Fewest sentences naming an actor for an outlet (group, period) to be estimated.")
+]
 
 
 def fail(message: str, code: int) -> None:
@@ -79,11 +88,21 @@ def profile_cli(
     voice: Annotated[str, typer.Option(help="all, own (the outlet's own wording) or reported.")] = "all",
     n_boot: Annotated[int, typer.Option(help="Bootstrap replicates.")] = 2000,
     seed: Annotated[int, typer.Option(help="Seed of the bootstrap.")] = 0,
+    min_articles: MinArticles = MIN_ARTICLES,
+    min_sentences: MinSentences = MIN_SENTENCES,
 ) -> None:
-    """Per group and actor: label shares with 95% bootstrap intervals over articles."""
+    """Per group and actor: label shares with 95% intervals over articles (groups with too few: flagged)."""
     from framing.profile import profile, read_scores, write_profile
 
-    rows = profile(read_scores(scores), by=by, voice=voice, n_boot=n_boot, seed=seed)
+    rows = profile(
+        read_scores(scores),
+        by=by,
+        voice=voice,
+        n_boot=n_boot,
+        seed=seed,
+        min_articles=min_articles,
+        min_sentences=min_sentences,
+    )
     write_profile(rows, out)
     typer.echo(f"{len(rows)} profile rows -> {out}", err=True)
 
@@ -112,11 +131,13 @@ def run_cli(
     out: Annotated[Path, typer.Option(help="Folder for run folders.")] = Path("runs"),
     model: Annotated[Path | None, typer.Option(help="Model directory (default: best shipped model).")] = None,
     n_boot: Annotated[int, typer.Option(help="Bootstrap replicates.")] = 2000,
+    min_articles: MinArticles = MIN_ARTICLES,
+    min_sentences: MinSentences = MIN_SENTENCES,
 ) -> None:
     """The main job: score, profile and plot the seeds, FA-KES and AllSides."""
     from framing.pipeline import run
 
-    summary = run(data, out, model, n_boot=n_boot)
+    summary = run(data, out, model, n_boot=n_boot, min_articles=min_articles, min_sentences=min_sentences)
     typer.echo(f"\nRun folder: {summary.folder}")
     for name, paths in summary.outputs.items():
         if name in summary.counts:
@@ -313,11 +334,23 @@ def report_cli(
     ] = None,
     n_boot: Annotated[int, typer.Option(help="Bootstrap replicates and permutations.")] = 1000,
     seed: Annotated[int, typer.Option(help="Seed of the bootstrap and permutations.")] = 0,
+    min_articles: MinArticles = MIN_ARTICLES,
+    min_sentences: MinSentences = MIN_SENTENCES,
 ) -> None:
     """One self-contained HTML page: framing map, profiles, divergences, time series, clickable outlet table."""
     from framing.report import report
 
-    typer.echo(str(report(scores, out, compare, n_boot=n_boot, seed=seed, groups=_groups(group))), err=True)
+    page = report(
+        scores,
+        out,
+        compare,
+        n_boot=n_boot,
+        seed=seed,
+        groups=_groups(group),
+        min_articles=min_articles,
+        min_sentences=min_sentences,
+    )
+    typer.echo(str(page), err=True)
 
 
 @app.command("compare-outlets")
@@ -331,13 +364,28 @@ def compare_outlets_cli(
     voice: Annotated[str, typer.Option(help="all, own or reported.")] = "all",
     n_boot: Annotated[int, typer.Option(help="Bootstrap replicates and permutations.")] = 2000,
     seed: Annotated[int, typer.Option(help="Seed.")] = 0,
+    min_articles: MinArticles = MIN_ARTICLES,
+    min_sentences: MinSentences = MIN_SENTENCES,
 ) -> None:
-    """Every pair of outlets (or groups): share differences with intervals, JSD with permutation tests, BH."""
-    from framing.differences import compare_outlets, divergence_heatmap, write_comparison
+    """Every pair of outlets (or groups): share differences and JSD, permutation tests over articles, BH.
+
+    Pairs where a unit has too few articles or sentences are not tested; skipped.csv says why.
+    """
+    from framing.differences import compare_outlets, write_comparison
+    from framing.plots import divergence_heatmap
     from framing.profile import read_scores
 
     rows = read_scores(scores)  # compare_outlets checks the groups against the outlets of these rows
-    comparison = compare_outlets(rows, _groups(group), voice=voice, n_boot=n_boot, n_perm=n_boot, seed=seed)
+    comparison = compare_outlets(
+        rows,
+        _groups(group),
+        voice=voice,
+        n_boot=n_boot,
+        n_perm=n_boot,
+        seed=seed,
+        min_articles=min_articles,
+        min_sentences=min_sentences,
+    )
     for path in write_comparison(comparison, out) + divergence_heatmap(comparison, out):
         typer.echo(str(path), err=True)
 
@@ -349,14 +397,23 @@ def timeseries_cli(
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for timeseries.csv and the plot.")],
     period: Annotated[str, typer.Option(help="year or month.")] = "year",
     voice: Annotated[str, typer.Option(help="all, own or reported.")] = "all",
-    min_sentences: Annotated[int, typer.Option(help="Fewer naming sentences than this: a thin period.")] = 20,
+    min_sentences: MinSentences = MIN_SENTENCES,
+    min_articles: MinArticles = MIN_ARTICLES,
     n_boot: Annotated[int, typer.Option(help="Bootstrap replicates.")] = 2000,
 ) -> None:
     """Label shares per outlet and period with 95% intervals; thin periods flagged, not drawn as spikes."""
+    from framing.plots import plot_timeseries
     from framing.profile import read_scores
-    from framing.timeseries import plot_timeseries, timeseries, write_timeseries
+    from framing.timeseries import timeseries, write_timeseries
 
-    rows = timeseries(read_scores(scores), period=period, voice=voice, n_boot=n_boot, min_sentences=min_sentences)
+    rows = timeseries(
+        read_scores(scores),
+        period=period,
+        voice=voice,
+        n_boot=n_boot,
+        min_sentences=min_sentences,
+        min_articles=min_articles,
+    )
     write_timeseries(rows, out / "timeseries.csv")
     for path in plot_timeseries(rows, out):
         typer.echo(str(path), err=True)

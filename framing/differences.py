@@ -1,44 +1,67 @@
 """Differences between outlets, or groups of outlets, that are tested rather than eyeballed.
 
-For every pair of units and every actor: each label share's difference with a 95%
-bootstrap interval over articles and a two-sided bootstrap p-value, and the
-Jensen-Shannon divergence of the two label distributions with a permutation test
-that shuffles articles between the units. P-values are adjusted with
-Benjamini-Hochberg within each kind of test.
+For every pair of units and every actor, one permutation test shuffles whole articles between
+the two units and gives, from the same shuffles, two kinds of p-value: one per label share (the
+studentised difference of the shares) and one for the label distribution as a whole (the sum of
+the squared studentised differences of the single labels), reported beside the Jensen-Shannon
+divergence of the two distributions, its size. The permutation test is exact when the articles of
+the two units are alike; when they are not (one outlet's articles longer, or more one-sided) its
+tails are too light, so each p-value is the larger of the permutation test's and a Welch t test's
+over articles (for the whole distribution: Bonferroni over its labels), and a difference counts
+only when both tests find it (README, "How sure the numbers are"). P-values are adjusted with
+Benjamini-Hochberg within each kind of test, and only the adjusted p decides what is "significant". Beside each
+share difference stands its 95% interval (the percentile bootstrap over articles, widened to
+Newcombe's MOVER interval of the two units' own intervals, ``framing.stats``), for reading the
+size, never for testing.
+
+A pair is compared only when both units pass the minimum evidence (``framing.stats``): below it
+the pair is listed in ``skipped`` with the reason, so no unit of one or two articles is ever in a
+significant difference. Figures of a comparison are drawn by ``framing.plots``.
 """
 
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from itertools import combinations
 from pathlib import Path
 
-import matplotlib
+import numpy as np
+from scipy.special import xlogy
+from scipy.stats import false_discovery_control
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from matplotlib.patches import Patch, Rectangle  # noqa: E402
-from scipy.special import xlogy  # noqa: E402
-from scipy.stats import false_discovery_control  # noqa: E402
-
-from framing.errors import FramingError  # noqa: E402
-from framing.io import atomic_write  # noqa: E402
-from framing.plots import save  # noqa: E402
-from framing.profile import COMBINED, VOICES, article_counts  # noqa: E402
-from framing.schema import ACTORS, LABELS  # noqa: E402
+from framing.errors import FramingError
+from framing.io import atomic_write
+from framing.profile import COMBINED, VOICES, article_counts
+from framing.schema import ACTORS, LABELS
+from framing.stats import (
+    MIN_ARTICLES,
+    MIN_SENTENCES,
+    article_dof,
+    check_minimum,
+    cr2_variance,
+    design_interval,
+    difference_interval,
+    shortfall,
+)
 
 #: The unit a single named group is compared with.
 OTHERS = "other outlets"
 ALPHA = 0.05
 #: Permutation masks are drawn in chunks of about this many cells, to bound memory.
 CHUNK_CELLS = 2_000_000
+#: A pair goes on being shuffled while one of its tests has fewer shuffles this extreme (see ``_permutation_p``).
+HITS = 10
 
 
 @dataclass(frozen=True)
 class DifferenceRow:
-    """Share of ``label`` in unit ``a`` minus that in unit ``b``, among sentences naming ``actor``."""
+    """Share of ``label`` in unit ``a`` minus that in unit ``b``, among sentences naming ``actor``.
+
+    ``low`` and ``high`` are the 95% interval of the difference; ``p`` is the larger of the
+    permutation test's (articles shuffled between the units) and Welch's t test's over articles,
+    ``p_adjusted`` its Benjamini-Hochberg adjustment.
+    """
 
     a: str
     b: str
@@ -60,7 +83,12 @@ class DifferenceRow:
 
 @dataclass(frozen=True)
 class DivergenceRow:
-    """Jensen-Shannon divergence (base 2) between the label distributions of ``a`` and ``b``."""
+    """Jensen-Shannon divergence (base 2) between the label distributions of ``a`` and ``b``.
+
+    ``p`` tests whether the distributions differ at all: the permutation test of the summed squared
+    studentised label differences, from the same shuffles as the share differences' tests, or
+    Welch's tests of the single labels with Bonferroni's correction, whichever is larger.
+    """
 
     a: str
     b: str
@@ -87,7 +115,10 @@ class Skipped:
 
 @dataclass(frozen=True)
 class Comparison:
-    """Everything ``compare_outlets`` found; ``units`` maps each unit to its outlets, in order."""
+    """Everything ``compare_outlets`` found; ``units`` maps each unit to its outlets, in order.
+
+    ``thin`` lists, per actor, the units below the minimum evidence (never compared).
+    """
 
     units: dict[str, frozenset[str]]
     voice: str
@@ -97,12 +128,16 @@ class Comparison:
     differences: list[DifferenceRow]
     divergences: list[DivergenceRow]
     skipped: list[Skipped]
+    min_articles: int = MIN_ARTICLES
+    min_sentences: int = MIN_SENTENCES
+    thin: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class _Unit:
     matrix: np.ndarray  # articles x labels, sentences naming the actor
-    boot: np.ndarray | None  # n_boot x label sets, resampled shares (None when too thin)
+    boot: np.ndarray | None  # n_boot x label sets, resampled shares (None when below the minimum)
+    interval: tuple[np.ndarray, np.ndarray, np.ndarray] | None  # share, low, high per label set
 
     @property
     def sentences(self) -> int:
@@ -178,25 +213,85 @@ def _bootstrap(matrix: np.ndarray, sets: np.ndarray, n_boot: int, rng: np.random
     return (totals @ sets) / totals.sum(axis=1, keepdims=True)
 
 
-def _permutation_p(a: np.ndarray, b: np.ndarray, n_perm: int, rng: np.random.Generator) -> tuple[float, float]:
-    """Observed JSD of two article matrices and its p-value with articles shuffled between them."""
-    pooled = np.vstack([a, b]).astype(np.float32)  # counts stay exact in float32 below 2**24
-    total = pooled.sum(axis=0, dtype=np.float64)
-    observed = float(jsd(a.sum(axis=0), b.sum(axis=0)))
+def _features(pooled: np.ndarray, sets: np.ndarray) -> np.ndarray:
+    """Per article: its label counts, then per label set ``y**2`` and ``y*m``, then ``m**2``.
+
+    ``y`` is the article's count of the set and ``m`` its naming sentences; summed over any subset
+    of articles these give that subset's shares and their between-article variances.
+    """
+    y = pooled @ sets
+    m = pooled.sum(axis=1, keepdims=True)
+    return np.hstack([pooled, y * y, y * m, m * m])
+
+
+def _side(
+    sums: np.ndarray, n: int, width: int, sets: np.ndarray, pooled: tuple[np.ndarray, float]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Shares per label set of ``n`` articles, from their summed features, and the variance of each.
+
+    The variance is ``n/(n-1) * sum((y - p0*m)**2) / M**2`` around the pooled share ``p0 =
+    named0 / total0`` of both units (fixed under shuffling), computed from integer sums so that
+    it is exact; ``framing.stats.ratio_variance`` is the same around the unit's own share.
+    """
+    k = sets.shape[1]
+    counts = sums[:, :width]
+    total, named = counts.sum(axis=1, keepdims=True), counts @ sets
+    yy, ym, mm = sums[:, width : width + k], sums[:, width + k : width + 2 * k], sums[:, -1:]
+    named0, total0 = pooled
+    spread = np.maximum(total0**2 * yy - 2 * named0 * total0 * ym + named0**2 * mm, 0.0)
+    return named / total, n / max(n - 1, 1) * spread / (total0**2 * total**2)
+
+
+def _studentised(left: np.ndarray, total: np.ndarray, n_a: int, n_b: int, width: int, sets: np.ndarray) -> np.ndarray:
+    """|share_a - share_b| / its standard error under the null, per label set (the score form).
+
+    The error comes from each unit's articles' spread around the pooled share, not around the
+    unit's own share, so a unit whose few articles all say "rebel" is not taken as certain (an
+    infinite statistic) in the shuffles.
+    """
+    pooled = (total[:width] @ sets, float(total[:width].sum()))
+    share_a, var_a = _side(left, n_a, width, sets, pooled)
+    share_b, var_b = _side(total - left, n_b, width, sets, pooled)
+    difference, error = share_a - share_b, np.sqrt(var_a + var_b)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        statistic = np.where(error > 0, np.abs(difference) / error, np.where(difference == 0, 0.0, np.inf))
+    return statistic
+
+
+def _permutation_p(
+    a: np.ndarray, b: np.ndarray, sets: np.ndarray, n_perm: int, rng: np.random.Generator, most: int = 0
+) -> tuple[float, float, np.ndarray]:
+    """Observed JSD of two article matrices, the p-value of the whole distribution, and each label set's.
+
+    All from the same shuffles of whole articles between the units. The shares are compared by
+    their studentised difference, and the distribution by the sum of the squared studentised
+    differences of the single labels (which held its level better than the JSD itself when the
+    units differ in article length or in how alike their articles are: README, "How sure the
+    numbers are"). Every pair gets ``n_perm`` shuffles; while one of its tests has had fewer than
+    HITS shuffles as extreme as the data, shuffling goes on (doubling) up to ``most`` in all, so a
+    small p-value is measured rather than stuck at 1/(n_perm+1), where Benjamini-Hochberg over
+    many tests could never call it significant (Besag and Clifford 1991 stop early for large p;
+    this goes on for small ones). p is (1 + extreme shuffles) / (1 + shuffles).
+    """
+    pooled = np.vstack([a, b]).astype(np.float64)
+    width = pooled.shape[1]
+    features = _features(pooled, sets)
+    total = features.sum(axis=0)
     base = np.arange(len(pooled)) < len(a)
+    observed_jsd = float(jsd(a.sum(axis=0), b.sum(axis=0)))
+    observed_t = _studentised(features[base].sum(axis=0, keepdims=True), total, len(a), len(b), width, sets)[0]
+    observed_all = float((observed_t[:width] ** 2).sum())  # the single labels come first in ``sets``
     chunk = max(1, CHUNK_CELLS // len(pooled))
-    hits = 0
-    for start in range(0, n_perm, chunk):
-        masks = rng.permuted(np.tile(base, (min(chunk, n_perm - start), 1)), axis=1)
-        left = (masks.astype(np.float32) @ pooled).astype(np.float64)
-        hits += int((jsd(left, total - left) >= observed - 1e-12).sum())
-    return observed, (1 + hits) / (1 + n_perm)
-
-
-def _boot_p(diff: np.ndarray) -> np.ndarray:
-    """Two-sided bootstrap p-values per column: twice the smaller tail beyond zero, at most 1."""
-    tails = np.minimum((diff <= 0).sum(axis=0), (diff >= 0).sum(axis=0))
-    return np.minimum(1.0, 2 * (tails + 1) / (len(diff) + 1))
+    hits_all, hits_t = 0, np.zeros(sets.shape[1], dtype=np.int64)
+    done, most = 0, max(n_perm, most)
+    while done < n_perm or (done < most and min(hits_all, int(hits_t.min())) < HITS):
+        size = min(chunk, n_perm - done) if done < n_perm else min(chunk, done, most - done)
+        masks = rng.permuted(np.tile(base, (size, 1)), axis=1)
+        statistic = _studentised(masks.astype(np.float64) @ features, total, len(a), len(b), width, sets)
+        hits_all += int(((statistic[:, :width] ** 2).sum(axis=1) >= observed_all * (1 - 1e-12)).sum())
+        hits_t += (statistic >= observed_t * (1 - 1e-12)).sum(axis=0)
+        done += size
+    return observed_jsd, (1 + hits_all) / (1 + done), (1 + hits_t) / (1 + done)
 
 
 def _adjust(rows: list, p: list[float]) -> list:
@@ -204,20 +299,62 @@ def _adjust(rows: list, p: list[float]) -> list:
     return [replace(r, p_adjusted=float(q), significant=bool(q < ALPHA)) for r, q in zip(rows, adjusted)]
 
 
-def _compare_pair(a: str, b: str, actor: str, ua: _Unit, ub: _Unit, n_perm: int, rng: np.random.Generator):
+def _prepare(matrix: np.ndarray, sets: np.ndarray, n_boot: int, rng: np.random.Generator, estimated: bool) -> _Unit:
+    """A unit's bootstrap replicates and its shares' intervals (as in ``framing.stats.share_interval``)."""
+    if not estimated:
+        return _Unit(matrix, None, None)
+    boot = _bootstrap(matrix, sets, n_boot, rng)
+    shares = matrix.sum(axis=0) @ sets / matrix.sum()
+    design_low, design_high = design_interval(matrix @ sets, matrix.sum(axis=1))
+    boot_low, boot_high = np.percentile(boot, [2.5, 97.5], axis=0)
+    return _Unit(matrix, boot, (shares, np.minimum(boot_low, design_low), np.maximum(boot_high, design_high)))
+
+
+def _welch_p(a: np.ndarray, b: np.ndarray, sets: np.ndarray) -> np.ndarray:
+    """Two-sided p of each label set's share difference by Welch's t test over articles.
+
+    Each unit's variance is the bias-reduced (CR2) cluster variance and its degrees of freedom those
+    of articles of unequal length (``framing.stats``), combined by Welch-Satterthwaite. Unlike the
+    permutation test it does not assume that the two units' articles are alike. 1 where a unit
+    has a single article: nothing is known about how its articles vary.
+    """
+    from scipy.stats import t
+
+    if len(a) < 2 or len(b) < 2:
+        return np.ones(sets.shape[1])
+    share_a, share_b = a.sum(axis=0) @ sets / a.sum(), b.sum(axis=0) @ sets / b.sum()
+    var_a, var_b = cr2_variance(a @ sets, a.sum(axis=1)), cr2_variance(b @ sets, b.sum(axis=1))
+    difference, variance = np.abs(share_a - share_b), var_a + var_b
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dof = variance**2 / (var_a**2 / article_dof(a.sum(axis=1)) + var_b**2 / article_dof(b.sum(axis=1)))
+        p = 2 * t.sf(difference / np.sqrt(variance), dof)
+    return np.where(variance > 0, p, np.where(difference == 0, 1.0, 0.0))
+
+
+def _unit_matrix(per_outlet: dict, members: frozenset[str], actor: str) -> np.ndarray:
+    """Articles x labels of a unit's outlets (no rows where none of them names the actor)."""
+    docs = [vec for o in sorted(members) for vec in per_outlet.get(o, {}).values()]
+    return np.stack(docs) if docs else np.zeros((0, _label_sets(actor)[1].shape[0]), dtype=np.int64)
+
+
+def _compare_pair(
+    a: str, b: str, actor: str, ua: _Unit, ub: _Unit, n_perm: int, rng: np.random.Generator, most: int
+) -> tuple[list[DifferenceRow], DivergenceRow]:
     names, sets = _label_sets(actor)
     counts = (ua.sentences, ub.sentences, len(ua.matrix), len(ub.matrix))
-    share_a = ua.matrix.sum(axis=0) @ sets / ua.sentences
-    share_b = ub.matrix.sum(axis=0) @ sets / ub.sentences
-    diff = ua.boot - ub.boot
-    low, high = np.percentile(diff, [2.5, 97.5], axis=0)
-    p = _boot_p(diff)
-    values = zip(share_a, share_b, share_a - share_b, low, high, p)
+    share_a, share_b = ua.interval[0], ub.interval[0]
+    boot_low, boot_high = np.percentile(ua.boot - ub.boot, [2.5, 97.5], axis=0)
+    mover_low, mover_high = difference_interval(ua.interval, ub.interval)
+    low, high = np.minimum(boot_low, mover_low), np.maximum(boot_high, mover_high)
+    observed, p_all, p_shares = _permutation_p(ua.matrix, ub.matrix, sets, n_perm, rng, most)
+    welch = _welch_p(ua.matrix, ub.matrix, sets)
+    width = sets.shape[0]  # the single labels come first; with two labels their tests are one test
+    p_all = max(p_all, min(1.0, (width if width > 2 else 1) * float(welch[:width].min())))
+    values = zip(share_a, share_b, share_a - share_b, low, high, np.maximum(p_shares, welch))
     differences = [
         DifferenceRow(a, b, actor, name, *map(float, v), 1.0, False, *counts) for name, v in zip(names, values)
     ]
-    observed, p_perm = _permutation_p(ua.matrix, ub.matrix, n_perm, rng)
-    return differences, DivergenceRow(a, b, actor, observed, p_perm, 1.0, False, *counts)
+    return differences, DivergenceRow(a, b, actor, observed, p_all, 1.0, False, *counts)
 
 
 def compare_outlets(
@@ -227,42 +364,49 @@ def compare_outlets(
     n_boot: int = 2000,
     n_perm: int = 2000,
     seed: int = 0,
-    min_sentences: int = 10,
+    *,
+    min_articles: int = MIN_ARTICLES,
+    min_sentences: int = MIN_SENTENCES,
 ) -> Comparison:
-    """Test every pair of outlets (or of the named groups, or one group against the rest) for each actor."""
+    """Test every pair of outlets (or of the named groups, or one group against the rest) for each actor.
+
+    A pair is compared for an actor only when both units have at least ``min_articles`` articles
+    and ``min_sentences`` sentences naming it; the other pairs are listed in ``skipped``.
+    """
     if voice not in VOICES:
         raise FramingError(f"--voice must be one of {', '.join(VOICES)}, not {voice!r}")
-    if n_boot < 1 or n_perm < 1 or min_sentences < 1:
-        raise FramingError(
-            f"n_boot, n_perm and min_sentences must be at least 1, not {n_boot}, {n_perm}, {min_sentences}"
-        )
+    if n_boot < 1 or n_perm < 1:
+        raise FramingError(f"n_boot and n_perm must be at least 1, not {n_boot} and {n_perm}")
+    check_minimum(min_articles, min_sentences)
     units = _units(rows, groups)
     rng = np.random.default_rng(seed)
-    differences, divergences, skipped = [], [], []
+    skipped, thin, prepared, pairs = [], {}, {}, []
     for actor in ACTORS:
-        _, sets = _label_sets(actor)
         per_outlet = article_counts(rows, "outlet", actor, voice)
-        width = sets.shape[0]
-        prepared = {}
+        lacking = {}
         for name, members in units.items():
-            docs = [vec for o in sorted(members) for vec in per_outlet.get(o, {}).values()]
-            matrix = np.stack(docs) if docs else np.zeros((0, width), dtype=np.int64)
-            enough = matrix.sum() >= min_sentences
-            prepared[name] = _Unit(matrix, _bootstrap(matrix, sets, n_boot, rng) if enough else None)
+            matrix = _unit_matrix(per_outlet, members, actor)
+            lacking[name] = shortfall(len(matrix), int(matrix.sum()), min_articles, min_sentences)
+            prepared[actor, name] = _prepare(matrix, _label_sets(actor)[1], n_boot, rng, not lacking[name])
+        thin[actor] = tuple(name for name in units if lacking[name])
         for a, b in combinations(units, 2):
-            thin = [u for u in (a, b) if prepared[u].boot is None]
-            if thin:
-                reason = "; ".join(
-                    f"{u} has {prepared[u].sentences} sentences naming {actor} (< {min_sentences})" for u in thin
-                )
+            if lacking[a] or lacking[b]:
+                reason = "; ".join(f"{u} has {lacking[u]} naming {actor}" for u in (a, b) if lacking[u])
                 skipped.append(Skipped(a, b, actor, reason))
-                continue
-            rows_ab, divergence = _compare_pair(a, b, actor, prepared[a], prepared[b], n_perm, rng)
-            differences += rows_ab
-            divergences.append(divergence)
+            else:
+                pairs.append((actor, a, b))
+    tests = sum(len(_label_sets(actor)[0]) for actor, _, _ in pairs)
+    most = int(np.ceil(2 * tests / ALPHA))  # p-values resolved well below the smallest BH threshold
+    differences, divergences = [], []
+    for actor, a, b in pairs:
+        rows_ab, divergence = _compare_pair(a, b, actor, prepared[actor, a], prepared[actor, b], n_perm, rng, most)
+        differences += rows_ab
+        divergences.append(divergence)
     differences = _adjust(differences, [r.p for r in differences])
     divergences = _adjust(divergences, [r.p for r in divergences])
-    return Comparison(units, voice, n_boot, n_perm, seed, differences, divergences, skipped)
+    return Comparison(
+        units, voice, n_boot, n_perm, seed, differences, divergences, skipped, min_articles, min_sentences, thin
+    )
 
 
 def _cell(value) -> str:
@@ -289,55 +433,3 @@ def write_comparison(comparison: Comparison, out_dir: Path) -> list[Path]:
         _write_csv(out_dir / "divergences.csv", list(DivergenceRow.__dataclass_fields__), comparison.divergences),
         _write_csv(out_dir / "skipped.csv", list(Skipped.__dataclass_fields__), comparison.skipped),
     ]
-
-
-def _heatmap(units: list[str], rows: list[DivergenceRow], actor: str, title: str) -> plt.Figure:
-    index = {u: i for i, u in enumerate(units)}
-    values = np.full((len(units), len(units)), np.nan)
-    significant = np.zeros_like(values, dtype=bool)
-    for r in rows:
-        for i, j in ((index[r.a], index[r.b]), (index[r.b], index[r.a])):
-            values[i, j], significant[i, j] = r.jsd, r.significant
-    size = max(5.0, 0.55 * len(units) + 2.5)
-    fig, ax = plt.subplots(figsize=(size + 1.5, size))
-    cmap = plt.get_cmap("YlOrRd").with_extremes(bad="#e6e6e6")
-    top = max(float(np.nanmax(values)), 1e-6)
-    image = ax.imshow(np.ma.masked_invalid(values), cmap=cmap, vmin=0, vmax=top)
-    for i, j in zip(*np.nonzero(~np.isnan(values))):
-        if not significant[i, j]:
-            ax.add_patch(
-                Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor=(1, 1, 1, 0.6), edgecolor="#888", hatch="///", lw=0)
-            )
-        dark = significant[i, j] and values[i, j] > 0.6 * top
-        ax.text(
-            j,
-            i,
-            f"{values[i, j]:.2f}" if values[i, j] >= 0.01 else f"{values[i, j]:.3f}",
-            ha="center",
-            va="center",
-            fontsize=8,
-            color="white" if dark else "black",
-        )
-    ax.set_xticks(range(len(units)), units, rotation=45, ha="right")
-    ax.set_yticks(range(len(units)), units)
-    fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04, label="Jensen-Shannon divergence (bits)")
-    legend = [
-        Patch(facecolor="white", edgecolor="#888", hatch="///", label=f"not significant (BH-adjusted p >= {ALPHA})"),
-        Patch(facecolor="#e6e6e6", label="not compared (too few sentences) or same unit"),
-    ]
-    ax.legend(handles=legend, loc="upper center", bbox_to_anchor=(0.5, -0.18), frameon=False, fontsize=8)
-    ax.set_title(title or f"How differently {actor} is named (permutation test over articles)")
-    fig.tight_layout()
-    return fig
-
-
-def divergence_heatmap(comparison: Comparison, out_dir: Path, title: str = "") -> list[Path]:
-    """One JSD heatmap per actor (PNG and SVG); hatched cells are not significant after adjustment."""
-    paths = []
-    for actor in ACTORS:
-        rows = [r for r in comparison.divergences if r.actor == actor]
-        if rows:
-            paths += save(_heatmap(list(comparison.units), rows, actor, title), Path(out_dir), f"divergence-{actor}")
-    if not paths:
-        raise FramingError("no pair of units had enough sentences to compare; nothing to plot")
-    return paths

@@ -13,6 +13,7 @@ from framing.plots import plot_profile
 from framing.profile import profile, read_scores, write_profile
 from framing.report import report as build_report
 from framing.scoring import score
+from framing.stats import MIN_ARTICLES, MIN_SENTENCES, check_minimum
 
 PROJECT = Path(__file__).resolve().parent.parent
 DATA_ENV = "FRAMING_DATA"
@@ -46,8 +47,17 @@ def run(
     model: Path | None = None,
     n_boot: int = 2000,
     seed: int = 0,
+    *,
+    min_articles: int = MIN_ARTICLES,
+    min_sentences: int = MIN_SENTENCES,
 ) -> RunSummary:
-    """Score every corpus, then write its profile (all voices and own voice) and plots."""
+    """Score every corpus, then write its profile (all voices and own voice), plots and the report.
+
+    Outlets with fewer than ``min_articles`` articles or ``min_sentences`` sentences naming an
+    actor are not estimated for it (``framing.stats``), in the profiles and in the report.
+    """
+    check_minimum(min_articles, min_sentences)
+    least = {"min_articles": min_articles, "min_sentences": min_sentences}
     data_root = data_root or default_data_root()
     model = model or default_model_path()
     folder = out_root / datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
@@ -76,7 +86,7 @@ def run(
         rows = read_scores([scores])
         paths = [scores]
         for voice in ("all", "own"):
-            profile_rows = profile(rows, voice=voice, n_boot=n_boot, seed=seed)
+            profile_rows = profile(rows, voice=voice, n_boot=n_boot, seed=seed, **least)
             csv_path = folder / f"{name}-profile-{voice}.csv"
             write_profile(profile_rows, csv_path)
             paths.append(csv_path)
@@ -85,7 +95,7 @@ def run(
                 paths += plot_profile(profile_rows, folder / f"{name}-plots-{voice}", title)
         summary.outputs[name] = paths
     print("[report] statistics, figures and the HTML page", file=sys.stderr)
-    page = build_report(reported, folder / "report", compared, n_boot=min(n_boot, 1000), seed=seed)
+    page = build_report(reported, folder / "report", compared, n_boot=min(n_boot, 1000), seed=seed, **least)
     summary.outputs["report"] = [page]
     latest = out_root / "latest"
     if latest.is_symlink() or not latest.exists():

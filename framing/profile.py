@@ -1,9 +1,15 @@
-"""Framing profiles: per group and actor, the share of each label with a 95%
-bootstrap interval that resamples articles (not sentences)."""
+"""Framing profiles: per group and actor, the share of each label with a 95% interval over articles.
+
+A group is estimated only where at least ``min_articles`` articles and ``min_sentences`` sentences
+name the actor (``framing.stats``); below that its rows are still written, with the counts and the
+share of the sentences seen, but flagged ``enough = false`` and without an interval, and every
+figure and table built from the profile says "too few articles" instead of drawing an estimate.
+"""
 
 from __future__ import annotations
 
 import csv
+import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -14,15 +20,22 @@ import numpy as np
 from framing.errors import FramingError
 from framing.io import atomic_write, read_jsonl
 from framing.schema import ACTORS, LABELS
+from framing.stats import MIN_ARTICLES, MIN_SENTENCES, check_minimum, meets_minimum, share_interval
 
 #: Label groups reported besides the single labels (the framing map's axes).
 COMBINED = {"opposition": {"terrorist+jihadist": ("terrorist", "jihadist")}}
-COLUMNS = ["group", "actor", "label", "share", "low", "high", "sentences", "articles"]
+#: The share that orders the figures: the delegitimising namings of each actor.
+ORDER_BY = {"opposition": "terrorist+jihadist", "state": "regime"}
+COLUMNS = ["group", "actor", "label", "share", "low", "high", "sentences", "articles", "enough"]
+#: Profile CSVs written before ``enough`` existed; read with the default minimums.
+OLD_COLUMNS = COLUMNS[:-1]
 VOICES = ("all", "own", "reported")
 
 
 @dataclass(frozen=True)
 class ProfileRow:
+    """One share; ``low`` and ``high`` are NaN where the group has too few articles or sentences."""
+
     group: str
     actor: str
     label: str
@@ -31,6 +44,7 @@ class ProfileRow:
     high: float
     sentences: int
     articles: int
+    enough: bool = True
 
 
 def article_counts(rows: Iterable[dict], by: str, actor: str, voice: str) -> dict[str, dict[str, np.ndarray]]:
@@ -49,23 +63,24 @@ def article_counts(rows: Iterable[dict], by: str, actor: str, voice: str) -> dic
     return counts
 
 
-def bootstrap_share(numerator: np.ndarray, denominator: np.ndarray, picks: np.ndarray) -> tuple[float, float, float]:
-    """A ratio of sums over articles and its 95% interval over resampled articles.
-
-    ``picks`` holds one row of article indices per bootstrap replicate.
-    """
-    share = numerator.sum() / denominator.sum()
-    boot = numerator[picks].sum(axis=1) / denominator[picks].sum(axis=1)
-    low, high = np.percentile(boot, [2.5, 97.5])
-    return float(share), float(low), float(high)
-
-
 def profile(
-    rows: list[dict], by: str = "outlet", voice: str = "all", n_boot: int = 2000, seed: int = 0
+    rows: list[dict],
+    by: str = "outlet",
+    voice: str = "all",
+    n_boot: int = 2000,
+    seed: int = 0,
+    *,
+    min_articles: int = MIN_ARTICLES,
+    min_sentences: int = MIN_SENTENCES,
 ) -> list[ProfileRow]:
-    """Profile rows for every group and actor with at least one naming sentence."""
+    """Profile rows for every group and actor with at least one naming sentence.
+
+    Groups with fewer than ``min_articles`` articles or ``min_sentences`` sentences naming the actor
+    get ``enough=False`` and a NaN interval; the others the interval of ``framing.stats.share_interval``.
+    """
     if voice not in VOICES:
         raise FramingError(f"--voice must be one of {', '.join(VOICES)}, not {voice!r}")
+    check_minimum(min_articles, min_sentences)
     rng = np.random.default_rng(seed)
     result = []
     for actor in ACTORS:
@@ -74,11 +89,16 @@ def profile(
         for group, docs in sorted(article_counts(rows, by, actor, voice).items()):
             matrix = np.stack(list(docs.values()))
             naming = matrix.sum(axis=1)
-            picks = rng.integers(0, len(matrix), size=(n_boot, len(matrix)))
+            counts = (int(naming.sum()), len(docs))
+            estimated = meets_minimum(counts[1], counts[0], min_articles, min_sentences)
+            picks = rng.integers(0, len(matrix), size=(n_boot, len(matrix))) if estimated else None
             for name, parts in label_sets.items():
                 numerator = matrix[:, [labels.index(p) for p in parts]].sum(axis=1)
-                share, low, high = bootstrap_share(numerator, naming, picks)
-                result.append(ProfileRow(group, actor, name, share, low, high, int(naming.sum()), len(docs)))
+                if estimated:
+                    share, low, high = share_interval(numerator, naming, picks)
+                else:
+                    share, low, high = float(numerator.sum() / naming.sum()), math.nan, math.nan
+                result.append(ProfileRow(group, actor, name, share, low, high, *counts, estimated))
     return result
 
 
@@ -103,36 +123,38 @@ def _score_rows(path: Path) -> Iterable[dict]:
         raise FramingError(f"{path}: not a readable Parquet file ({error})")
 
 
+def _number(value: float) -> str:
+    return "" if math.isnan(value) else f"{value:.4f}"
+
+
 def write_profile(rows: list[ProfileRow], out: Path) -> None:
+    """The profile as CSV; ``low`` and ``high`` are empty and ``enough`` false for groups not estimated."""
     with atomic_write(out) as handle:
         writer = csv.writer(handle)
         writer.writerow(COLUMNS)
         for r in rows:
             writer.writerow(
-                [r.group, r.actor, r.label, f"{r.share:.4f}", f"{r.low:.4f}", f"{r.high:.4f}", r.sentences, r.articles]
+                [r.group, r.actor, r.label, _number(r.share), _number(r.low), _number(r.high)]
+                + [r.sentences, r.articles, str(r.enough).lower()]
             )
 
 
 def read_profile(path: Path) -> list[ProfileRow]:
+    """A profile CSV; one written before the ``enough`` column is judged by the default minimums."""
     path = Path(path)
     if not path.is_file():
         raise FramingError(f"{path}: no such profile file; make one with `framing profile`")
     with path.open(encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
-        if reader.fieldnames != COLUMNS:
+        if reader.fieldnames not in (COLUMNS, OLD_COLUMNS):
             raise FramingError(
                 f"{path}: not a profile CSV (columns {reader.fieldnames}); make one with `framing profile`"
             )
-        return [
-            ProfileRow(
-                r["group"],
-                r["actor"],
-                r["label"],
-                float(r["share"]),
-                float(r["low"]),
-                float(r["high"]),
-                int(r["sentences"]),
-                int(r["articles"]),
-            )
-            for r in reader
-        ]
+        return [_profile_row(r) for r in reader]
+
+
+def _profile_row(r: dict) -> ProfileRow:
+    sentences, articles = int(r["sentences"]), int(r["articles"])
+    estimated = r["enough"] == "true" if "enough" in r else meets_minimum(articles, sentences)
+    low, high = (float(r["low"] or "nan"), float(r["high"] or "nan")) if estimated else (math.nan, math.nan)
+    return ProfileRow(r["group"], r["actor"], r["label"], float(r["share"]), low, high, sentences, articles, estimated)

@@ -5,7 +5,9 @@ profiles, the divergence heatmap and the largest tested differences, the time
 series, how much of each outlet's framing is quoted, and a table of outlets
 where clicking a cell (outlet x label) lists the sentences behind it with the
 deciding terms highlighted. Scores of a second model on the same corpus add
-an agreement section. Figures are inlined as SVG and the page's script and
+an agreement section. Outlets below the minimum evidence (``framing.stats``) show
+"too few articles" in the tables and are drawn hollow or left out of the figures,
+never as a number with an interval. Figures are inlined as SVG and the page's script and
 style are inlined too: the page opens from disk with no server and no network.
 """
 
@@ -24,6 +26,7 @@ from framing.errors import FramingError
 from framing.io import atomic_write
 from framing.profile import profile, read_scores
 from framing.schema import ACTORS, LABELS
+from framing.stats import MIN_ARTICLES, MIN_SENTENCES, check_minimum
 
 #: Sentences embedded per table cell (the cell says how many there are in all).
 CELL_LIMIT = 60
@@ -134,6 +137,9 @@ def outlet_table(name: str, rows: list[dict], profile_rows) -> str:
             if p is None:
                 cells.append('<td class="empty">-</td>')
                 continue
+            if not p.enough:
+                cells.append(_thin_cell(name, outlet, actor, label, p))
+                continue
             cells.append(
                 f'<td class="cell" data-section="{html.escape(name)}" data-outlet="{html.escape(outlet)}" '
                 f'data-key="{actor}:{label}" title="{p.share:.0%} of {p.sentences} sentences naming the {actor}; '
@@ -143,6 +149,17 @@ def outlet_table(name: str, rows: list[dict], profile_rows) -> str:
     return (
         f'<table class="outlets" id="table-{html.escape(name)}"><thead><tr><th>outlet (naming sentences)</th>{head}'
         f"</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    )
+
+
+def _thin_cell(name: str, outlet: str, actor: str, label: str, p) -> str:
+    """A cell of an outlet below the minimum: how many sentences, and "too few articles" instead of a share."""
+    count = round(p.share * p.sentences)
+    return (
+        f'<td class="cell thin" data-section="{html.escape(name)}" data-outlet="{html.escape(outlet)}" '
+        f'data-key="{actor}:{label}" title="{count} of {p.sentences} sentences naming the {actor}, in '
+        f'{p.articles} article(s): too few articles or sentences to estimate a share">'
+        f"{count}/{p.sentences}<small>too few articles</small></td>"
     )
 
 
@@ -169,7 +186,10 @@ def voice_table(rows: list[dict]) -> str:
 
 
 def differences_table(comparison, limit: int = 15) -> str:
-    """The largest significant differences in the delegitimising shares, with intervals and adjusted p."""
+    """The largest significant differences in the delegitimising shares, with intervals and adjusted p.
+
+    Only pairs of units that both pass the minimum evidence are tested; the others are counted.
+    """
     wanted = {"opposition": "terrorist+jihadist", "state": "regime"}
     rows = [d for d in comparison.differences if d.significant and wanted.get(d.actor) == d.label]
     rows.sort(key=lambda d: -abs(d.difference))
@@ -181,9 +201,14 @@ def differences_table(comparison, limit: int = 15) -> str:
     )
     total = sum(1 for d in comparison.differences if wanted.get(d.actor) == d.label)
     significant = sum(1 for d in comparison.differences if d.significant and wanted.get(d.actor) == d.label)
+    skipped = len(comparison.skipped)
     return (
         f"<p>{significant} of {total} tested differences in the delegitimising shares are significant after "
-        f"Benjamini-Hochberg correction (5% false discovery rate); the {min(limit, len(rows))} largest:</p>"
+        f"Benjamini-Hochberg correction (5% false discovery rate over all {len(comparison.differences)} share "
+        f"tests; p is the larger of a permutation test that shuffles articles between the two units and Welch's "
+        f"t test over articles; the interval is for reading the size, not the test). "
+        f"{skipped} pair(s) x actor were not tested: a unit has fewer than {comparison.min_articles} articles "
+        f"or {comparison.min_sentences} sentences naming the actor. The {min(limit, len(rows))} largest:</p>"
         '<table class="plain"><thead><tr><th>a - b</th><th>label</th><th>shares</th>'
         f"<th>difference [95% interval]</th><th>adjusted p</th></tr></thead><tbody>{body}</tbody></table>"
     )
@@ -219,24 +244,32 @@ def agreement_part(section: Section, work: Path) -> str:
     )
 
 
-def build_section(section: Section, work: Path, n_boot: int, seed: int, groups: dict | None) -> dict:
-    """The HTML parts and embedded cell data of one corpus."""
-    from framing.differences import compare_outlets, divergence_heatmap
-    from framing.plots import plot_profile
-    from framing.timeseries import plot_timeseries, timeseries
+def build_section(
+    section: Section, work: Path, n_boot: int, seed: int, groups: dict | None, minimum: tuple[int, int]
+) -> dict:
+    """The HTML parts and embedded cell data of one corpus; ``minimum`` is (articles, sentences)."""
+    from framing.differences import compare_outlets
+    from framing.plots import divergence_heatmap, plot_profile, plot_timeseries
+    from framing.timeseries import timeseries
 
     rows, name = section.rows, section.name
     folder = work / name
-    profile_rows = profile(rows, n_boot=n_boot, seed=seed)
-    own_rows = profile(rows, voice="own", n_boot=n_boot, seed=seed)
+    least = {"min_articles": minimum[0], "min_sentences": minimum[1]}
+    profile_rows = profile(rows, n_boot=n_boot, seed=seed, **least)
+    own_rows = profile(rows, voice="own", n_boot=n_boot, seed=seed, **least)
     top = top_outlets(rows)
     focus = [r for r in rows if (r.get("outlet") or "unknown") in top]
     outlets = {r.get("outlet") or "unknown" for r in rows}
     groups = groups if groups and set().union(*groups.values()) <= outlets else None  # groups of this corpus only
-    comparison = compare_outlets(focus if not groups else rows, groups, n_boot=n_boot, n_perm=n_boot, seed=seed)
+    comparison = compare_outlets(
+        focus if not groups else rows, groups, n_boot=n_boot, n_perm=n_boot, seed=seed, **least
+    )
     figures = plot_profile(profile_rows, folder / "all", f"{name}: all sentences")
     own_figures = plot_profile(own_rows, folder / "own", f"{name}: the outlet's own voice only")
-    heatmap = divergence_heatmap(comparison, folder / "divergence", f"{name}: Jensen-Shannon divergence")
+    heatmap = []
+    if comparison.divergences:
+        heatmap = divergence_heatmap(comparison, folder / "divergence", f"{name}: Jensen-Shannon divergence")
+    too_few = f"fewer than {minimum[0]} articles or {minimum[1]} sentences naming an actor"
     parts = [
         f'<section id="section-{html.escape(name)}"><h2>{html.escape(name)}</h2>',
         f"<p>{len(rows):,} sentences of {len({r['doc'] for r in rows}):,} documents from "
@@ -246,12 +279,14 @@ def build_section(section: Section, work: Path, n_boot: int, seed: int, groups: 
         figure(
             "Framing map",
             [p for p in figures if "framing-map" in p.name],
-            "Each point an outlet; whiskers are 95% bootstrap intervals over articles.",
+            "Each point an outlet; whiskers are 95% intervals over articles. Hollow, unlabelled points: "
+            f"outlets with {too_few}, not estimated.",
         ),
         figure(
             "Framing profiles",
             [p for p in figures if "profiles" in p.name],
-            "Label shares of the sentences naming each actor; whiskers: 95% interval of the first boundary.",
+            "Label shares of the sentences naming each actor; whiskers: 95% interval of the first boundary. "
+            f"Outlets with {too_few} have no bar ('too few articles').",
         ),
         figure(
             "Framing map, own voice only",
@@ -269,21 +304,22 @@ def build_section(section: Section, work: Path, n_boot: int, seed: int, groups: 
                     f"Divergence between outlets: {actor}",
                     paths,
                     "Jensen-Shannon divergence of the label distributions (the outlets naming the actors "
-                    "most); permutation test over articles, Benjamini-Hochberg adjusted.",
+                    "most); tested over articles (permutation and Welch), Benjamini-Hochberg adjusted. Grey cells: not "
+                    f"compared, an outlet marked 'too few articles' has {too_few}.",
                 )
             )
     parts.append(differences_table(comparison))
     dated = [r for r in focus if r.get("date")]
     if dated:
-        series = timeseries(dated, period="year", n_boot=n_boot, seed=seed)
+        series = timeseries(dated, period="year", n_boot=n_boot, seed=seed, **least)
         if series:
             paths = plot_timeseries(series, folder / "time", f"{name}: delegitimising shares by year")
             parts.append(
                 figure(
                     "Framing over time",
                     paths,
-                    "Yearly shares with 95% intervals; hollow grey points are thin years (fewer than 20 "
-                    "sentences or 3 articles), shown as thin rather than as spikes.",
+                    f"Yearly shares with 95% intervals; hollow grey points are thin years ({too_few}), "
+                    "shown as thin rather than as spikes.",
                 )
             )
     if section.other is not None:
@@ -292,7 +328,7 @@ def build_section(section: Section, work: Path, n_boot: int, seed: int, groups: 
     return {"html": "\n".join(parts), "cells": cell_data(rows)}
 
 
-def provenance(sections: list[Section], n_boot: int, seed: int, groups: dict | None) -> str:
+def provenance(sections: list[Section], n_boot: int, seed: int, groups: dict | None, minimum: tuple[int, int]) -> str:
     from framing.models import MODELS_DIR
 
     items = []
@@ -321,6 +357,10 @@ def provenance(sections: list[Section], n_boot: int, seed: int, groups: dict | N
         "bootstrap replicates": n_boot,
         "permutations": n_boot,
         "seed": seed,
+        "minimum articles per outlet and actor": minimum[0],
+        "minimum sentences per outlet and actor": minimum[1],
+        "intervals": "percentile bootstrap over articles widened to a design-effect Jeffreys interval",
+        "tests": "larger p of a permutation test over articles and Welch's t over articles, Benjamini-Hochberg",
         "groups": groups or "each outlet",
         "sentences per cell shown": CELL_LIMIT,
         "outlets in heatmaps": TOP_OUTLETS,
@@ -338,10 +378,19 @@ def report(
     seed: int = 0,
     groups: dict | None = None,
     title: str = "Framing report",
+    *,
+    min_articles: int = MIN_ARTICLES,
+    min_sentences: int = MIN_SENTENCES,
 ) -> Path:
-    """Write ``out/report.html`` (and its figures beside it, for reuse); returns the page's path."""
+    """Write ``out/report.html`` (and its figures beside it, for reuse); returns the page's path.
+
+    Outlets with fewer than ``min_articles`` articles or ``min_sentences`` sentences naming an
+    actor are not estimated for it (``framing.stats``).
+    """
     if not scores:
         raise FramingError("give at least one scores file")
+    check_minimum(min_articles, min_sentences)
+    minimum = (min_articles, min_sentences)
     sections = []
     for path in scores:
         rows = read_scores([path])
@@ -354,11 +403,11 @@ def report(
             raise FramingError(f"{path}: no scores of corpus {name!r} to compare it with")
         match.other, match.other_path = rows, Path(path)
     out = Path(out)
-    built = {s.name: build_section(s, out / "figures", n_boot, seed, groups) for s in sections}
+    built = {s.name: build_section(s, out / "figures", n_boot, seed, groups, minimum) for s in sections}
     page = PAGE.read_text(encoding="utf-8")
     page = page.replace("{{title}}", html.escape(title))
     page = page.replace("{{nav}}", " ".join(f'<a href="#section-{html.escape(n)}">{html.escape(n)}</a>' for n in built))
-    page = page.replace("{{provenance}}", provenance(sections, n_boot, seed, groups))
+    page = page.replace("{{provenance}}", provenance(sections, n_boot, seed, groups, minimum))
     page = page.replace("{{sections}}", "\n".join(b["html"] for b in built.values()))
     data = json.dumps({n: b["cells"] for n, b in built.items()}, ensure_ascii=False).replace("</", "<\\/")
     page = page.replace("{{data}}", data)

@@ -35,9 +35,34 @@ def test_the_gold_set_meets_its_counts(gold, data_root):
     assert set(annotated) == set(available) and len(available) == 15
     for outlet, n in available.items():
         assert annotated[outlet] >= min(80, n), outlet
-    naming = sum(g.opposition != "none" or g.state != "none" for g in gold)
-    assert naming >= len(gold) / 2
+    naming = sum(g.opposition != "none" or g.state != "none" for g in fakes)
+    assert naming >= len(fakes) / 2
     assert all(g.annotator for g in gold)
+
+
+def test_the_allsides_gold_meets_issue_11(gold, data_root):
+    """At least 2,000 AllSides sentences from 300 unreserved articles, left, center and right alike,
+    in train, dev and test by article, and a blind second annotation of at least 300 of them."""
+    import json
+    from collections import Counter
+
+    from framing.annotations import ANNOTATIONS, allsides_evaluation_ids, annotation_documents
+
+    allsides = [g for g in gold if g.doc.startswith("allsides:")]
+    docs = {g.doc for g in allsides}
+    assert len(allsides) >= 2000 and len(docs) >= 300
+    assert not {d.split(":", 1)[1] for d in docs} & allsides_evaluation_ids(data_root)
+    documents = annotation_documents(data_root)
+    bias = Counter(documents[d].extra["bias_text"] for d in docs)
+    assert set(bias) == {"left", "center", "right"} and min(bias.values()) >= 0.25 * len(docs)
+    splits = load_splits()
+    assert all(any(d in splits[name] for d in docs) for name in ("train", "dev", "test"))
+    blind = [
+        json.loads(line)
+        for name in ("round4-blind", "round5-blind")
+        for line in (ANNOTATIONS / "agreement" / f"{name}.jsonl").open()
+    ]
+    assert len([b for b in blind if b["doc"] in docs]) >= 300
 
 
 def test_every_record_is_valid_and_inside_its_document(gold):

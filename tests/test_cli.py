@@ -193,3 +193,23 @@ def test_evaluate_on_sentence_rows(tmp_path, root, data_root):
     assert "mean macro-F1 1.000" in result.output
     metrics = json.loads((tmp_path / "ev" / "metrics-lexicon.json").read_text())
     assert metrics["fields"]["state"]["macro_f1"] == 1.0
+
+
+def test_minimum_evidence_options(tmp_path):
+    rows = [
+        {"doc": f"{outlet}{i}", "sentence": s, "outlet": outlet, "opposition": label, "state": "none", "voice": "own"}
+        for outlet, label in (("X", "rebel"), ("Y", "terrorist"))
+        for i in range(6)
+        for s in range(2)
+    ]
+    scores = tmp_path / "s.jsonl"
+    scores.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    assert invoke("profile", scores, "--out", tmp_path / "p.csv", "--n-boot", "50").exit_code == 0
+    assert "X,opposition,rebel,1.0000," in (tmp_path / "p.csv").read_text()  # 6 articles, 12 sentences: estimated
+    result = invoke("profile", scores, "--out", tmp_path / "p.csv", "--min-articles", "7", "--n-boot", "50")
+    assert result.exit_code == 0 and "X,opposition,rebel,1.0000,,,12,6,false" in (tmp_path / "p.csv").read_text()
+    result = invoke("compare-outlets", scores, "--out", tmp_path / "c", "--min-sentences", "13", "--n-boot", "50")
+    assert result.exit_code == 2 and "enough articles" in result.output  # nothing compared: nothing to plot
+    assert "has 12 sentences (< 13)" in (tmp_path / "c" / "skipped.csv").read_text()
+    result = invoke("compare-outlets", scores, "--out", tmp_path / "c", "--min-articles", "0")
+    assert result.exit_code == 2 and "at least 1" in result.output

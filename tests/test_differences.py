@@ -8,12 +8,12 @@ from framing.differences import (
     OTHERS,
     check_groups,
     compare_outlets,
-    divergence_heatmap,
     jsd,
     parse_group,
     write_comparison,
 )
 from framing.errors import FramingError
+from framing.plots import divergence_heatmap
 
 
 def row(doc, outlet, opposition="none", state="none", voice="own"):
@@ -73,11 +73,38 @@ def test_strongly_different_units_are_significant():
 
 def test_permutations_shuffle_articles_not_sentences():
     # three all-rebel articles against three all-terrorist ones: of the 20 ways to split six articles
-    # 3/3, only 2 are as extreme, so p is near 0.1 however many sentences the articles hold
+    # 3/3, only 2 are as extreme, so p is near 0.1 however many sentences the articles hold,
+    # for the divergence and for the share differences alike (the same shuffles)
     rows = outlet("A", [{"rebel": 30}] * 3) + outlet("B", [{"terrorist": 30}] * 3)
-    divergence = find(compare_outlets(rows, n_perm=2000).divergences, "A", "B", "opposition")
+    result = compare_outlets(rows, n_perm=2000, min_articles=3)
+    divergence = find(result.divergences, "A", "B", "opposition")
     assert divergence.jsd == pytest.approx(1.0)
     assert 0.06 < divergence.p < 0.15
+    rebel = find(result.differences, "A", "B", "opposition", "rebel")
+    assert rebel.difference == 1.0 and 0.06 < rebel.p < 0.15 and not rebel.significant
+    # with the default minimum of five articles the pair is not compared at all
+    assert not compare_outlets(rows, n_perm=100).differences
+
+
+def test_share_and_divergence_tests_agree_on_few_articles():
+    # the case: one article each is never significant, however different; and with five
+    # articles each, a share difference is significant only where its permutation test says so
+    one = outlet("N", [{"terrorist": 9, "rebel": 1}]) + outlet("T", [{"rebel": 9, "terrorist": 1}])
+    result = compare_outlets(one + outlet("C", MIXED), n_boot=200, n_perm=200)
+    assert not [d for d in result.differences if {d.a, d.b} & {"N", "T"}]
+    assert {(s.a, s.b) for s in result.skipped if s.actor == "opposition"} == {("C", "N"), ("C", "T"), ("N", "T")}
+    assert "N has 1 article (< 5) naming opposition" in next(s.reason for s in result.skipped if s.b == "N")
+    five = outlet("A", [{"rebel": 4, "terrorist": 1}] * 5) + outlet("B", [{"rebel": 1, "terrorist": 4}] * 5)
+    result = compare_outlets(five, n_boot=500, n_perm=2000)
+    divergence = find(result.divergences, "A", "B", "opposition")
+    # only the 2 of the 252 splits that keep the outlets apart are as extreme: p near 0.008 for both tests
+    assert 0.002 < divergence.p < 0.02 and divergence.significant
+    for label in ("rebel", "terrorist", "terrorist+jihadist"):
+        d = find(result.differences, "A", "B", "opposition", label)
+        assert d.p == pytest.approx(divergence.p, abs=0.01) and d.significant
+        assert d.low <= d.difference <= d.high and d.high - d.low > 0.1  # alike articles are not certainty
+    jihadist = find(result.differences, "A", "B", "opposition", "jihadist")
+    assert jihadist.difference == 0.0 and jihadist.p == 1.0 and not jihadist.significant
 
 
 def test_benjamini_hochberg_adjustment():
@@ -100,16 +127,21 @@ def test_deterministic_for_a_seed():
     first = compare_outlets(rows, n_boot=300, n_perm=300, seed=7)
     assert compare_outlets(rows, n_boot=300, n_perm=300, seed=7) == first
     other = compare_outlets(rows, n_boot=300, n_perm=300, seed=8)
-    assert [r.low for r in other.differences] != [r.low for r in first.differences]
+    assert [r.p for r in other.differences] != [r.p for r in first.differences]
 
 
 def test_thin_units_are_skipped_not_fatal():
-    rows = outlet("A", MIXED) + outlet("B", BLUE) + outlet("C", [{"rebel": 2, "regime": 20}])
+    rows = outlet("A", MIXED) + outlet("B", BLUE) + outlet("C", [{"rebel": 2, "regime": 4}] + [{"regime": 4}] * 5)
     result = compare_outlets(rows, n_boot=100, n_perm=100, min_sentences=10)
     skipped = [(s.a, s.b, s.actor) for s in result.skipped]
     assert skipped == [("A", "C", "opposition"), ("B", "C", "opposition")]
-    assert "C has 2 sentences naming opposition" in result.skipped[0].reason
+    assert "C has 1 article (< 5) and 2 sentences (< 10) naming opposition" in result.skipped[0].reason
     assert {(r.a, r.b) for r in result.divergences if r.actor == "state"} == {("A", "B"), ("A", "C"), ("B", "C")}
+    assert result.thin == {"opposition": ("C",), "state": ()}
+    fewer = compare_outlets(rows, n_boot=100, n_perm=100, min_articles=7)
+    assert {(s.a, s.b) for s in fewer.skipped if s.actor == "state"} == {("A", "C"), ("B", "C")}
+    with pytest.raises(FramingError, match="at least 1"):
+        compare_outlets(rows, min_sentences=0)
 
 
 def test_voice_filter_and_bad_voice():

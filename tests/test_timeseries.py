@@ -3,9 +3,10 @@ import csv
 import numpy as np
 import pytest
 
-import framing.timeseries as ts
+import framing.plots as plots
 from framing.errors import FramingError
-from framing.timeseries import period_of, plot_timeseries, timeseries, undated, write_timeseries
+from framing.plots import plot_timeseries
+from framing.timeseries import period_of, period_span, timeseries, undated, write_timeseries
 
 
 def row(doc, date, outlet="A", opposition="none", state="none", voice="own"):
@@ -48,13 +49,15 @@ def test_monthly_shares_and_thin_periods():
     result = timeseries(corpus(), period="month", n_boot=300, min_sentences=20, min_articles=3)
     april = find(result, "A", "2013-04")
     assert april.share == pytest.approx(2 / 5) and (april.sentences, april.articles) == (25, 5)
-    assert april.low == april.high == pytest.approx(2 / 5)  # identical articles: no spread
+    assert april.low < 2 / 5 < april.high  # identical articles, but five of them are not certainty
     assert not april.thin
     may = find(result, "A", "2013-05")
     assert may.share == 1.0 and may.sentences == 40 and may.thin  # many sentences but only 2 articles
+    assert np.isnan(may.low) and np.isnan(may.high)  # thin: not estimated
     assert not find(result, "A", "2014-01").thin
     assert not find(result, "B", "2013-04").thin  # 24 sentences in 4 articles: full
-    assert find(timeseries(corpus(), "month", min_sentences=25, n_boot=10), "B", "2013-04").thin
+    assert find(timeseries(corpus(), "month", min_sentences=25, min_articles=3, n_boot=10), "B", "2013-04").thin
+    assert find(timeseries(corpus(), "month", n_boot=10), "B", "2013-04").thin  # default: 5 articles
 
 
 def test_yearly_grouping_skips_undated_rows():
@@ -95,28 +98,29 @@ def test_write_timeseries(tmp_path):
     assert len(back) == len(result)
     assert back[0]["period"] == result[0].period and back[0]["thin"] in ("true", "false")
     assert [r["thin"] == "true" for r in back] == [r.thin for r in result]
+    assert all((r["low"] == "") == (r["thin"] == "true") for r in back)
 
 
 def test_span_fills_missing_months():
-    assert ts._span({"2012-11", "2013-02"}) == ["2012-11", "2012-12", "2013-01", "2013-02"]
-    assert ts._span({"2011", "2013"}) == ["2011", "2012", "2013"]
+    assert period_span({"2012-11", "2013-02"}) == ["2012-11", "2012-12", "2013-01", "2013-02"]
+    assert period_span({"2011", "2013"}) == ["2011", "2012", "2013"]
 
 
 def test_plot_draws_thin_periods_apart(tmp_path, monkeypatch):
     captured = {}
-    real_save = ts.save
+    real_save = plots.save
 
     def spy(fig, out, stem):
         captured["fig"] = fig
         return real_save(fig, out, stem)
 
-    monkeypatch.setattr(ts, "save", spy)
+    monkeypatch.setattr(plots, "save", spy)
     paths = plot_timeseries(timeseries(corpus(), period="month", n_boot=50), tmp_path, top=1)
     assert sorted(p.name for p in paths) == ["timeseries.png", "timeseries.svg"]
     axes = [ax for ax in captured["fig"].axes if ax.get_visible()]
     assert len(axes) == 1 and axes[0].get_title().startswith("A ")
     # months 2013-04 .. 2014-01 on the axis; the line has the full months only, a gap at the thin May
-    line = next(line for line in axes[0].get_lines() if line.get_color() == ts.COLOURS["opposition"])
+    line = next(line for line in axes[0].get_lines() if line.get_color() == plots.ACTOR_COLOURS["opposition"])
     y = np.asarray(line.get_ydata(), dtype=float)
     assert len(y) == 10 and y[0] == pytest.approx(0.4) and np.isnan(y[1]) and y[-1] == 0.0
     with pytest.raises(FramingError):
