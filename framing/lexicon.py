@@ -80,6 +80,53 @@ def trie_pattern(words: list[str]) -> str:
     return walk(trie)
 
 
+try:  # the regex parser: re._parser from Python 3.11, sre_parse before
+    import re._parser as _sre
+except ImportError:  # pragma: no cover
+    import sre_parse as _sre  # type: ignore[no-redef]
+
+#: Patterns that spell out at most this many strings are matched as literals, in the trie.
+FINITE_LIMIT = 5000
+
+
+def finite_strings(pattern: str, limit: int = FINITE_LIMIT) -> list[str] | None:
+    """Every string a pattern made only of literals, character sets, alternatives and optional parts
+    matches (``(?:US|U.S.) (?:troops|forces)``), or ``None`` for any other pattern (lookarounds,
+    boundaries, repeats, inline flags) or one that spells out more than ``limit`` strings. Such
+    patterns join the literal trie, which the engine tests once per position instead of once per
+    pattern."""
+
+    def walk(items) -> list[str] | None:
+        results = [""]
+        for op, arg in items:
+            name = str(op)
+            if name == "LITERAL":
+                options = [chr(arg)]
+            elif name == "IN" and all(str(o) == "LITERAL" for o, _ in arg):
+                options = [chr(a) for _, a in arg]
+            elif name == "BRANCH":
+                branches = [walk(b) for b in arg[1]]
+                if any(b is None for b in branches):
+                    return None
+                options = [x for b in branches for x in b]
+            elif name == "SUBPATTERN" and not arg[1] and not arg[2]:
+                options = walk(arg[3])
+            elif name in ("MAX_REPEAT", "MIN_REPEAT") and arg[0] == 0 and arg[1] == 1:
+                inner = walk(arg[2])
+                options = None if inner is None else ["", *inner]
+            else:
+                return None
+            if options is None or len(results) * len(options) > limit:
+                return None
+            results = [r + o for r in results for o in options]
+        return results
+
+    try:
+        return walk(_sre.parse(pattern))
+    except (re.error, TypeError, ValueError, OverflowError):
+        return None
+
+
 class Lexicon:
     """Terms and patterns per label, compiled into one case-insensitive regex."""
 
@@ -102,7 +149,12 @@ class Lexicon:
             exclude = spec.get("exclude", {})
             for term in exclude.get("terms", []):
                 literals[term.lower()] = _Entry((), "exclude")
-            patterns += [(p, _Entry((), "exclude")) for p in exclude.get("patterns", [])]
+            for pattern in exclude.get("patterns", []):
+                spelled = finite_strings(pattern)
+                if spelled is None:
+                    patterns.append((pattern, _Entry((), "exclude")))
+                else:
+                    literals |= {term.lower(): _Entry((), "exclude") for term in spelled}
             markers = spec.get("voice", {}).get("markers", [])
         except (KeyError, ValueError, AttributeError, TypeError) as error:
             raise FramingError(f"{source}: malformed lexicon ({error}); compare it with models/lexicon/lexicon.toml")

@@ -88,3 +88,16 @@ def test_malformed_lexicon_is_a_clear_error(tmp_path):
     bad.write_text("not = [valid")
     with pytest.raises(FramingError, match="not valid TOML"):
         Lexicon.from_file(bad)
+
+
+def test_finite_patterns_are_spelled_out_for_the_trie():
+    from framing.lexicon import finite_strings
+
+    assert sorted(finite_strings("(?:US|U\\.S\\.) (?:ground )?troops?")) == sorted(
+        ["US troops", "US troop", "US ground troops", "US ground troop", "U.S. troops", "U.S. troop"]
+        + ["U.S. ground troops", "U.S. ground troop"]
+    )
+    assert finite_strings("organi[sz]ation") == ["organisation", "organization"]
+    for pattern in ("Syria(?= said)", "(?-i:IS)", "rebels?\\b", "a+", "(?:x|y){3}"):
+        assert finite_strings(pattern) is None
+    assert finite_strings("(?:a|b)(?:c|d)(?:e|f)", limit=4) is None
