@@ -160,10 +160,11 @@ def annotatable(path: Path, reserved: set[str], fields=None) -> Iterator[Article
     """
     from framing.annotations import RESERVED_FILES, is_reserved
 
+    covered = {r.partition(":")[0] for r in reserved if ":" in r}  # corpora whose reserved ids are known
     for article in read_path(path, fields):
         if isinstance(article, DocumentError):
             continue
-        if article.corpus in RESERVED_FILES and not any(r.startswith(f"{article.corpus}:") for r in reserved):
+        if article.corpus in RESERVED_FILES and article.corpus not in covered:
             raise FramingError(
                 f"{path}: the reserved ids of {article.corpus} ({RESERVED_FILES[article.corpus]}) were not found; "
                 "point --data at the shared data folder"

@@ -78,14 +78,14 @@ def _child_reference(corpus: str, model: str, batch: str) -> dict:
     import torch
 
     from framing.models import load_model
+    from framing.transformer import context_size
 
     classifier = load_model(Path(model)).classifier
     network, tokenizer, size = classifier.network_, classifier.tokenizer_, int(batch)
     texts = [s.text for a in read_path(Path(corpus), FIELDS) for s in split(a.doc, a.text)]
     started = time.perf_counter()
     labels = []
-    logits_fields = network.heads.keys()
-    extra = network.encoder.config.hidden_size + (len(classifier._hints(["x"])[0]) if classifier.settings.hints else 0)
+    width = context_size(classifier.settings, network.encoder.config.hidden_size)
     with torch.no_grad():
         for begin in range(0, len(texts), size):
             chunk = texts[begin : begin + size]
@@ -93,8 +93,7 @@ def _child_reference(corpus: str, model: str, batch: str) -> dict:
             inputs = {k: torch.tensor(v) for k, v in inputs.items()}
             if classifier.settings.hints:
                 inputs["hints"] = torch.tensor(classifier._hints(chunk))
-            if classifier.settings.context:  # the plain loop reads no context: its columns are zero
-                width = network.heads[next(iter(logits_fields))].in_features - extra
+            if width:  # the plain loop reads no context: its columns are zero
                 inputs["context"] = torch.zeros((len(chunk), width))
             logits = network(**inputs)
             labels.append([logits[f].argmax(-1) for f in logits])

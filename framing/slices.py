@@ -13,6 +13,7 @@ from collections.abc import Callable
 import numpy as np
 
 from framing.annotations import GoldSentence
+from framing.evaluate import bootstrap_picks
 
 _FOREIGN = re.compile(
     r"\b(?:u\.?s\.?|united states|america(?:n|ns)?|obama|trump|clinton|kerry|pentagon|white house|washington|"
@@ -58,7 +59,7 @@ def slice_accuracy(
         for i in index:
             hits[position[gold[i].doc]] += right[i]
             counts[position[gold[i].doc]] += 1
-        picks = np.random.default_rng(seed).integers(0, len(docs), size=(n_boot, len(docs)))
+        picks = bootstrap_picks(len(docs), n_boot, seed)
         boot = hits[picks].sum(axis=1) / np.maximum(counts[picks].sum(axis=1), 1)
         low, high = np.percentile(boot, [2.5, 97.5])
         result[name] = (len(index), float(hits.sum() / counts.sum()), float(low), float(high))

@@ -57,38 +57,38 @@ def _dev_score(model, X_dev, y_dev, context=None) -> float:
     return float(np.mean(scores))
 
 
-def _context_table(model, X: list[str], context) -> tuple[list[str], dict[str, np.ndarray], np.ndarray | None]:
-    """The distinct context texts of the training sentences, each sentence's row in that list per slot
-    (-1: none), and their lexicon hints."""
-    texts, slots = model.with_context(X, context)
-    extra = texts[len(X) :]
-    # rows of context texts that are training sentences themselves point into X: move everything to one table
-    table = list(X) + extra
-    hints = np.array(model._hints(table), dtype=np.float32) if model.settings.hints else None
-    return table, slots, hints
+class _ContextTable:
+    """The training sentences and their distinct context texts (``model.with_context``), tokenised and
+    given lexicon hints once; each epoch embeds only the rows some sentence reads as context."""
 
+    def __init__(self, model, X: list[str], context) -> None:
+        texts, self.slots = model.with_context(X, context)
+        self.tokens = dict(model.tokenizer_(texts, truncation=True, max_length=model.settings.max_length))
+        self.hints = np.array(model._hints(texts), dtype=np.float32) if model.settings.hints else None
+        read = np.unique(np.concatenate([index[index >= 0] for index in self.slots.values()]))
+        read = read if len(read) else np.zeros(1, dtype=np.int64)  # one row at least: it gives the width
+        lengths = np.array([len(self.tokens["input_ids"][i]) for i in read])
+        self.order = read[np.argsort(lengths, kind="stable")]
+        self.size = len(texts)
 
-def _embed_table(model, tokens: dict, lengths: np.ndarray) -> torch.Tensor:
-    """Embeddings of every text of the context table by the current encoder, without gradient."""
-    order = np.argsort(lengths, kind="stable")
-    return torch.from_numpy(model._embed(model.network_, tokens, order, len(order)))
+    def features(self, model) -> torch.Tensor:
+        """The context columns of every training sentence, from the current encoder, without gradient."""
+        from framing.transformer import context_features
+
+        pooled = model._embed(model.network_, self.tokens, self.order, self.size)
+        return torch.from_numpy(context_features(model.settings, pooled, self.hints, self.slots))
 
 
 def train_network(model, X: list[str], targets: np.ndarray, dev=None, context=None) -> list[dict]:
     """Train ``model.network_`` in place; returns one history row per epoch."""
     from framing.scoring import progress
-    from framing.transformer import context_features
 
     s = model.settings
     rng = np.random.default_rng(s.seed)
     data = Dataset.from_dict({"text": X, **{f: targets[:, j] for j, f in enumerate(FIELDS)}})
     data = data.map(lambda batch: dict(model._encode(batch["text"])), batched=True, remove_columns=["text"])
     lengths = np.array([len(ids) for ids in data["input_ids"]])
-    use_context = bool(s.context) and context is not None
-    if use_context:
-        table, slots, table_hints = _context_table(model, X, context)
-        table_tokens = {k: v for k, v in dict(model._encode(table)).items() if k != "hints"}
-        table_lengths = np.array([len(ids) for ids in table_tokens["input_ids"]])
+    table = _ContextTable(model, X, context) if s.context and context is not None else None
     network = model.network_
     head_params = list(network.heads.parameters())
     encoder_params = [p for p in network.encoder.parameters() if p.requires_grad]
@@ -104,18 +104,17 @@ def train_network(model, X: list[str], targets: np.ndarray, dev=None, context=No
     }
     rows = [dict(zip(data.column_names, values)) for values in zip(*(data[c] for c in data.column_names))]
     history, best, best_state = [], -1.0, None
-    dev_context = dev[2] if dev is not None and len(dev) > 2 else None
+    dev_context = dev[2] if dev is not None else None
     for epoch in range(1, s.epochs + 1):
         started, total = time.perf_counter(), 0.0
-        if use_context:
-            pooled = _embed_table(model, table_tokens, table_lengths).numpy()
-            features = torch.from_numpy(context_features(s, pooled, table_hints, slots))
+        if table is not None:
+            features = table.features(model)
         network.train()
         batches = _batches(lengths, s.batch_size, rng)
         for index in progress(batches, desc=f"epoch {epoch}/{s.epochs}", unit=" batches"):
             batch = model._collate([rows[i] for i in index])
             labels = {f: batch.pop(f) for f in FIELDS}
-            if use_context:
+            if table is not None:
                 batch["context"] = features[torch.from_numpy(np.asarray(index))]
             logits = network(**batch)
             loss = sum(losses[f](logits[f], labels[f]) for f in FIELDS)

@@ -114,8 +114,7 @@ def select_fakes(data_root: Path, quota: int, per_article: int, seed: int, exclu
     for article in articles:
         if len(chosen) >= quota:
             break
-        picked = [r for r in _pick(article, HARD_FAKES, rng, per_article, 0.0)]
-        for record in picked[: quota - len(chosen)]:
+        for record in _pick(article, HARD_FAKES, rng, per_article, 0.0)[: quota - len(chosen)]:
             chosen.append(record | {"corpus": "fa-kes"})
     return chosen
 
