@@ -15,12 +15,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from framing.annotations import DOMAINS, domain_gold, load_annotations, split_gold
-from framing.evaluate import compare_predictions, evaluate_predictions, predict_gold
-from framing.models import load_model
-from framing.pipeline import default_data_root
-from framing.schema import FIELDS
-from framing.slices import SLICES, slice_accuracy
+from framing.classifiers.loading import load_model
+from framing.classifiers.schema import FIELDS
+from framing.gold.annotations import DOMAINS, domain_gold, load_annotations, split_gold
+from framing.gold.evaluate import compare_predictions, evaluate_predictions, predict_gold
+from framing.gold.slices import SLICES, slice_accuracy
+from framing.resources import default_data_root
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,4 +1,4 @@
-"""Are the intervals and tests calibrated? Simulated corpora with known true shares (framing.simulation).
+"""Are the intervals and tests calibrated? Simulated corpora with known true shares (framing.analysis.simulation).
 
 .venv/bin/python experiments/calibration.py [--replicates 20] [--outlets 200] [--null-corpora 200] [--seed 0]
 
@@ -21,10 +21,9 @@ import time
 
 import numpy as np
 
-from framing.differences import _welch_p, compare_outlets, jsd
-from framing.profile import COMBINED, article_counts
-from framing.schema import ACTORS
-from framing.simulation import (
+from framing.analysis.differences import _welch_p, compare_outlets, jsd
+from framing.analysis.profile import COMBINED, article_counts
+from framing.analysis.simulation import (
     corpus,
     naming_labels,
     random_outlet,
@@ -33,7 +32,8 @@ from framing.simulation import (
     simulate_null,
     true_share,
 )
-from framing.stats import bootstrap_share, design_interval, meets_minimum
+from framing.analysis.stats import bootstrap_share, design_interval, meets_minimum
+from framing.classifiers.schema import ACTORS
 
 STRATA = ((5, 10), (10, 30), (30, 201))
 LEVELS = (0.05, 0.01, 0.001)

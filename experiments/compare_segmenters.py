@@ -6,9 +6,9 @@
 import time
 from pathlib import Path
 
-from framing.annotations import load_annotations
-from framing.corpus import Article, read_path
-from framing.sentences import spans
+from framing.corpus.readers import Article, read_path
+from framing.corpus.sentences import spans
+from framing.gold.annotations import load_annotations
 
 arts = [
     a

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import numpy as np
 
-from framing.agreement import agreement
-from framing.differences import compare_outlets
-from framing.profile import read_scores
-from framing.stats import bootstrap_share
+from framing.analysis.agreement import agreement
+from framing.analysis.differences import compare_outlets
+from framing.analysis.profile import read_scores
+from framing.analysis.stats import bootstrap_share
 
 
 def quoted_share(rows: list[dict], actor: str, labels: set[str], seed: int = 0) -> tuple[float, float, float, int]:

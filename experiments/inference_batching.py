@@ -10,10 +10,10 @@ from pathlib import Path
 import numpy as np
 import torch
 
-import framing.transformer as T
-from framing.corpus import Article, read_path
-from framing.models import load_model
-from framing.sentences import split
+import framing.classifiers.transformer as T
+from framing.classifiers.loading import load_model
+from framing.corpus.readers import Article, read_path
+from framing.corpus.sentences import split
 
 arts = [a for a in read_path(Path("../shared/data/allsides-syria/articles.jsonl")) if isinstance(a, Article)][:60]
 texts = [s.text for a in arts for s in split(a.doc, a.text)][:2000]

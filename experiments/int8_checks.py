@@ -22,16 +22,16 @@ DATA = ROOT.parent / "shared" / "data"
 MODEL = ROOT / "models" / "transformer"
 
 TIMED = """
-import json, sys, framing.quantized as q
+import json, sys, framing.classifiers.int8 as q
 q.BATCH = int(sys.argv[1])
-from framing.benchmark import _child_score
+from framing.scoring.benchmark import _child_score
 print(json.dumps(_child_score(sys.argv[2], sys.argv[3], sys.argv[4], "1")))
 """
 
 
 def dev_changes() -> None:
-    from framing.annotations import load_annotations, split_gold
-    from framing.models import load_model
+    from framing.classifiers.loading import load_model
+    from framing.gold.annotations import load_annotations, split_gold
 
     texts = [g.text for g in split_gold(load_annotations(DATA), "dev")]
     full = load_model(MODEL).classifier.predict(texts)
@@ -47,8 +47,8 @@ def dev_changes() -> None:
 
 
 def main() -> None:
-    from framing.benchmark import build_corpus
-    from framing.models import load_model
+    from framing.classifiers.loading import load_model
+    from framing.scoring.benchmark import build_corpus
 
     load_model(MODEL, int8=True)  # warm the cache
     with tempfile.TemporaryDirectory() as tmp:

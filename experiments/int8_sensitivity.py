@@ -22,11 +22,11 @@ from pathlib import Path
 
 import numpy as np
 
-from framing.annotations import evaluation_ids, load_splits
-from framing.corpus import Article, read_path
-from framing.models import load_model
-from framing.quantized import KEEP_FLOAT, build
-from framing.sentences import split
+from framing.classifiers.int8 import KEEP_FLOAT, build
+from framing.classifiers.loading import load_model
+from framing.corpus.readers import Article, read_path
+from framing.corpus.sentences import split
+from framing.gold.annotations import evaluation_ids, load_splits
 
 ROOT = Path(__file__).resolve().parent.parent
 KINDS = ("attention/self/query", "attention/self/key", "attention/self/value", "attention/output/dense")

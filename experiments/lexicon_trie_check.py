@@ -10,11 +10,11 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import framing.lexicon as lexicon
-from framing.annotations import load_annotations
-from framing.corpus import Article, read_path
-from framing.pipeline import default_data_root
-from framing.sentences import split
+import framing.classifiers.lexicon as lexicon
+from framing.corpus.readers import Article, read_path
+from framing.corpus.sentences import split
+from framing.gold.annotations import load_annotations
+from framing.resources import default_data_root
 
 ROOT = Path(__file__).resolve().parent.parent
 

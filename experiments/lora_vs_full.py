@@ -8,9 +8,9 @@ from pathlib import Path
 
 import torch
 
-from framing.annotations import load_annotations, split_gold
-from framing.lexicon import Lexicon
-from framing.transformer import TransformerClassifier, TransformerSettings
+from framing.classifiers.lexicon import Lexicon
+from framing.classifiers.transformer import TransformerClassifier, TransformerSettings
+from framing.gold.annotations import load_annotations, split_gold
 
 gold = split_gold(load_annotations(Path("../shared/data")), "train")[:400]
 X = [g.text for g in gold]

@@ -1,4 +1,4 @@
-"""How far are an outlet's shares from the gold-label shares, per estimator? (framing.quantify)
+"""How far are an outlet's shares from the gold-label shares, per estimator? (framing.analysis.quantify)
 
 .venv/bin/python experiments/quantification.py [--model models/transformer] [--min-gold 10] [--verbose]
 
@@ -18,12 +18,12 @@ from pathlib import Path
 
 import numpy as np
 
-from framing.annotations import DOMAINS, contexts, domain_gold, load_annotations, split_gold
-from framing.models import load_model
-from framing.pipeline import default_data_root
-from framing.profile import ORDER_BY
-from framing.quantify import ESTIMATORS, distribution, naming_share, rates
-from framing.schema import ACTORS, FIELDS, LABELS
+from framing.analysis.profile import ORDER_BY
+from framing.analysis.quantify import ESTIMATORS, distribution, naming_share, rates
+from framing.classifiers.loading import load_model
+from framing.classifiers.schema import ACTORS, FIELDS, LABELS
+from framing.gold.annotations import DOMAINS, contexts, domain_gold, load_annotations, split_gold
+from framing.resources import default_data_root
 
 PARTS = {"opposition": ("terrorist", "jihadist"), "state": ("regime",)}
 SPLITS = ("dev", "test")

@@ -22,11 +22,11 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from framing.benchmark import SOURCES
-from framing.corpus import Article, Fields, read_path
-from framing.distributed import COLUMNS, BatchScorer, datasets_features
-from framing.profile import read_scores
-from framing.scoring import score
+from framing.analysis.profile import read_scores
+from framing.corpus.readers import Article, Fields, read_path
+from framing.scoring.benchmark import SOURCES
+from framing.scoring.distributed import COLUMNS, BatchScorer, datasets_features
+from framing.scoring.streaming import score
 
 ROOT = Path(__file__).resolve().parent.parent
 

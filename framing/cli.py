@@ -9,9 +9,9 @@ from typing import Annotated
 
 import typer
 
-from framing.corpus import Fields
+from framing.analysis.stats import MIN_ARTICLES, MIN_SENTENCES
+from framing.corpus.readers import Fields
 from framing.errors import FramingError
-from framing.stats import MIN_ARTICLES, MIN_SENTENCES
 
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, help="Measure how news outlets name the sides of a conflict."
@@ -65,7 +65,7 @@ def score_cli(
     title_field: Annotated[str | None, typer.Option(help="Title field.")] = None,
 ) -> None:
     """Label every sentence of the inputs; one JSON Lines row per sentence."""
-    from framing.scoring import score
+    from framing.scoring.streaming import score
 
     named = any(f is not None for f in (id_field, outlet_field, date_field, title_field)) or text_field != "text"
     fields = Fields(text_field, id_field, outlet_field, date_field, title_field) if named else None
@@ -92,7 +92,7 @@ def profile_cli(
     min_sentences: MinSentences = MIN_SENTENCES,
 ) -> None:
     """Per group and actor: label shares with 95% intervals over articles (groups with too few: flagged)."""
-    from framing.profile import profile, read_scores, write_profile
+    from framing.analysis.profile import profile, read_scores, write_profile
 
     rows = profile(
         read_scores(scores),
@@ -115,8 +115,8 @@ def plot_cli(
     title: Annotated[str, typer.Option(help="Figure title.")] = "",
 ) -> None:
     """Stacked framing profiles and the framing map, as PNG and SVG."""
-    from framing.plots import plot_profile
-    from framing.profile import read_profile
+    from framing.analysis.profile import read_profile
+    from framing.figures.plots import plot_profile
 
     for path in plot_profile(read_profile(profile_csv), out, title):
         typer.echo(str(path), err=True)
@@ -154,13 +154,13 @@ def run_cli(
 
 
 def _data(data: Path | None) -> Path:
-    from framing.pipeline import default_data_root
+    from framing.resources import default_data_root
 
     return data or default_data_root()
 
 
 def _gold(gold: Path | None, split: str | None, data: Path, domain: str | None = None) -> list:
-    from framing.annotations import (
+    from framing.gold.annotations import (
         annotation_documents,
         domain_gold,
         evaluation_ids,
@@ -182,7 +182,7 @@ def _gold(gold: Path | None, split: str | None, data: Path, domain: str | None =
 DomainOption = Annotated[
     str | None, typer.Option(help="fa-kes (FA-KES and the seeds) or allsides (US/UK); default both.")
 ]
-SlicesOption = Annotated[bool, typer.Option(help="Also accuracy on the hard-case slices (framing.slices).")]
+SlicesOption = Annotated[bool, typer.Option(help="Also accuracy on the hard-case slices (framing.gold.slices).")]
 
 
 @app.command("evaluate")
@@ -207,10 +207,10 @@ def evaluate_cli(
     """Per-field macro-F1 with 95% bootstrap intervals over articles, per-label scores, confusion matrices."""
     import json
 
-    from framing.evaluate import evaluate_predictions, format_evaluation, plot_confusions, predict_gold
+    from framing.classifiers.loading import load_model
+    from framing.gold.evaluate import evaluate_predictions, format_evaluation, predict_gold
+    from framing.gold.slices import format_slices, slice_accuracy
     from framing.io import atomic_write
-    from framing.models import load_model
-    from framing.slices import format_slices, slice_accuracy
 
     rows = _gold(gold, split, _data(data), domain)
     loaded = load_model(model)
@@ -222,6 +222,8 @@ def evaluate_cli(
     if out:
         with atomic_write(out / f"metrics-{loaded.name}.json") as handle:
             json.dump(evaluation.as_dict(), handle, indent=1)
+        from framing.figures.confusion import plot_confusions
+
         plot_confusions(evaluation, out)
 
 
@@ -237,9 +239,9 @@ def compare_cli(
     slices: SlicesOption = False,
 ) -> None:
     """Both models' scores and the paired bootstrap interval of B minus A."""
-    from framing.evaluate import compare_predictions, evaluate_predictions, format_evaluation, predict_gold
-    from framing.models import load_model
-    from framing.slices import format_slices, slice_accuracy
+    from framing.classifiers.loading import load_model
+    from framing.gold.evaluate import compare_predictions, evaluate_predictions, format_evaluation, predict_gold
+    from framing.gold.slices import format_slices, slice_accuracy
 
     rows = _gold(gold, split, _data(data), domain)
     a, b = load_model(model_a), load_model(model_b)
@@ -269,9 +271,9 @@ def annotate_cli(
     id_field: Annotated[str | None, typer.Option(help="Id field of a generic corpus.")] = None,
 ) -> None:
     """Label sentences by the guidelines, one key per field; records are appended as you go."""
-    from framing.annotate import annotatable, annotate
-    from framing.annotations import evaluation_ids
-    from framing.models import load_model
+    from framing.classifiers.loading import load_model
+    from framing.gold.annotate import annotatable, annotate
+    from framing.gold.annotations import evaluation_ids
 
     fields = Fields(text_field, id_field) if (text_field != "text" or id_field) else None
     data_root = _data(data)
@@ -301,8 +303,8 @@ def train_cli(
     """Train from an experiment config; override any key with --section.key value."""
     from datetime import datetime, timezone
 
-    from framing.experiment import load_experiment, parse_overrides
-    from framing.train import train
+    from framing.training.experiment import load_experiment, parse_overrides
+    from framing.training.train import train
 
     config = load_experiment(experiment, parse_overrides(ctx.args))
     run_dir = out or Path("runs") / "train" / f"{config.model.name}-{datetime.now(timezone.utc):%Y%m%d-%H%M%S}"
@@ -316,7 +318,7 @@ def train_cli(
 
 def _groups(specs: list[str] | None) -> dict | None:
     """``--group name=a,b,c`` options as a dict of outlet sets (None when there are none)."""
-    from framing.differences import parse_group
+    from framing.analysis.differences import parse_group
 
     return dict(parse_group(spec) for spec in specs) if specs else None
 
@@ -338,7 +340,7 @@ def report_cli(
     min_sentences: MinSentences = MIN_SENTENCES,
 ) -> None:
     """One self-contained HTML page: framing map, profiles, divergences, time series, clickable outlet table."""
-    from framing.report import report
+    from framing.report.page import report
 
     page = report(
         scores,
@@ -371,9 +373,9 @@ def compare_outlets_cli(
 
     Pairs where a unit has too few articles or sentences are not tested; skipped.csv says why.
     """
-    from framing.differences import compare_outlets, write_comparison
-    from framing.plots import divergence_heatmap
-    from framing.profile import read_scores
+    from framing.analysis.differences import compare_outlets, write_comparison
+    from framing.analysis.profile import read_scores
+    from framing.figures.plots import divergence_heatmap
 
     rows = read_scores(scores)  # compare_outlets checks the groups against the outlets of these rows
     comparison = compare_outlets(
@@ -402,9 +404,9 @@ def timeseries_cli(
     n_boot: Annotated[int, typer.Option(help="Bootstrap replicates.")] = 2000,
 ) -> None:
     """Label shares per outlet and period with 95% intervals; thin periods flagged, not drawn as spikes."""
-    from framing.plots import plot_timeseries
-    from framing.profile import read_scores
-    from framing.timeseries import timeseries, write_timeseries
+    from framing.analysis.profile import read_scores
+    from framing.analysis.timeseries import timeseries, write_timeseries
+    from framing.figures.plots import plot_timeseries
 
     rows = timeseries(
         read_scores(scores),
@@ -434,8 +436,8 @@ def benchmark_cli(
     """Throughput and peak memory of `framing score` end to end, against a hand-written reference loop."""
     import json
 
-    from framing.benchmark import benchmark, format_results
     from framing.io import atomic_write
+    from framing.scoring.benchmark import benchmark, format_results
 
     results = benchmark(_data(data), lexicon, transformer, sentences, transformer_sentences, log=typer.echo)
     typer.echo("\n" + format_results(results))

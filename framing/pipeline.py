@@ -2,31 +2,24 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from framing.models import MODELS_DIR, default_model_path, read_config
-from framing.plots import plot_profile
-from framing.profile import profile, read_scores, write_profile
-from framing.report import report as build_report
-from framing.scoring import score
-from framing.stats import MIN_ARTICLES, MIN_SENTENCES, check_minimum
-
-PROJECT = Path(__file__).resolve().parent.parent
-DATA_ENV = "FRAMING_DATA"
-
-
-def default_data_root() -> Path:
-    """``$FRAMING_DATA``, else ``../shared/data`` beside the checkout."""
-    return Path(os.environ.get(DATA_ENV) or PROJECT.parent / "shared" / "data")
+from framing.analysis.profile import profile, read_scores, write_profile
+from framing.analysis.stats import MIN_ARTICLES, MIN_SENTENCES, check_minimum
+from framing.classifiers.directory import read_config
+from framing.classifiers.loading import MODELS_DIR, default_model_path
+from framing.figures.plots import plot_profile
+from framing.report.page import report as build_report
+from framing.resources import DATA_ENV, default_data_root, seeds_dir
+from framing.scoring.streaming import score
 
 
 def corpora(data_root: Path) -> dict[str, Path]:
     """The corpora the main job scores: the seeds always, the shared corpora where they exist."""
-    found = {"seeds": PROJECT / "seeds"}
+    found = {"seeds": seeds_dir()}
     for name, relative in (("fa-kes", "fa-kes/FA-KES-Dataset.csv"), ("allsides", "allsides-syria/articles.jsonl")):
         if (data_root / relative).is_file():
             found[name] = data_root / relative
@@ -54,7 +47,7 @@ def run(
     """Score every corpus, then write its profile (all voices and own voice), plots and the report.
 
     Outlets with fewer than ``min_articles`` articles or ``min_sentences`` sentences naming an
-    actor are not estimated for it (``framing.stats``), in the profiles and in the report.
+    actor are not estimated for it (``framing.analysis.stats``), in the profiles and in the report.
     """
     check_minimum(min_articles, min_sentences)
     least = {"min_articles": min_articles, "min_sentences": min_sentences}

@@ -24,7 +24,7 @@ def data_root() -> Path:
 
 @pytest.fixture(scope="session")
 def lexicon_model():
-    from framing.models import load_model
+    from framing.classifiers.loading import load_model
 
     return load_model(ROOT / "models" / "lexicon")
 

@@ -5,7 +5,7 @@ import warnings
 
 import pytest
 
-from framing.agreement import agreement, disagreements, kappa, write_agreement, write_disagreements
+from framing.analysis.agreement import agreement, disagreements, kappa, write_agreement, write_disagreements
 from framing.errors import FramingError
 
 

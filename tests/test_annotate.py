@@ -2,8 +2,8 @@ import json
 
 import pytest
 
-from framing.annotate import annotatable, annotate
-from framing.corpus import read_path
+from framing.corpus.readers import read_path
+from framing.gold.annotate import annotatable, annotate
 
 
 def run(root, lexicon_model, out, answers, **kwargs):
@@ -45,7 +45,7 @@ def test_voice_is_none_without_asking_when_nobody_is_named(tmp_path, root, lexic
 
 
 def test_reserved_documents_are_not_offered(data_root):
-    from framing.annotations import evaluation_ids
+    from framing.gold.annotations import evaluation_ids
 
     reserved = evaluation_ids(data_root)
     ids = {a.id for a in annotatable(data_root / "fa-kes" / "FA-KES-Dataset.csv", reserved)}
@@ -53,7 +53,7 @@ def test_reserved_documents_are_not_offered(data_root):
 
 
 def test_reserved_allsides_articles_are_not_offered(data_root):
-    from framing.annotations import allsides_evaluation_ids, evaluation_ids
+    from framing.gold.annotations import allsides_evaluation_ids, evaluation_ids
 
     offered = {a.id for a in annotatable(data_root / "allsides-syria" / "articles.jsonl", evaluation_ids(data_root))}
     reserved = allsides_evaluation_ids(data_root)

@@ -2,7 +2,9 @@ import json
 
 import pytest
 
-from framing.annotations import (
+from framing.classifiers.schema import check_record
+from framing.errors import FramingError
+from framing.gold.annotations import (
     ANNOTATIONS,
     annotation_documents,
     evaluation_ids,
@@ -11,8 +13,6 @@ from framing.annotations import (
     load_splits,
     split_gold,
 )
-from framing.errors import FramingError
-from framing.schema import check_record
 
 
 @pytest.fixture(scope="module")
@@ -23,8 +23,8 @@ def gold(data_root):
 def test_the_gold_set_meets_its_counts(gold, data_root):
     from collections import Counter
 
-    from framing.annotate import annotatable
-    from framing.sentences import split
+    from framing.corpus.sentences import split
+    from framing.gold.annotate import annotatable
 
     fakes = [g for g in gold if g.doc.startswith("fa-kes:")]
     assert len(fakes) >= 2000
@@ -46,7 +46,7 @@ def test_the_allsides_gold_meets_issue_11(gold, data_root):
     import json
     from collections import Counter
 
-    from framing.annotations import ANNOTATIONS, allsides_evaluation_ids, annotation_documents
+    from framing.gold.annotations import ANNOTATIONS, allsides_evaluation_ids, annotation_documents
 
     allsides = [g for g in gold if g.doc.startswith("allsides:")]
     docs = {g.doc for g in allsides}
@@ -77,8 +77,8 @@ def test_no_reserved_document_is_annotated(gold, data_root):
 
 
 def test_every_seed_sentence_is_annotated(gold, root):
-    from framing.corpus import read_path
-    from framing.sentences import split
+    from framing.corpus.readers import read_path
+    from framing.corpus.sentences import split
 
     annotated = {(g.doc, g.start, g.end) for g in gold}
     for article in read_path(root / "seeds"):

@@ -1,4 +1,4 @@
-"""The statistics checked by simulation: synthetic corpora with known true shares (framing.simulation).
+"""The statistics checked by simulation: synthetic corpora with known true shares (framing.analysis.simulation).
 
 Small replicate counts so that this runs in seconds; experiments/calibration.py runs more and prints
 the README's figures.
@@ -6,9 +6,9 @@ the README's figures.
 
 import numpy as np
 
-from framing.differences import compare_outlets
-from framing.profile import profile
-from framing.simulation import SyntheticOutlet, corpus, random_outlet, simulate_coverage, simulate_null
+from framing.analysis.differences import compare_outlets
+from framing.analysis.profile import profile
+from framing.analysis.simulation import SyntheticOutlet, corpus, random_outlet, simulate_coverage, simulate_null
 
 
 def test_intervals_cover_the_true_shares_where_units_pass_the_minimum():

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from framing.schema import FIELDS, LABELS
+from framing.classifiers.schema import FIELDS, LABELS
 
 SENTENCES = [
     "Syrian Army troops are fighting to recapture the city from terrorist groups.",
@@ -14,7 +14,7 @@ Y = [("terrorist", "government", "own"), ("jihadist", "none", "own"), ("none", "
 
 
 def lexicon_factory(root):
-    from framing.lexicon import Lexicon, LexiconClassifier
+    from framing.classifiers.lexicon import Lexicon, LexiconClassifier
 
     return LexiconClassifier(Lexicon.from_file(root / "models" / "lexicon" / "lexicon.toml"))
 

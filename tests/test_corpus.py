@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from framing.corpus import Article, Fields, decode, iso_date, read_path
+from framing.corpus.readers import Article, Fields, decode, iso_date, read_path
 from framing.errors import DocumentError, FramingError
 
 
@@ -41,7 +41,7 @@ def test_undecodable_and_binary_are_reported_not_fatal(tmp_path):
 
 
 def test_oversized_text_file_is_refused(tmp_path, monkeypatch):
-    import framing.corpus as corpus
+    import framing.corpus.readers as corpus
 
     monkeypatch.setattr(corpus, "MAX_DOCUMENT_BYTES", 100)
     (tmp_path / "big.txt").write_text("x " * 200)

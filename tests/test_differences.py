@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from scipy.spatial.distance import jensenshannon
 
-from framing.differences import (
+from framing.analysis.differences import (
     OTHERS,
     check_groups,
     compare_outlets,
@@ -13,7 +13,7 @@ from framing.differences import (
     write_comparison,
 )
 from framing.errors import FramingError
-from framing.plots import divergence_heatmap
+from framing.figures.plots import divergence_heatmap
 
 
 def row(doc, outlet, opposition="none", state="none", voice="own"):

@@ -6,11 +6,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from framing.corpus import Article, Fields, read_path
-from framing.distributed import COLUMNS, BatchScorer, datasets_features, spark_schema
+from framing.analysis.profile import read_scores
+from framing.corpus.readers import Article, Fields, read_path
 from framing.errors import FramingError
-from framing.profile import read_scores
-from framing.scoring import parquet_schema, score
+from framing.scoring.distributed import COLUMNS, BatchScorer, datasets_features, spark_schema
+from framing.scoring.streaming import parquet_schema, score
 
 FIELDS = Fields(text="text", id="id", outlet="outlet", date="date")
 

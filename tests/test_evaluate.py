@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from framing.annotations import GoldSentence
-from framing.evaluate import compare_predictions, evaluate_predictions, macro_f1
+from framing.gold.annotations import GoldSentence
+from framing.gold.evaluate import compare_predictions, evaluate_predictions, macro_f1
 
 
 def gold(doc, o, s, v):

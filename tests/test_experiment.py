@@ -1,7 +1,7 @@
 import pytest
 
 from framing.errors import FramingError
-from framing.experiment import load_experiment, parse_overrides
+from framing.training.experiment import load_experiment, parse_overrides
 
 
 def test_shipped_experiments_validate(root):

@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
+from framing.classifiers.lexicon import Lexicon, quoted_spans
 from framing.errors import FramingError
-from framing.lexicon import Lexicon, quoted_spans
 
 FIXTURES = Path(__file__).parent / "fixtures"
 WORKED = [json.loads(line) for line in (FIXTURES / "worked_examples.jsonl").read_text().splitlines()]
@@ -91,7 +91,7 @@ def test_malformed_lexicon_is_a_clear_error(tmp_path):
 
 
 def test_finite_patterns_are_spelled_out_for_the_trie():
-    from framing.lexicon import finite_strings
+    from framing.classifiers.lexicon import finite_strings
 
     assert sorted(finite_strings("(?:US|U\\.S\\.) (?:ground )?troops?")) == sorted(
         ["US troops", "US troop", "US ground troops", "US ground troop", "U.S. troops", "U.S. troop"]

@@ -4,9 +4,9 @@ import math
 import numpy as np
 import pytest
 
+from framing.analysis.profile import profile, read_profile, read_scores, write_profile
+from framing.analysis.stats import bootstrap_share, design_interval
 from framing.errors import FramingError
-from framing.profile import profile, read_profile, read_scores, write_profile
-from framing.stats import bootstrap_share, design_interval
 
 #: The hand-made outlets have two articles each: estimate them anyway, to check the arithmetic.
 ANY = {"min_articles": 1, "min_sentences": 1}

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from framing.quantify import distribution, naming_share, rates, solve
+from framing.analysis.quantify import distribution, naming_share, rates, solve
 
 
 def test_adjusted_count_undoes_known_confusion():

@@ -4,10 +4,10 @@ import numpy as np
 import onnx
 import pytest
 
+from framing.classifiers.int8 import cache_paths, input_names
+from framing.classifiers.loading import load_model
+from framing.classifiers.transformer import resolve_encoder
 from framing.errors import FramingError
-from framing.models import load_model
-from framing.quantized import cache_paths, input_names
-from framing.transformer import resolve_encoder
 from tests.test_transformer import SENTENCES
 
 MORE = SENTENCES + [
@@ -32,7 +32,7 @@ def test_int8_file_is_quantised_and_cached(tiny_dir):
 
 
 def test_cached_model_loads_without_building_torch(tiny_dir, monkeypatch):
-    from framing.transformer import TransformerClassifier
+    from framing.classifiers.transformer import TransformerClassifier
 
     first = load_model(tiny_dir, int8=True).classifier.predict_proba(MORE)
 
@@ -94,7 +94,7 @@ def test_input_names_follow_the_tokenizer(tiny_dir):
 
 
 def test_unwritable_cache_still_gives_an_int8_model(tiny_dir, tmp_path, monkeypatch):
-    import framing.quantized as quantized
+    import framing.classifiers.int8 as quantized
 
     monkeypatch.setenv("FRAMING_CACHE", str(tmp_path / "cache"))
     original, calls = quantized.build, []
@@ -112,7 +112,7 @@ def test_unwritable_cache_still_gives_an_int8_model(tiny_dir, tmp_path, monkeypa
 
 
 def test_int8_reads_context_like_full_precision(tiny_context_dir):
-    from framing.schema import Context
+    from framing.classifiers.schema import Context
 
     texts = ["Terrorists shelled the city.", "Terrorists shelled the city.", "The army advanced."]
     context = [Context("ISIS claims the attack", None), Context("Rebels shell Aleppo", "The rebels advanced."), None]

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from framing.report import highlight, report
-from framing.scoring import score
+from framing.report.page import highlight, report
+from framing.scoring.streaming import score
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +45,7 @@ def test_clicking_a_cell_lists_its_sentences(fakes_report, tmp_path):
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
 
-    from framing.profile import read_scores
+    from framing.analysis.profile import read_scores
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM

@@ -1,4 +1,4 @@
-from framing.schema import LABELS, check_record, strongest
+from framing.classifiers.schema import LABELS, check_record, strongest
 
 
 def test_precedence_follows_the_guidelines():

@@ -5,10 +5,10 @@ import json
 import numpy as np
 import pytest
 
-from framing import scoring
+from framing.scoring import streaming as scoring
+from framing.analysis.profile import read_scores
 from framing.errors import FramingError
-from framing.profile import read_scores
-from framing.scoring import score
+from framing.scoring.streaming import score
 from tests.test_transformer import SENTENCES
 
 
@@ -27,7 +27,7 @@ def test_workers_and_chunks_do_not_change_the_output(tmp_path, root, monkeypatch
 
 
 def test_chunks_are_bounded_and_keep_order(root, monkeypatch):
-    from framing.corpus import read_path
+    from framing.corpus.readers import read_path
 
     monkeypatch.setattr(scoring, "CHUNK_CHARS", 1000)
     articles = list(read_path(root / "seeds"))
@@ -54,7 +54,7 @@ def test_int8_is_refused_for_the_lexicon(tmp_path, root):
 
 
 def test_prepared_path_equals_predict_proba(tiny_dir):
-    from framing.models import load_model
+    from framing.classifiers.loading import load_model
 
     classifier = load_model(tiny_dir).classifier
     direct = classifier.predict_proba(SENTENCES)
@@ -73,7 +73,7 @@ def test_transformer_worker_processes_start_fresh(tmp_path, root, tiny_dir):
 
 
 def test_transformer_scores_in_full_precision_and_int8(tmp_path, root, tiny_dir):
-    from framing.models import load_model
+    from framing.classifiers.loading import load_model
 
     score([root / "seeds"], tmp_path / "fp.jsonl", model_path=tiny_dir)
     score([root / "seeds"], tmp_path / "q.jsonl", model_path=tiny_dir, int8=True)
@@ -87,9 +87,9 @@ def test_transformer_scores_in_full_precision_and_int8(tmp_path, root, tiny_dir)
 
 
 def test_context_is_the_title_and_the_sentence_before_in_the_same_article():
-    from framing.corpus import Article
-    from framing.schema import Context
-    from framing.sentences import Sentence
+    from framing.classifiers.schema import Context
+    from framing.corpus.readers import Article
+    from framing.corpus.sentences import Sentence
 
     a = Article("x", "1", "One. Two.", title="Head")
     b = Article("x", "2", "Three.")

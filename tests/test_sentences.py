@@ -1,8 +1,8 @@
 import pytest
 
-from framing.corpus import Article, read_path
+from framing.corpus.readers import Article, read_path
+from framing.corpus.sentences import SEGMENTERS, split
 from framing.errors import FramingError
-from framing.sentences import SEGMENTERS, split
 
 both = pytest.mark.parametrize("segmenter", SEGMENTERS)
 

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from framing.annotations import GoldSentence, domain_gold, domain_of
 from framing.errors import FramingError
-from framing.slices import SLICES, slice_accuracy
+from framing.gold.annotations import GoldSentence, domain_gold, domain_of
+from framing.gold.slices import SLICES, slice_accuracy
 
 
 def gold(doc, text, labels):

@@ -3,10 +3,10 @@ import csv
 import numpy as np
 import pytest
 
-import framing.plots as plots
+import framing.figures.plots as plots
+from framing.analysis.timeseries import period_of, period_span, timeseries, undated, write_timeseries
 from framing.errors import FramingError
-from framing.plots import plot_timeseries
-from framing.timeseries import period_of, period_span, timeseries, undated, write_timeseries
+from framing.figures.plots import plot_timeseries
 
 
 def row(doc, date, outlet="A", opposition="none", state="none", voice="own"):

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from framing.models import load_model
-from framing.schema import Context
-from framing.train import write_model_dir
+from framing.classifiers.loading import load_model
+from framing.classifiers.schema import Context
+from framing.training.train import write_model_dir
 from tests.tiny import ROOT, tiny_transformer
 
 SENTENCES = [
@@ -125,8 +125,8 @@ def test_context_must_match_the_sentences():
 
 
 def test_unknown_context_slot_is_refused():
+    from framing.classifiers.transformer import TransformerSettings
     from framing.errors import FramingError
-    from framing.transformer import TransformerSettings
 
     with pytest.raises(FramingError, match="context has \\['next'\\]"):
         TransformerSettings(context=["next"])
@@ -134,8 +134,8 @@ def test_unknown_context_slot_is_refused():
 
 @pytest.mark.slow
 def test_real_packaged_encoder_with_lora(tmp_path):
-    from framing.lexicon import Lexicon
-    from framing.transformer import TransformerClassifier, TransformerSettings
+    from framing.classifiers.lexicon import Lexicon
+    from framing.classifiers.transformer import TransformerClassifier, TransformerSettings
 
     settings = TransformerSettings(finetune="lora", epochs=1, batch_size=4, seed=0)
     lexicon = Lexicon.from_file(ROOT / "models" / "lexicon" / "lexicon.toml")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from framing.lexicon import Lexicon
-from framing.transformer import TransformerClassifier, TransformerSettings
+from framing.classifiers.lexicon import Lexicon
+from framing.classifiers.transformer import TransformerClassifier, TransformerSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = {

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from sklearn.metrics import cohen_kappa_score
 
-from framing.annotations import ANNOTATIONS, annotation_documents, domain_of, load_annotations, load_splits
-from framing.pipeline import default_data_root
-from framing.schema import FIELDS, LABELS
+from framing.classifiers.schema import FIELDS, LABELS
+from framing.gold.annotations import ANNOTATIONS, annotation_documents, domain_of, load_annotations, load_splits
+from framing.resources import default_data_root
 
 
 def kappa_table(gold_by_key: dict, path: Path) -> list[str]:

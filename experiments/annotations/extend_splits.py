@@ -17,7 +17,14 @@ import json
 import sys
 from pathlib import Path
 
-from framing.annotations import ANNOTATIONS, SPLITS_FILE, annotation_documents, evaluation_ids, load_gold, make_splits
+from framing.gold.annotations import (
+    ANNOTATIONS,
+    SPLITS_FILE,
+    annotation_documents,
+    evaluation_ids,
+    load_gold,
+    make_splits,
+)
 
 
 def main(data_root: Path) -> None:

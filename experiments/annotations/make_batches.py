@@ -17,8 +17,8 @@ import json
 import random
 from pathlib import Path
 
-from framing.annotations import annotation_documents
-from framing.sentences import split
+from framing.corpus.sentences import split
+from framing.gold.annotations import annotation_documents
 
 
 def contexts(records: list[dict], data_root: Path, prefix: str = "r3") -> list[dict]:

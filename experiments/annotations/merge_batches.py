@@ -15,7 +15,7 @@ import argparse
 import json
 from pathlib import Path
 
-from framing.schema import FIELDS, check_record
+from framing.classifiers.schema import FIELDS, check_record
 
 
 def read(path: Path) -> list[dict]:

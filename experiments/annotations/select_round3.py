@@ -34,9 +34,9 @@ import random
 import re
 from pathlib import Path
 
-from framing.annotations import allsides_evaluation_ids, evaluation_ids
-from framing.corpus import Article, read_path
-from framing.sentences import split
+from framing.corpus.readers import Article, read_path
+from framing.corpus.sentences import split
+from framing.gold.annotations import allsides_evaluation_ids, evaluation_ids
 
 ACTOR = re.compile(
     r"rebel|terror|jihad|islamist|extremis|radical|takfir|qaeda|nusra|opposition|insurgen|militant|gunmen|"

@@ -26,9 +26,9 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
-from framing.annotations import evaluation_ids
-from framing.corpus import Article, read_path
-from framing.sentences import split
+from framing.corpus.readers import Article, read_path
+from framing.corpus.sentences import split
+from framing.gold.annotations import evaluation_ids
 
 ROUNDS = {1: {"seed": 13, "quota": 150, "keep_other": 0.4}, 2: {"seed": 14, "quota": 150, "keep_other": 0.15}}
 ACTOR_WORDS = re.compile(

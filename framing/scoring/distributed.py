@@ -23,11 +23,11 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from framing.corpus import Article, iso_date
+from framing.classifiers.loading import LoadedModel, load_model
+from framing.corpus.readers import Article, iso_date
+from framing.corpus.sentences import DEFAULT_SEGMENTER
 from framing.errors import FramingError
-from framing.models import LoadedModel, load_model
-from framing.scoring import label_rows, parquet_schema, sentences_of
-from framing.sentences import DEFAULT_SEGMENTER
+from framing.scoring.streaming import label_rows, parquet_schema, sentences_of
 
 #: Columns of a scored batch, in ``parquet_schema`` order.
 COLUMNS = [f.name for f in parquet_schema()]

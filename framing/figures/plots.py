@@ -20,11 +20,11 @@ from adjustText import adjust_text  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch, Rectangle  # noqa: E402
 
-from framing.differences import ALPHA, Comparison, DivergenceRow  # noqa: E402
+from framing.analysis.differences import ALPHA, Comparison, DivergenceRow  # noqa: E402
+from framing.analysis.profile import ORDER_BY, ProfileRow  # noqa: E402
+from framing.analysis.timeseries import TimeRow, period_span  # noqa: E402
+from framing.classifiers.schema import ACTORS, LABELS  # noqa: E402
 from framing.errors import FramingError  # noqa: E402
-from framing.profile import ORDER_BY, ProfileRow  # noqa: E402
-from framing.schema import ACTORS, LABELS  # noqa: E402
-from framing.timeseries import TimeRow, period_span  # noqa: E402
 
 COLOURS = {
     "rebel": "#4C72B0",

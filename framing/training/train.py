@@ -15,15 +15,15 @@ from pathlib import Path
 import tomli_w
 
 from framing import __version__
-from framing.annotations import GoldSentence, contexts, domain_of, load_annotations, load_splits, split_gold
+from framing.classifiers.lexicon import Lexicon, LexiconClassifier
+from framing.classifiers.schema import FIELDS, GUIDELINES_VERSION, LABELS
 from framing.errors import FramingError
-from framing.evaluate import evaluate_predictions
-from framing.experiment import Experiment
+from framing.gold.annotations import GoldSentence, contexts, domain_of, load_annotations, load_splits, split_gold
+from framing.gold.evaluate import evaluate_predictions
 from framing.io import atomic_write
-from framing.lexicon import Lexicon, LexiconClassifier
-from framing.schema import FIELDS, GUIDELINES_VERSION, LABELS
+from framing.resources import CHECKOUT, annotations_dir, default_data_root, models_dir
+from framing.training.experiment import Experiment
 
-PROJECT = Path(__file__).resolve().parent.parent
 LIBRARIES = ("torch", "transformers", "peft", "datasets", "numpy", "scikit-learn", "safetensors")
 
 
@@ -46,8 +46,15 @@ def versions() -> dict[str, str]:
 
 
 def _path(value: str) -> Path:
+    """A config's path: absolute as given; ``models/...`` and ``experiments/annotations/...`` are the
+    shipped files (in a checkout or a wheel); anything else is relative to the checkout or working folder."""
     path = Path(value)
-    return path if path.is_absolute() else PROJECT / path
+    if path.is_absolute():
+        return path
+    for prefix, folder in (("models", models_dir()), ("experiments/annotations", annotations_dir())):
+        if path.parts[: len(Path(prefix).parts)] == Path(prefix).parts:
+            return folder.joinpath(*path.parts[len(Path(prefix).parts) :])
+    return (CHECKOUT or Path.cwd()) / path
 
 
 def model_card(meta: dict, config: dict) -> str:
@@ -82,13 +89,12 @@ def model_card(meta: dict, config: dict) -> str:
             lines.append(f"| {f} | {s['macro_f1']:.3f} | {s['low']:.3f}-{s['high']:.3f} |")
         m = dev["mean_macro_f1"]
         lines.append(f"| mean | {m['value']:.3f} | {m['low']:.3f}-{m['high']:.3f} |")
-    lines += ["", "Load with `framing.models.load_model(path)`; score with `framing score --model PATH`.", ""]
+    lines += ["", "Load with `framing.load_model(path)`; score with `framing score --model PATH`.", ""]
     return "\n".join(lines)
 
 
 def train(experiment: Experiment, run_dir: Path, model_out: Path | None = None) -> dict:
     """Fit the experiment's model, evaluate on dev, write the run and model directories."""
-    from framing.pipeline import default_data_root
 
     data_root = Path(experiment.data.root) if experiment.data.root else default_data_root()
     paths = [_path(p) for p in experiment.data.annotations] or None
@@ -121,7 +127,7 @@ def train(experiment: Experiment, run_dir: Path, model_out: Path | None = None) 
         classifier = LexiconClassifier(lexicon).fit(X, y)
         history: list[dict] = []
     else:
-        from framing.transformer import TransformerClassifier, TransformerSettings
+        from framing.classifiers.transformer import TransformerClassifier, TransformerSettings
 
         settings = TransformerSettings(**experiment.transformer.model_dump(), seed=experiment.seed)
         classifier = TransformerClassifier(settings, lexicon, progress=True).fit(

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from sklearn.metrics import cohen_kappa_score
 
+from framing.classifiers.schema import FIELDS, LABELS
 from framing.errors import FramingError
 from framing.io import atomic_write
-from framing.schema import FIELDS, LABELS
 
 #: The outlet name of the rows that pool every outlet.
 ALL = "all"

@@ -1,7 +1,7 @@
 """Framing profiles: per group and actor, the share of each label with a 95% interval over articles.
 
 A group is estimated only where at least ``min_articles`` articles and ``min_sentences`` sentences
-name the actor (``framing.stats``); below that its rows are still written, with the counts and the
+name the actor (``framing.analysis.stats``); below that its rows are still written, with the counts and the
 share of the sentences seen, but flagged ``enough = false`` and without an interval, and every
 figure and table built from the profile says "too few articles" instead of drawing an estimate.
 """
@@ -17,10 +17,10 @@ from pathlib import Path
 
 import numpy as np
 
+from framing.analysis.stats import MIN_ARTICLES, MIN_SENTENCES, check_minimum, meets_minimum, share_interval
+from framing.classifiers.schema import ACTORS, LABELS
 from framing.errors import FramingError
 from framing.io import atomic_write, read_jsonl
-from framing.schema import ACTORS, LABELS
-from framing.stats import MIN_ARTICLES, MIN_SENTENCES, check_minimum, meets_minimum, share_interval
 
 #: Label groups reported besides the single labels (the framing map's axes).
 COMBINED = {"opposition": {"terrorist+jihadist": ("terrorist", "jihadist")}}
@@ -76,7 +76,7 @@ def profile(
     """Profile rows for every group and actor with at least one naming sentence.
 
     Groups with fewer than ``min_articles`` articles or ``min_sentences`` sentences naming the actor
-    get ``enough=False`` and a NaN interval; the others the interval of ``framing.stats.share_interval``.
+    get ``enough=False`` and a NaN interval; the others the interval of ``framing.analysis.stats.share_interval``.
     """
     if voice not in VOICES:
         raise FramingError(f"--voice must be one of {', '.join(VOICES)}, not {voice!r}")

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
-from framing.corpus import Article, read_path
+from framing.classifiers.schema import FIELDS, Context
+from framing.corpus.readers import Article, read_path
 from framing.errors import DocumentError, FramingError
-from framing.schema import FIELDS, Context
 
 #: One key per label; Enter takes the suggestion.
 KEYS = {
@@ -60,7 +60,7 @@ def done_keys(out: Path) -> set[tuple[str, int, int]]:
 
 def items(articles: Iterable[Article], model, skip: set, uncertain_first: bool) -> list[Item]:
     """Sentences to annotate with the model's suggestion, least sure first if asked."""
-    from framing.sentences import split
+    from framing.corpus.sentences import split
 
     pending = []
     for article in articles:
@@ -158,7 +158,7 @@ def annotatable(path: Path, reserved: set[str], fields=None) -> Iterator[Article
     A shared corpus (FA-KES, AllSides) is refused when its reserved ids are not
     known (``reserved`` empty), so that nothing reserved can slip through.
     """
-    from framing.annotations import RESERVED_FILES, is_reserved
+    from framing.gold.annotations import RESERVED_FILES, is_reserved
 
     covered = {r.partition(":")[0] for r in reserved if ":" in r}  # corpora whose reserved ids are known
     for article in read_path(path, fields):

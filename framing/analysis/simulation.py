@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from framing.schema import ACTORS, LABELS
+from framing.classifiers.schema import ACTORS, LABELS
 
 CONCENTRATIONS = (1.0, 3.0, 10.0, 30.0, math.inf)
 
@@ -105,9 +105,9 @@ class Coverage:
 def simulate_coverage(rng: np.random.Generator, outlets: int, **settings) -> Coverage:
     """Profile ``outlets`` random outlets and check each estimated interval against the true share.
 
-    ``settings`` go to ``framing.profile.profile`` (n_boot, seed, min_articles, min_sentences).
+    ``settings`` go to ``framing.analysis.profile.profile`` (n_boot, seed, min_articles, min_sentences).
     """
-    from framing.profile import COMBINED, profile
+    from framing.analysis.profile import COMBINED, profile
 
     simulated = {o.name: o for o in (random_outlet(rng, f"outlet{i}") for i in range(outlets))}
     rows = profile(corpus(rng, list(simulated.values())), **settings)
@@ -139,7 +139,7 @@ class NullFlags:
 
 def simulate_null(rng: np.random.Generator, outlets: int, **settings) -> NullFlags:
     """Compare ``outlets`` random outlets with one common truth; ``settings`` go to ``compare_outlets``."""
-    from framing.differences import compare_outlets
+    from framing.analysis.differences import compare_outlets
 
     truth = random_truth(rng)
     rows = corpus(rng, [random_outlet(rng, f"outlet{i}", truth) for i in range(outlets)])

@@ -10,9 +10,10 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from framing.corpus import Article, load_articles
+from framing.classifiers.schema import Context
+from framing.corpus.readers import Article, load_articles
 from framing.errors import FramingError
-from framing.schema import Context
+from framing.resources import annotations_dir, seeds_dir
 
 RESERVED_FILES = {"fa-kes": "fa-kes/evaluation-ids.txt", "allsides": "allsides-syria/evaluation-ids.txt"}
 
@@ -76,7 +77,7 @@ def contexts(gold: list[GoldSentence]) -> list[Context]:
 
 def previous_sentence(text: str, start: int, cache: dict | None = None, key: str = "") -> str | None:
     """The sentence of ``text`` that ends last before ``start`` (default segmenter, as in scoring)."""
-    from framing.sentences import spans
+    from framing.corpus.sentences import spans
 
     found = cache.get(key) if cache is not None else None
     if found is None:
@@ -117,8 +118,8 @@ def load_gold(
     ``allow_reserved`` is for evaluation only: it lets an independent gold set
     drawn from the reserved ids be read, never a training set.
     """
+    from framing.classifiers.schema import check_record
     from framing.io import read_jsonl
-    from framing.schema import check_record
 
     gold = []
     segmented: dict = {}
@@ -163,14 +164,14 @@ def load_gold(
     return gold
 
 
-ANNOTATIONS = Path(__file__).resolve().parent.parent / "experiments" / "annotations"
+ANNOTATIONS = annotations_dir()
 SPLITS_FILE = ANNOTATIONS / "splits.json"
 SPLITS = ("train", "dev", "test")
 
 
 def annotation_documents(data_root: Path) -> dict[str, Article]:
     """The documents annotations may point into: the seeds, FA-KES and AllSides."""
-    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    seeds = seeds_dir()
     documents = load_articles(seeds)
     for corpus in (data_root / "fa-kes" / "FA-KES-Dataset.csv", data_root / "allsides-syria" / "articles.jsonl"):
         if corpus.is_file():

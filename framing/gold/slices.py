@@ -12,8 +12,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from framing.annotations import GoldSentence
-from framing.evaluate import bootstrap_picks
+from framing.gold.annotations import GoldSentence
+from framing.gold.evaluate import bootstrap_picks
 
 _FOREIGN = re.compile(
     r"\b(?:u\.?s\.?|united states|america(?:n|ns)?|obama|trump|clinton|kerry|pentagon|white house|washington|"

@@ -27,9 +27,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from framing.corpus import Article, Fields, read_path
+from framing.corpus.readers import Article, Fields, read_path
+from framing.corpus.sentences import split
 from framing.errors import FramingError
-from framing.sentences import split
 
 FIELDS = Fields(text="text", id="id", outlet="outlet", date="date", title="title")
 SOURCES = ("fa-kes/FA-KES-Dataset.csv", "allsides-syria/articles.jsonl")
@@ -62,7 +62,7 @@ def peak_mib() -> dict[str, float]:
 
 
 def _child_score(corpus: str, model: str, out: str, int8: str) -> dict:
-    from framing.scoring import _WORKER, score
+    from framing.scoring.streaming import _WORKER, score
 
     started = time.perf_counter()
     report = score([Path(corpus)], Path(out), Path(model), fields=FIELDS, int8=int8 == "1", label="benchmark")
@@ -77,8 +77,8 @@ def _child_reference(corpus: str, model: str, batch: str) -> dict:
     """The plain loop: input order, fixed batches padded to the longest, no_grad forward calls."""
     import torch
 
-    from framing.models import load_model
-    from framing.transformer import context_size
+    from framing.classifiers.loading import load_model
+    from framing.classifiers.transformer import context_size
 
     classifier = load_model(Path(model)).classifier
     network, tokenizer, size = classifier.network_, classifier.tokenizer_, int(batch)
@@ -102,9 +102,9 @@ def _child_reference(corpus: str, model: str, batch: str) -> dict:
 
 
 def _child_accuracy(model: str, data_root: str) -> dict:
-    from framing.annotations import load_annotations, split_gold
-    from framing.evaluate import evaluate_predictions, predict_gold
-    from framing.models import load_model
+    from framing.classifiers.loading import load_model
+    from framing.gold.annotations import load_annotations, split_gold
+    from framing.gold.evaluate import evaluate_predictions, predict_gold
 
     gold = split_gold(load_annotations(Path(data_root)), "dev")
     result = {}
@@ -118,7 +118,7 @@ def _child_accuracy(model: str, data_root: str) -> dict:
 
 def _child_build(model: str) -> dict:
     """The one-time export and quantisation behind ``--int8`` (into the cache ``$FRAMING_CACHE`` names)."""
-    from framing.models import load_model
+    from framing.classifiers.loading import load_model
 
     started = time.perf_counter()
     load_model(Path(model), int8=True)
@@ -131,7 +131,7 @@ CHILDREN = {"score": _child_score, "reference": _child_reference, "accuracy": _c
 def run_child(kind: str, *args: str, env: dict | None = None) -> dict:
     """Run one measurement in a fresh Python process (``env`` added to its environment); returns what it
     printed."""
-    command = [sys.executable, "-m", "framing.benchmark", kind, *map(str, args)]
+    command = [sys.executable, "-m", "framing.scoring.benchmark", kind, *map(str, args)]
     done = subprocess.run(command, capture_output=True, text=True, env=os.environ | {"CI": "1"} | (env or {}))
     if done.returncode != 0:
         raise FramingError(f"benchmark step {kind} failed:\n{done.stderr[-2000:]}")

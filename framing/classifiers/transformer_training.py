@@ -16,7 +16,7 @@ import torch
 from datasets import Dataset
 from transformers import get_linear_schedule_with_warmup
 
-from framing.schema import FIELDS, LABELS
+from framing.classifiers.schema import FIELDS, LABELS
 
 
 def _batches(lengths: np.ndarray, batch_size: int, rng: np.random.Generator) -> list[np.ndarray]:
@@ -44,7 +44,7 @@ def class_weights(targets: np.ndarray, k: int, mode: str) -> torch.Tensor | None
 
 
 def _dev_score(model, X_dev, y_dev, context=None) -> float:
-    from framing.evaluate import macro_f1
+    from framing.classifiers.metrics import macro_f1
 
     predicted = model.predict(X_dev, context)
     scores = []
@@ -73,7 +73,7 @@ class _ContextTable:
 
     def features(self, model) -> torch.Tensor:
         """The context columns of every training sentence, from the current encoder, without gradient."""
-        from framing.transformer import context_features
+        from framing.classifiers.network import context_features
 
         pooled = model._embed(model.network_, self.tokens, self.order, self.size)
         return torch.from_numpy(context_features(model.settings, pooled, self.hints, self.slots))
@@ -81,7 +81,7 @@ class _ContextTable:
 
 def train_network(model, X: list[str], targets: np.ndarray, dev=None, context=None) -> list[dict]:
     """Train ``model.network_`` in place; returns one history row per epoch."""
-    from framing.scoring import progress
+    from framing.progress import progress
 
     s = model.settings
     rng = np.random.default_rng(s.seed)

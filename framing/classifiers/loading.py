@@ -7,14 +7,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import tomllib
-
+from framing.classifiers.directory import META_NAME, MODEL_TYPES, read_config
+from framing.classifiers.lexicon import Lexicon, LexiconClassifier
 from framing.errors import FramingError
-from framing.lexicon import Lexicon, LexiconClassifier
+from framing.resources import models_dir
 
-CONFIG_NAME = "config.toml"
-META_NAME = "meta.json"
-MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+MODELS_DIR = models_dir()
 
 
 @dataclass
@@ -36,28 +34,13 @@ def _load_lexicon(path: Path, config: dict, int8: bool = False) -> LexiconClassi
 
 
 def _load_transformer(path: Path, config: dict, int8: bool = False):
-    from framing.transformer import TransformerClassifier
+    from framing.classifiers.transformer import TransformerClassifier
 
     return TransformerClassifier.load(path, int8=int8)
 
 
 LOADERS: dict[str, Callable[..., object]] = {"lexicon": _load_lexicon, "transformer": _load_transformer}
-
-
-def read_config(path: Path) -> dict:
-    config_path = path / CONFIG_NAME
-    if not path.is_dir():
-        raise FramingError(f"{path}: model directory not found; give a directory such as models/lexicon")
-    if not config_path.is_file():
-        raise FramingError(f"{path}: no {CONFIG_NAME}; a model directory holds config.toml and meta.json")
-    try:
-        config = tomllib.loads(config_path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise FramingError(f"{config_path}: not valid TOML ({error})")
-    kind = config.get("model", {}).get("type")
-    if kind not in LOADERS:
-        raise FramingError(f"{config_path}: [model] type is {kind!r}; expected one of {', '.join(LOADERS)}")
-    return config
+assert tuple(LOADERS) == MODEL_TYPES
 
 
 def load_model(path: Path | None = None, int8: bool = False) -> LoadedModel:

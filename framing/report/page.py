@@ -5,7 +5,7 @@ profiles, the divergence heatmap and the largest tested differences, the time
 series, how much of each outlet's framing is quoted, and a table of outlets
 where clicking a cell (outlet x label) lists the sentences behind it with the
 deciding terms highlighted. Scores of a second model on the same corpus add
-an agreement section. Outlets below the minimum evidence (``framing.stats``) show
+an agreement section. Outlets below the minimum evidence (``framing.analysis.stats``) show
 "too few articles" in the tables and are drawn hollow or left out of the figures,
 never as a number with an interval. Figures are inlined as SVG and the page's script and
 style are inlined too: the page opens from disk with no server and no network.
@@ -22,18 +22,18 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from framing import __version__
+from framing.analysis.profile import profile, read_scores
+from framing.analysis.stats import MIN_ARTICLES, MIN_SENTENCES, check_minimum
+from framing.classifiers.schema import ACTORS, LABELS
 from framing.errors import FramingError
 from framing.io import atomic_write
-from framing.profile import profile, read_scores
-from framing.schema import ACTORS, LABELS
-from framing.stats import MIN_ARTICLES, MIN_SENTENCES, check_minimum
 
 #: Sentences embedded per table cell (the cell says how many there are in all).
 CELL_LIMIT = 60
 #: Outlets in the heatmap and the time series: those naming the actors most.
 TOP_OUTLETS = 20
 DELEGITIMISING = {"opposition": ("terrorist", "jihadist"), "state": ("regime",)}
-PAGE = Path(__file__).with_name("report_template.html")
+PAGE = Path(__file__).with_name("template.html")
 
 
 @dataclass
@@ -215,7 +215,7 @@ def differences_table(comparison, limit: int = 15) -> str:
 
 
 def agreement_part(section: Section, work: Path) -> str:
-    from framing.agreement import agreement, disagreements
+    from framing.analysis.agreement import agreement, disagreements
 
     result = agreement(section.rows, section.other)
     overall = [r for r in result.rows if r.outlet == "all"]
@@ -248,9 +248,9 @@ def build_section(
     section: Section, work: Path, n_boot: int, seed: int, groups: dict | None, minimum: tuple[int, int]
 ) -> dict:
     """The HTML parts and embedded cell data of one corpus; ``minimum`` is (articles, sentences)."""
-    from framing.differences import compare_outlets
-    from framing.plots import divergence_heatmap, plot_profile, plot_timeseries
-    from framing.timeseries import timeseries
+    from framing.analysis.differences import compare_outlets
+    from framing.analysis.timeseries import timeseries
+    from framing.figures.plots import divergence_heatmap, plot_profile, plot_timeseries
 
     rows, name = section.rows, section.name
     folder = work / name
@@ -329,7 +329,7 @@ def build_section(
 
 
 def provenance(sections: list[Section], n_boot: int, seed: int, groups: dict | None, minimum: tuple[int, int]) -> str:
-    from framing.models import MODELS_DIR
+    from framing.classifiers.loading import MODELS_DIR
 
     items = []
     for s in sections:
@@ -385,7 +385,7 @@ def report(
     """Write ``out/report.html`` (and its figures beside it, for reuse); returns the page's path.
 
     Outlets with fewer than ``min_articles`` articles or ``min_sentences`` sentences naming an
-    actor are not estimated for it (``framing.stats``).
+    actor are not estimated for it (``framing.analysis.stats``).
     """
     if not scores:
         raise FramingError("give at least one scores file")

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
-import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -22,14 +21,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
-from tqdm import tqdm
 
-from framing.corpus import Article, Fields, read_path
+from framing.classifiers.loading import LoadedModel, load_model
+from framing.classifiers.schema import FIELDS, LABELS, Context
+from framing.corpus.readers import Article, Fields, read_path
+from framing.corpus.sentences import DEFAULT_SEGMENTER, Sentence, segmenter, split
 from framing.errors import DocumentError, FramingError
 from framing.io import atomic_write, read_jsonl
-from framing.models import LoadedModel, load_model
-from framing.schema import FIELDS, LABELS, Context
-from framing.sentences import DEFAULT_SEGMENTER, Sentence, segmenter, split
+from framing.progress import progress
 
 #: Characters of article text per chunk (about 400 sentences of news); the transformer takes bigger
 #: chunks, since it sorts each chunk by length to pad less.
@@ -46,12 +45,6 @@ class ScoreReport:
     articles: int = 0
     sentences: int = 0
     failures: list[str] = field(default_factory=list)
-
-
-def progress(iterable: Iterable | None = None, **kwargs) -> tqdm:
-    """A progress bar on stderr, quiet in CI and when stderr is not a terminal."""
-    quiet = bool(os.environ.get("CI")) or not sys.stderr.isatty()
-    return tqdm(iterable, disable=quiet, file=sys.stderr, **kwargs)
 
 
 def label_rows(model: LoadedModel, sentences: list[tuple[Article, Sentence]], prepared=None) -> list[dict]:
@@ -322,7 +315,7 @@ def score(
     int8: bool = False,
 ) -> ScoreReport:
     """Score every input file or directory into ``out`` (Parquet for a .parquet name, else JSON Lines)."""
-    from framing.models import default_model_path
+    from framing.classifiers.loading import default_model_path
 
     segmenter(segmenter_name)  # an unknown name fails before any work
     for path in inputs:

@@ -11,12 +11,12 @@ over articles (for the whole distribution: Bonferroni over its labels), and a di
 only when both tests find it (README, "How sure the numbers are"). P-values are adjusted with
 Benjamini-Hochberg within each kind of test, and only the adjusted p decides what is "significant". Beside each
 share difference stands its 95% interval (the percentile bootstrap over articles, widened to
-Newcombe's MOVER interval of the two units' own intervals, ``framing.stats``), for reading the
+Newcombe's MOVER interval of the two units' own intervals, ``framing.analysis.stats``), for reading the
 size, never for testing.
 
-A pair is compared only when both units pass the minimum evidence (``framing.stats``): below it
+A pair is compared only when both units pass the minimum evidence (``framing.analysis.stats``): below it
 the pair is listed in ``skipped`` with the reason, so no unit of one or two articles is ever in a
-significant difference. Figures of a comparison are drawn by ``framing.plots``.
+significant difference. Figures of a comparison are drawn by ``framing.figures.plots``.
 """
 
 from __future__ import annotations
@@ -30,11 +30,8 @@ import numpy as np
 from scipy.special import xlogy
 from scipy.stats import false_discovery_control
 
-from framing.errors import FramingError
-from framing.io import atomic_write
-from framing.profile import COMBINED, VOICES, article_counts
-from framing.schema import ACTORS, LABELS
-from framing.stats import (
+from framing.analysis.profile import COMBINED, VOICES, article_counts
+from framing.analysis.stats import (
     MIN_ARTICLES,
     MIN_SENTENCES,
     article_dof,
@@ -44,6 +41,9 @@ from framing.stats import (
     difference_interval,
     shortfall,
 )
+from framing.classifiers.schema import ACTORS, LABELS
+from framing.errors import FramingError
+from framing.io import atomic_write
 
 #: The unit a single named group is compared with.
 OTHERS = "other outlets"
@@ -231,7 +231,7 @@ def _side(
 
     The variance is ``n/(n-1) * sum((y - p0*m)**2) / M**2`` around the pooled share ``p0 =
     named0 / total0`` of both units (fixed under shuffling), computed from integer sums so that
-    it is exact; ``framing.stats.ratio_variance`` is the same around the unit's own share.
+    it is exact; ``framing.analysis.stats.ratio_variance`` is the same around the unit's own share.
     """
     k = sets.shape[1]
     counts = sums[:, :width]
@@ -300,7 +300,7 @@ def _adjust(rows: list, p: list[float]) -> list:
 
 
 def _prepare(matrix: np.ndarray, sets: np.ndarray, n_boot: int, rng: np.random.Generator, estimated: bool) -> _Unit:
-    """A unit's bootstrap replicates and its shares' intervals (as in ``framing.stats.share_interval``)."""
+    """A unit's bootstrap replicates and its shares' intervals (as in ``framing.analysis.stats.share_interval``)."""
     if not estimated:
         return _Unit(matrix, None, None)
     boot = _bootstrap(matrix, sets, n_boot, rng)
@@ -314,7 +314,7 @@ def _welch_p(a: np.ndarray, b: np.ndarray, sets: np.ndarray) -> np.ndarray:
     """Two-sided p of each label set's share difference by Welch's t test over articles.
 
     Each unit's variance is the bias-reduced (CR2) cluster variance and its degrees of freedom those
-    of articles of unequal length (``framing.stats``), combined by Welch-Satterthwaite. Unlike the
+    of articles of unequal length (``framing.analysis.stats``), combined by Welch-Satterthwaite. Unlike the
     permutation test it does not assume that the two units' articles are alike. 1 where a unit
     has a single article: nothing is known about how its articles vary.
     """

@@ -5,13 +5,13 @@ comparisons of two models on the same resamples."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
-from framing.annotations import GoldSentence
+from framing.classifiers.metrics import macro_f1
+from framing.classifiers.schema import FIELDS, LABELS
 from framing.errors import FramingError
-from framing.schema import FIELDS, LABELS
+from framing.gold.annotations import GoldSentence
 
 N_BOOT = 2000
 
@@ -26,16 +26,6 @@ def confusion_by_doc(gold: list[GoldSentence], predicted: np.ndarray, field: str
     for g, row in zip(gold, predicted):
         counts[index[g.doc], labels.index(g.labels()[column]), labels.index(row[column])] += 1
     return counts
-
-
-def macro_f1(confusion: np.ndarray) -> np.ndarray:
-    """Macro-F1 over the labels that occur in gold or predictions; works on (..., k, k)."""
-    tp = np.diagonal(confusion, axis1=-2, axis2=-1).astype(float)
-    gold_n, pred_n = confusion.sum(axis=-1), confusion.sum(axis=-2)
-    present = (gold_n + pred_n) > 0
-    with np.errstate(invalid="ignore", divide="ignore"):
-        f1 = np.where(present, 2 * tp / (gold_n + pred_n), 0.0)
-    return f1.sum(axis=-1) / np.maximum(present.sum(axis=-1), 1)
 
 
 def per_label(confusion: np.ndarray, field: str) -> list[dict]:
@@ -120,7 +110,7 @@ def evaluate_predictions(
 
 
 def predict_gold(model, gold: list[GoldSentence]) -> np.ndarray:
-    from framing.annotations import contexts
+    from framing.gold.annotations import contexts
 
     return model.classifier.predict([g.text for g in gold], contexts(gold))
 
@@ -158,26 +148,3 @@ def format_evaluation(evaluation: Evaluation) -> str:
         for label, row in zip(labels, score.confusion):
             lines.append(f"  {label:<11}" + "".join(f"{v:>7}" for v in row))
     return "\n".join(lines)
-
-
-def plot_confusions(evaluation: Evaluation, out: Path) -> list[Path]:
-    """Confusion matrices of the three fields, PNG and SVG."""
-    import matplotlib.pyplot as plt
-
-    from framing.plots import save
-
-    fig, axes = plt.subplots(1, len(FIELDS), figsize=(13, 4))
-    for ax, f in zip(axes, FIELDS):
-        matrix = evaluation.fields[f].confusion
-        ax.imshow(matrix, cmap="Blues")
-        labels = LABELS[f]
-        ax.set_xticks(range(len(labels)), labels, rotation=30)
-        ax.set_yticks(range(len(labels)), labels)
-        for (i, j), v in np.ndenumerate(matrix):
-            ax.text(j, i, str(v), ha="center", va="center", color="white" if v > matrix.max() / 2 else "black")
-        ax.set_title(f"{f}: macro-F1 {evaluation.fields[f].macro_f1:.2f}")
-        ax.set_xlabel("predicted")
-        ax.set_ylabel("gold")
-    fig.suptitle(f"{evaluation.model} on {evaluation.sentences} gold sentences")
-    fig.tight_layout()
-    return save(fig, out, f"confusion-{evaluation.model}")

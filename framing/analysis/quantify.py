@@ -4,7 +4,7 @@ A profile counts predicted labels ("classify and count"), so a model that takes 
 sentences for "terrorist" moves every outlet's shares the same way. The adjusted estimators
 undo that with the model's error rates measured on gold sentences of the same domain:
 
-- ``count``: the share of predicted labels (what ``framing.profile`` reports today);
+- ``count``: the share of predicted labels (what ``framing.analysis.profile`` reports today);
 - ``probability``: the mean predicted probability of each label (probabilistic classify and count);
 - ``adjusted``: the predicted-label distribution solved back through the confusion rates
   ``P(predicted i | gold j)`` (adjusted classify and count, Forman 2008);
@@ -13,7 +13,7 @@ undo that with the model's error rates measured on gold sentences of the same do
 
 Each works on the whole field, ``none`` included, so that a sentence the model wrongly takes as
 naming the actor (or misses) moves the denominator too; a share is then ``pi[label] / (1 - pi[none])``.
-Not yet wired into ``framing.profile``: ``experiments/quantification.py`` measures them against
+Not yet wired into ``framing.analysis.profile``: ``experiments/quantification.py`` measures them against
 gold shares per outlet.
 """
 

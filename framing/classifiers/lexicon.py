@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 import tomllib
 
+from framing.classifiers.schema import ACTORS, FIELDS, LABELS, check_sentences, strongest
 from framing.errors import FramingError
-from framing.schema import ACTORS, FIELDS, LABELS, check_sentences, strongest
 
 #: Exclusions that mean ISIS or Kurdish forces (they make generic terms ambiguous).
 _ACTOR_EXCLUSION = re.compile(

@@ -1,7 +1,7 @@
 """Framing over time: label shares per group and period, with 95% intervals over articles.
 
-Periods below the minimum evidence (``framing.stats``: too few articles or sentences naming the
-actor) are kept but flagged ``thin``, without an interval, and the plot (``framing.plots``) draws
+Periods below the minimum evidence (``framing.analysis.stats``: too few articles or sentences naming the
+actor) are kept but flagged ``thin``, without an interval, and the plot (``framing.figures.plots``) draws
 them apart so that they read as thin rather than as spikes.
 """
 
@@ -15,11 +15,11 @@ from pathlib import Path
 
 import numpy as np
 
+from framing.analysis.profile import COMBINED, VOICES, article_counts
+from framing.analysis.stats import MIN_ARTICLES, MIN_SENTENCES, check_minimum, meets_minimum, share_interval
+from framing.classifiers.schema import ACTORS, LABELS
 from framing.errors import FramingError
 from framing.io import atomic_write
-from framing.profile import COMBINED, VOICES, article_counts
-from framing.schema import ACTORS, LABELS
-from framing.stats import MIN_ARTICLES, MIN_SENTENCES, check_minimum, meets_minimum, share_interval
 
 PERIODS = ("year", "month")
 DATE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])(?:-\d{2})?")
