@@ -46,7 +46,7 @@ def _int8_cache(tmp_path_factory):
 @pytest.fixture(scope="session")
 def tiny_dir(tmp_path_factory):
     """A tiny transformer (random encoder, a few steps of training) saved as a model directory."""
-    from tests.test_transformer import SENTENCES, Y, save
+    from tests.classifiers.test_transformer import SENTENCES, Y, save
     from tests.tiny import tiny_transformer
 
     path = tmp_path_factory.mktemp("tiny") / "tiny"
@@ -57,7 +57,7 @@ def tiny_dir(tmp_path_factory):
 @pytest.fixture(scope="session")
 def tiny_context_dir(tmp_path_factory):
     """A tiny transformer whose heads read the headline and previous sentence, saved as a model directory."""
-    from tests.test_transformer import CONTEXT, CONTEXT_X, CONTEXT_Y, save
+    from tests.classifiers.test_transformer import CONTEXT, CONTEXT_X, CONTEXT_Y, save
     from tests.tiny import tiny_transformer
 
     path = tmp_path_factory.mktemp("tiny-context") / "tiny"

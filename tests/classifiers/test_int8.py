@@ -8,7 +8,7 @@ from framing.classifiers.int8 import cache_paths, input_names
 from framing.classifiers.loading import load_model
 from framing.classifiers.transformer import resolve_encoder
 from framing.errors import FramingError
-from tests.test_transformer import SENTENCES
+from tests.classifiers.test_transformer import SENTENCES
 
 MORE = SENTENCES + [
     "Government forces shelled rebel positions near Aleppo on Tuesday.",

@@ -9,7 +9,7 @@ from framing.scoring import streaming as scoring
 from framing.analysis.profile import read_scores
 from framing.errors import FramingError
 from framing.scoring.streaming import score
-from tests.test_transformer import SENTENCES
+from tests.classifiers.test_transformer import SENTENCES
 
 
 def test_parquet_holds_the_same_rows_as_json_lines(tmp_path, root):

@@ -6,7 +6,7 @@ import pytest
 from framing.classifiers.lexicon import Lexicon, quoted_spans
 from framing.errors import FramingError
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 WORKED = [json.loads(line) for line in (FIXTURES / "worked_examples.jsonl").read_text().splitlines()]
 
 
