@@ -34,7 +34,7 @@ KINDS += ("intermediate/dense", "output/dense")
 
 
 def labels(classifier, prepared) -> np.ndarray:
-    return np.stack([p.argmax(1) for p in classifier.predict_proba_prepared(prepared)], axis=1)
+    return np.stack([p.argmax(1) for p in classifier.probabilities(prepared)], axis=1)
 
 
 def main() -> None:

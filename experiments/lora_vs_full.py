@@ -21,13 +21,13 @@ for mode in ("lora", "full"):
     net = c.network_
     params = [p for p in net.parameters() if p.requires_grad]
     opt = torch.optim.AdamW(params, lr=1e-4)
-    enc = c._encode(X)
+    enc = c.encode(X)
     rows = [{k: enc[k][i] for k in enc} for i in range(len(X))]
     y = torch.zeros(16, dtype=torch.long)
     t = time.perf_counter()
     n = 0
     for b in range(0, len(rows), 16):
-        batch = c._collate(rows[b : b + 16])
+        batch = c.collate(rows[b : b + 16])
         out = net(**batch)
         loss = sum(torch.nn.functional.cross_entropy(v, y[: len(v)]) for v in out.values())
         loss.backward()

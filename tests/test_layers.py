@@ -82,6 +82,7 @@ def test_stages_of_equal_rank_do_not_import_each_other():
 
 def test_statistics_never_import_drawing():
     analysis = [name for name, _ in modules() if stage(name) == "analysis"]
-    code = f"import sys, {', '.join(analysis)}; print(sorted(m for m in ('matplotlib', 'framing.figures') if m in sys.modules))"
+    drawing = "('matplotlib', 'framing.figures')"
+    code = f"import sys, {', '.join(analysis)}; print(sorted(m for m in {drawing} if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

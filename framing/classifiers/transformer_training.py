@@ -86,7 +86,7 @@ def train_network(model, X: list[str], targets: np.ndarray, dev=None, context=No
     s = model.settings
     rng = np.random.default_rng(s.seed)
     data = Dataset.from_dict({"text": X, **{f: targets[:, j] for j, f in enumerate(FIELDS)}})
-    data = data.map(lambda batch: dict(model._encode(batch["text"])), batched=True, remove_columns=["text"])
+    data = data.map(lambda batch: dict(model.encode(batch["text"])), batched=True, remove_columns=["text"])
     lengths = np.array([len(ids) for ids in data["input_ids"]])
     table = _ContextTable(model, X, context) if s.context and context is not None else None
     network = model.network_
@@ -112,7 +112,7 @@ def train_network(model, X: list[str], targets: np.ndarray, dev=None, context=No
         network.train()
         batches = _batches(lengths, s.batch_size, rng)
         for index in progress(batches, desc=f"epoch {epoch}/{s.epochs}", unit=" batches"):
-            batch = model._collate([rows[i] for i in index])
+            batch = model.collate([rows[i] for i in index])
             labels = {f: batch.pop(f) for f in FIELDS}
             if table is not None:
                 batch["context"] = features[torch.from_numpy(np.asarray(index))]

@@ -62,14 +62,14 @@ def peak_mib() -> dict[str, float]:
 
 
 def _child_score(corpus: str, model: str, out: str, int8: str) -> dict:
-    from framing.scoring.streaming import _WORKER, score
+    from framing.scoring.streaming import loaded_model, score
 
     started = time.perf_counter()
     report = score([Path(corpus)], Path(out), Path(model), fields=FIELDS, int8=int8 == "1", label="benchmark")
     seconds = time.perf_counter() - started
     result = {"sentences": report.sentences, "seconds": round(seconds, 2), **peak_mib()}
     if int8 == "1":  # scored in this process: its model counted the close calls run again in full precision
-        result["fallback_share"] = round(_WORKER["model"].classifier.fallbacks_ / report.sentences, 4)
+        result["fallback_share"] = round(loaded_model().classifier.fallbacks_ / report.sentences, 4)
     return result
 
 

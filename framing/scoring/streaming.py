@@ -3,10 +3,11 @@
 Work streams in chunks of articles: each chunk is read, split, classified and
 encoded, and the writer appends it to a temporary file that replaces the
 output only when everything has been written. At most a few chunks are in
-flight at once, so memory does not grow with the corpus. The lexicon runs in
-worker processes (one per core); the transformer runs in this process on all
-cores, with the next chunk split and tokenised in a thread while the current
-one is classified.
+flight at once, so memory does not grow with the corpus. Each classifier's
+``runtime`` (``framing.classifiers.protocol``) says how it runs: the lexicon in
+worker processes (one per core), the transformer in this process on all cores,
+with the next chunk prepared (split, tokenised) in a thread while the current
+one is classified. Rows are ``framing.scoring.rows.ScoredSentence``.
 """
 
 from __future__ import annotations
@@ -30,10 +31,6 @@ from framing.errors import DocumentError, FramingError
 from framing.io import atomic_write, read_jsonl
 from framing.progress import progress
 
-#: Characters of article text per chunk (about 400 sentences of news); the transformer takes bigger
-#: chunks, since it sorts each chunk by length to pad less.
-CHUNK_CHARS = 60_000
-TRANSFORMER_CHUNK_CHARS = 250_000
 #: Chunks in flight per worker process: enough to keep workers busy, few enough to keep memory flat.
 IN_FLIGHT = 2
 
@@ -52,15 +49,10 @@ def label_rows(model: LoadedModel, sentences: list[tuple[Article, Sentence]], pr
     texts = [s.text for _, s in sentences]
     classifier = model.classifier
     names = [[str(label) for label in labels] for labels in classifier.labels_]
-    if is_transformer(classifier):
-        prepared = prepared if prepared is not None else classifier.prepare(texts, sentence_context(sentences))
-        probabilities = classifier.predict_proba_prepared(prepared)
-        best = [p.argmax(axis=1) for p in probabilities]
-        explanations = _lexicon_evidence(prepared["decisions"], names, best, len(texts))
-    else:  # the lexicon: decide once, for both labels and evidence
-        explanations = classifier.explain(texts)
-        probabilities = classifier.proba_of(explanations)
-        best = [p.argmax(axis=1) for p in probabilities]
+    prepared = prepared if prepared is not None else classifier.prepare(texts, sentence_context(sentences))
+    probabilities = classifier.probabilities(prepared)
+    best = [p.argmax(axis=1) for p in probabilities]
+    explanations = classifier.evidence(prepared, best)
     rounded = [np.round(p.astype(np.float64), 4).tolist() for p in probabilities]
     rows = []
     for i, (article, sentence) in enumerate(sentences):
@@ -80,26 +72,6 @@ def label_rows(model: LoadedModel, sentences: list[tuple[Article, Sentence]], pr
             }
         )
     return rows
-
-
-def _lexicon_evidence(decisions: list | None, names: list[list[str]], best: list[np.ndarray], n: int) -> list:
-    """The lexicon's matched terms for a transformer's rows (none without a lexicon): the terms are evidence
-    to read, and those whose label is the transformer's label for that field are marked deciding."""
-    from dataclasses import replace
-
-    if decisions is None:
-        return [None] * n
-    explanations = []
-    for i, decision in enumerate(decisions):
-        chosen = {f: names[j][best[j][i]] for j, f in enumerate(FIELDS)}
-        evidence = tuple(replace(e, deciding=e.label == chosen[e.field]) for e in decision.evidence)
-        explanations.append(replace(decision, evidence=evidence))
-    return explanations
-
-
-def is_transformer(classifier) -> bool:
-    """Whether a classifier runs a torch network (tokenised ahead, never forked after torch started)."""
-    return hasattr(classifier, "prepare")
 
 
 def sentence_articles(path: Path) -> Iterator[Article | DocumentError]:
@@ -211,6 +183,11 @@ class Job:
     threads: int = 0
 
 
+def loaded_model() -> LoadedModel | None:
+    """The model this process scored with last (after ``score`` with one worker: the caller's)."""
+    return _WORKER.get("model")
+
+
 def _model(job: Job) -> LoadedModel:
     """The job's model, loaded once per process (inherited when workers fork)."""
     key = (job.model_path, job.int8)
@@ -231,9 +208,7 @@ def prepare_chunk(job: Job, articles: list[Article]):
     """Split a chunk's articles; for the transformer also tokenise (this part can run ahead in a thread)."""
     pairs = [(a, s) for a in articles for s in sentences_of(a, job.whole, job.segmenter)]
     classifier = _model(job).classifier
-    prepared = None
-    if is_transformer(classifier) and pairs:
-        prepared = classifier.prepare([s.text for _, s in pairs], sentence_context(pairs))
+    prepared = classifier.prepare([s.text for _, s in pairs], sentence_context(pairs)) if pairs else None
     return pairs, prepared
 
 
@@ -248,10 +223,9 @@ def score_chunk(job: Job, articles: list[Article]) -> tuple[object, int]:
 
 
 def chunks(
-    articles: Iterable[Article | DocumentError], report: ScoreReport, size_chars: int | None = None
+    articles: Iterable[Article | DocumentError], report: ScoreReport, size_chars: int
 ) -> Iterator[list[Article]]:
     """Articles grouped into chunks of about ``size_chars`` characters; failures go to the report."""
-    size_chars = size_chars or CHUNK_CHARS
     chunk, size = [], 0
     for item in articles:
         if isinstance(item, DocumentError):
@@ -282,7 +256,7 @@ def _sequential(job: Job, batches: Iterator[list[Article]]) -> Iterator[tuple[ob
 def _parallel(job: Job, batches: Iterator[list[Article]], workers: int) -> Iterator[tuple[object, int, int]]:
     """Chunks in order from worker processes, with a bounded number in flight."""
     # torch's thread pools do not survive fork: transformer workers start fresh, one thread each
-    forkable = "fork" in multiprocessing.get_all_start_methods() and not is_transformer(_model(job).classifier)
+    forkable = "fork" in multiprocessing.get_all_start_methods() and not _model(job).classifier.runtime.in_process
     context = multiprocessing.get_context("fork" if forkable else "spawn")
     if not forkable:
         job = replace(job, threads=1)
@@ -300,7 +274,7 @@ def _parallel(job: Job, batches: Iterator[list[Article]], workers: int) -> Itera
 
 def default_workers(model: LoadedModel) -> int:
     """Worker processes: one per core for the lexicon; none for the transformer (torch uses every core)."""
-    return 1 if is_transformer(model.classifier) else max(1, min(os.cpu_count() or 1, 8))
+    return 1 if model.classifier.runtime.in_process else max(1, min(os.cpu_count() or 1, 8))
 
 
 def score(
@@ -330,7 +304,7 @@ def score(
         for path in inputs:
             yield from (sentence_articles(path) if sentences else read_path(Path(path), fields))
 
-    size = TRANSFORMER_CHUNK_CHARS if is_transformer(model.classifier) else CHUNK_CHARS
+    size = model.classifier.runtime.chunk_chars
     batches = chunks(articles(), report, size)
     results = _sequential(job, batches) if workers == 1 else _parallel(job, batches, workers)
     bar = progress(desc=label, unit=" docs")

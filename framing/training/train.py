@@ -127,9 +127,9 @@ def train(experiment: Experiment, run_dir: Path, model_out: Path | None = None) 
         classifier = LexiconClassifier(lexicon).fit(X, y)
         history: list[dict] = []
     else:
-        from framing.classifiers.transformer import TransformerClassifier, TransformerSettings
+        from framing.classifiers.transformer import TransformerClassifier
 
-        settings = TransformerSettings(**experiment.transformer.model_dump(), seed=experiment.seed)
+        settings = experiment.transformer.model_copy(update={"seed": experiment.seed})
         classifier = TransformerClassifier(settings, lexicon, progress=True).fit(
             X, y, X_dev, y_dev, contexts(train_gold), contexts(dev_gold)
         )

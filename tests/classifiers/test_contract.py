@@ -78,3 +78,22 @@ def test_deterministic(fitted):
     second = fitted.predict_proba(SENTENCES)
     for a, b in zip(first, second):
         assert np.allclose(a, b)
+
+
+def test_implements_the_protocol_scoring_uses(fitted):
+    from framing.classifiers.protocol import Classifier, Runtime
+
+    assert isinstance(fitted, Classifier)
+    assert isinstance(fitted.runtime, Runtime) and fitted.runtime.chunk_chars > 0
+    prepared = fitted.prepare(SENTENCES)
+    split = fitted.probabilities(prepared)
+    for whole, part in zip(fitted.predict_proba(SENTENCES), split):
+        np.testing.assert_allclose(whole, part, atol=1e-6)
+    best = [p.argmax(axis=1) for p in split]
+    evidence = fitted.evidence(prepared, best)
+    assert len(evidence) == len(SENTENCES)
+    for decision, i in zip(evidence, range(len(SENTENCES))):
+        if decision is not None:  # deciding terms carry the label the classifier gave their field
+            for e in decision.evidence:
+                if e.deciding:
+                    assert e.label == LABELS[e.field][best[FIELDS.index(e.field)][i]]

@@ -125,11 +125,13 @@ def test_context_must_match_the_sentences():
 
 
 def test_unknown_context_slot_is_refused():
-    from framing.classifiers.transformer import TransformerSettings
+    from framing.classifiers.network import settings_from
     from framing.errors import FramingError
 
-    with pytest.raises(FramingError, match="context has \\['next'\\]"):
-        TransformerSettings(context=["next"])
+    with pytest.raises(FramingError, match="config.toml: bad \\[transformer\\] table \\(context.0: "):
+        settings_from({"context": ["next"]}, "config.toml")
+    with pytest.raises(FramingError, match="epochs"):
+        settings_from({"epochs": "four"}, "config.toml")
 
 
 @pytest.mark.slow

@@ -1,7 +1,5 @@
 """Figures: units below the minimum evidence are drawn hollow or marked, never as estimates."""
 
-import subprocess
-import sys
 
 import numpy as np
 

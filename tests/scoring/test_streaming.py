@@ -5,9 +5,9 @@ import json
 import numpy as np
 import pytest
 
-from framing.scoring import streaming as scoring
 from framing.analysis.profile import read_scores
 from framing.errors import FramingError
+from framing.scoring import streaming as scoring
 from framing.scoring.streaming import score
 from tests.classifiers.test_transformer import SENTENCES
 
@@ -21,7 +21,10 @@ def test_parquet_holds_the_same_rows_as_json_lines(tmp_path, root):
 def test_workers_and_chunks_do_not_change_the_output(tmp_path, root, monkeypatch):
     lexicon = root / "models" / "lexicon"
     score([root / "seeds"], tmp_path / "one.jsonl", lexicon, workers=1)
-    monkeypatch.setattr(scoring, "CHUNK_CHARS", 500)  # many small chunks, several in flight
+    from framing.classifiers.lexicon import LexiconClassifier
+    from framing.classifiers.protocol import Runtime
+
+    monkeypatch.setattr(LexiconClassifier, "runtime", Runtime(False, 500))  # many small chunks, several in flight
     score([root / "seeds"], tmp_path / "two.jsonl", lexicon, workers=2)
     assert (tmp_path / "one.jsonl").read_bytes() == (tmp_path / "two.jsonl").read_bytes()
 
@@ -29,10 +32,9 @@ def test_workers_and_chunks_do_not_change_the_output(tmp_path, root, monkeypatch
 def test_chunks_are_bounded_and_keep_order(root, monkeypatch):
     from framing.corpus.readers import read_path
 
-    monkeypatch.setattr(scoring, "CHUNK_CHARS", 1000)
     articles = list(read_path(root / "seeds"))
     report = scoring.ScoreReport()
-    chunks = list(scoring.chunks(iter(articles), report))
+    chunks = list(scoring.chunks(iter(articles), report, 1000))
     assert [a.doc for chunk in chunks for a in chunk] == [a.doc for a in articles]
     assert all(sum(len(a.text) for a in chunk[:-1]) < 1000 for chunk in chunks)
 
@@ -58,7 +60,7 @@ def test_prepared_path_equals_predict_proba(tiny_dir):
 
     classifier = load_model(tiny_dir).classifier
     direct = classifier.predict_proba(SENTENCES)
-    prepared = classifier.predict_proba_prepared(classifier.prepare(SENTENCES))
+    prepared = classifier.probabilities(classifier.prepare(SENTENCES))
     for a, b in zip(direct, prepared):
         assert np.allclose(a, b)
 
