@@ -12,17 +12,17 @@ import numpy as np
 
 from framing.analysis.agreement import agreement
 from framing.analysis.differences import compare_outlets
-from framing.analysis.profile import read_scores
 from framing.analysis.stats import bootstrap_share
+from framing.scoring.rows import read_scores
 
 
-def quoted_share(rows: list[dict], actor: str, labels: set[str], seed: int = 0) -> tuple[float, float, float, int]:
+def quoted_share(rows: list, actor: str, labels: set[str], seed: int = 0) -> tuple[float, float, float, int]:
     """Share of the sentences naming ``actor`` with ``labels`` that are quoted, with a 95% interval over articles."""
     per_doc: dict[str, list[int]] = {}
     for r in rows:
-        if r[actor] in labels:
-            counts = per_doc.setdefault(r["doc"], [0, 0])
-            counts[0] += r["voice"] == "reported"
+        if r.label(actor) in labels:
+            counts = per_doc.setdefault(r.doc, [0, 0])
+            counts[0] += r.voice == "reported"
             counts[1] += 1
     matrix = np.array(list(per_doc.values()))
     picks = np.random.default_rng(seed).integers(0, len(matrix), (2000, len(matrix)))

@@ -42,7 +42,7 @@ run(m, srt, 32, "merged sorted 32")
 run(m, srt, 64, "merged sorted 64")
 run(m, srt, 128, "merged sorted 128")
 orig = T.TransformerClassifier.for_inference
-T.TransformerClassifier.for_inference = lambda self, int8=False, cache=None: self
+T.TransformerClassifier.for_inference = lambda self, int8=False, cache=None, source="": self
 u = load_model(Path("models/transformer")).classifier
 print(type(u.network_.encoder).__name__)
 run(u, inorder, 32, "unmerged inorder 32")

@@ -22,10 +22,10 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from framing.analysis.profile import read_scores
 from framing.corpus.readers import Article, Fields, read_path
 from framing.scoring.benchmark import SOURCES
 from framing.scoring.distributed import COLUMNS, BatchScorer, datasets_features
+from framing.scoring.rows import read_scores
 from framing.scoring.streaming import score
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,12 +43,14 @@ def write_shards(data: Path, out: Path, shards: int) -> list[Path]:
     return paths
 
 
-def labels(row: dict) -> tuple:
+def labels(row) -> tuple:
+    row = row if isinstance(row, dict) else row.as_dict()
     return row["doc"].split(":", 1)[1], row["sentence"], row["opposition"], row["state"], row["voice"]
 
 
-def key(row: dict) -> tuple:
+def key(row) -> tuple:
     """A row without the corpus prefix each engine gives its ``doc`` (file stem or "batch")."""
+    row = row if isinstance(row, dict) else row.as_dict()
     return (row["doc"].split(":", 1)[1], *(str(row[c]) for c in COLUMNS if c != "doc"))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import sys
+from datetime import UTC
 from pathlib import Path
 from typing import Annotated
 
@@ -11,7 +12,8 @@ import typer
 
 from framing.analysis.stats import MIN_ARTICLES, MIN_SENTENCES
 from framing.corpus.readers import Fields
-from framing.errors import FramingError
+from framing.errors import FramingError, stop_on_signals
+from framing.io import check_folder, check_output
 
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, help="Measure how news outlets name the sides of a conflict."
@@ -32,14 +34,23 @@ def fail(message: str, code: int) -> None:
 
 
 def friendly(command):
-    """Turn a FramingError into a one-line message and its exit code."""
+    """Turn a FramingError into a one-line message and its exit code; Ctrl-C and SIGTERM stop quietly
+    with 130 and 143 (outputs being written are discarded, earlier ones kept); any other error of the
+    operating system is one line too."""
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         try:
-            return command(*args, **kwargs)
+            with stop_on_signals():
+                return command(*args, **kwargs)
         except FramingError as error:
             fail(str(error), error.exit_code)
+        except KeyboardInterrupt as error:
+            name, code = str(error) or "Ctrl-C", getattr(error, "exit_code", 130)
+            fail(f"stopped by {name}; unfinished outputs were discarded, earlier ones are unchanged", code)
+        except OSError as error:
+            where = f"{error.filename}: " if error.filename else ""
+            fail(f"{where}{error.strerror or error}", 2)
 
     return wrapper
 
@@ -53,8 +64,8 @@ def score_cli(
     sentences: Annotated[bool, typer.Option("--sentences", help="Each input row is one sentence (id, text).")] = False,
     segmenter: Annotated[str, typer.Option(help="Sentence splitter: blingfire (fast) or pysbd.")] = "blingfire",
     workers: Annotated[
-        int, typer.Option(help="Worker processes (0: one per core for the lexicon, 1 for the transformer).")
-    ] = 0,
+        int | None, typer.Option(help="Worker processes (default: one per core for the lexicon, 1 for a transformer).")
+    ] = None,
     int8: Annotated[
         bool, typer.Option("--int8", help="Quantise the transformer to int8 (faster; see README).")
     ] = False,
@@ -90,21 +101,57 @@ def profile_cli(
     seed: Annotated[int, typer.Option(help="Seed of the bootstrap.")] = 0,
     min_articles: MinArticles = MIN_ARTICLES,
     min_sentences: MinSentences = MIN_SENTENCES,
+    estimator: Annotated[
+        str,
+        typer.Option(
+            help="count (predicted labels), probability (mean probabilities) or adjusted (corrected for the "
+            "model's error rates on dev gold, error-rates.json; see README)."
+        ),
+    ] = "count",
+    rates_domain: Annotated[
+        str, typer.Option(help="Error rates of fa-kes, allsides or pooled gold sentences (for --estimator adjusted).")
+    ] = "pooled",
+    model: Annotated[
+        Path | None,
+        typer.Option(help="Model directory holding the error rates (default: the shipped model named in the scores)."),
+    ] = None,
 ) -> None:
     """Per group and actor: label shares with 95% intervals over articles (groups with too few: flagged)."""
-    from framing.analysis.profile import profile, read_scores, write_profile
+    from framing.analysis.correction import rates_for_rows
+    from framing.analysis.profile import profile, write_profile
+    from framing.scoring.rows import read_scores
 
+    check_output(out, scores)
+    scored = read_scores(scores)
     rows = profile(
-        read_scores(scores),
+        scored,
         by=by,
         voice=voice,
         n_boot=n_boot,
         seed=seed,
         min_articles=min_articles,
         min_sentences=min_sentences,
+        estimator=estimator,
+        rates=rates_for_rows(scored, model, rates_domain) if (estimator, voice) == ("adjusted", "all") else None,
     )
     write_profile(rows, out)
     typer.echo(f"{len(rows)} profile rows -> {out}", err=True)
+
+
+@app.command("calibrate-shares")
+@friendly
+def calibrate_shares_cli(
+    model: Annotated[Path | None, typer.Option(help="Model directory (default: best shipped model).")] = None,
+    data: Annotated[Path | None, typer.Option(help="Shared data root (the gold sentences' articles).")] = None,
+) -> None:
+    """Measure the model's error rates on the dev gold sentences and store them in its directory
+    (error-rates.json), for `framing profile --estimator adjusted`."""
+    from framing.analysis.correction import calibrate_shares
+
+    rates, path = calibrate_shares(model, _data(data))
+    typer.echo(f"error rates of {rates.model} on the {rates.split} split -> {path}", err=True)
+    for domain, sentences in rates.sentences.items():
+        typer.echo(f"  {domain}: {sentences} gold sentences of {rates.articles[domain]} articles", err=True)
 
 
 @app.command("plot")
@@ -118,6 +165,7 @@ def plot_cli(
     from framing.analysis.profile import read_profile
     from framing.figures.plots import plot_profile
 
+    check_folder(out)
     for path in plot_profile(read_profile(profile_csv), out, title):
         typer.echo(str(path), err=True)
 
@@ -212,6 +260,8 @@ def evaluate_cli(
     from framing.gold.slices import format_slices, slice_accuracy
     from framing.io import atomic_write
 
+    if out:
+        check_folder(out)
     rows = _gold(gold, split, _data(data), domain)
     loaded = load_model(model)
     predicted = predict_gold(loaded, rows)
@@ -275,6 +325,7 @@ def annotate_cli(
     from framing.gold.annotate import annotatable, annotate
     from framing.gold.annotations import evaluation_ids
 
+    check_output(out, [corpus])
     fields = Fields(text_field, id_field) if (text_field != "text" or id_field) else None
     data_root = _data(data)
     reserved = evaluation_ids(data_root) if (data_root / "fa-kes").is_dir() else set()
@@ -301,13 +352,13 @@ def train_cli(
     ] = None,
 ) -> None:
     """Train from an experiment config; override any key with --section.key value."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from framing.training.experiment import load_experiment, parse_overrides
     from framing.training.train import train
 
     config = load_experiment(experiment, parse_overrides(ctx.args))
-    run_dir = out or Path("runs") / "train" / f"{config.model.name}-{datetime.now(timezone.utc):%Y%m%d-%H%M%S}"
+    run_dir = out or Path("runs") / "train" / f"{config.model.name}-{datetime.now(UTC):%Y%m%d-%H%M%S}"
     meta = train(config, run_dir, install)
     dev = meta["metrics"]["dev"]["mean_macro_f1"]
     typer.echo(
@@ -334,7 +385,7 @@ def report_cli(
     group: Annotated[
         list[str] | None, typer.Option(help="Compare named groups, e.g. --group state-aligned=sana,alalam,manar.")
     ] = None,
-    n_boot: Annotated[int, typer.Option(help="Bootstrap replicates and permutations.")] = 1000,
+    n_boot: Annotated[int, typer.Option(help="Bootstrap replicates and permutations.")] = 2000,
     seed: Annotated[int, typer.Option(help="Seed of the bootstrap and permutations.")] = 0,
     min_articles: MinArticles = MIN_ARTICLES,
     min_sentences: MinSentences = MIN_SENTENCES,
@@ -342,6 +393,7 @@ def report_cli(
     """One self-contained HTML page: framing map, profiles, divergences, time series, clickable outlet table."""
     from framing.report.page import report
 
+    check_folder(out)
     page = report(
         scores,
         out,
@@ -374,9 +426,10 @@ def compare_outlets_cli(
     Pairs where a unit has too few articles or sentences are not tested; skipped.csv says why.
     """
     from framing.analysis.differences import compare_outlets, write_comparison
-    from framing.analysis.profile import read_scores
     from framing.figures.plots import divergence_heatmap
+    from framing.scoring.rows import read_scores
 
+    check_folder(out)
     rows = read_scores(scores)  # compare_outlets checks the groups against the outlets of these rows
     comparison = compare_outlets(
         rows,
@@ -404,10 +457,11 @@ def timeseries_cli(
     n_boot: Annotated[int, typer.Option(help="Bootstrap replicates.")] = 2000,
 ) -> None:
     """Label shares per outlet and period with 95% intervals; thin periods flagged, not drawn as spikes."""
-    from framing.analysis.profile import read_scores
     from framing.analysis.timeseries import timeseries, write_timeseries
     from framing.figures.plots import plot_timeseries
+    from framing.scoring.rows import read_scores
 
+    check_folder(out)
     rows = timeseries(
         read_scores(scores),
         period=period,
@@ -429,16 +483,20 @@ def benchmark_cli(
         int, typer.Option(help="Sentences for the lexicon runs (and 10x for the memory run).")
     ] = 20000,
     transformer_sentences: Annotated[int, typer.Option(help="Sentences for the transformer runs.")] = 8000,
-    lexicon: Annotated[Path, typer.Option(help="Lexicon model directory.")] = Path("models/lexicon"),
-    transformer: Annotated[Path, typer.Option(help="Transformer model directory.")] = Path("models/transformer"),
+    lexicon: Annotated[Path | None, typer.Option(help="Lexicon model directory (default: the shipped one).")] = None,
+    transformer: Annotated[
+        Path | None, typer.Option(help="Transformer model directory (default: the shipped one).")
+    ] = None,
     out: Annotated[Path | None, typer.Option(help="Write the measurements as JSON here.")] = None,
 ) -> None:
     """Throughput and peak memory of `framing score` end to end, against a hand-written reference loop."""
     import json
 
+    from framing.classifiers.loading import MODELS_DIR
     from framing.io import atomic_write
     from framing.scoring.benchmark import benchmark, format_results
 
+    lexicon, transformer = lexicon or MODELS_DIR / "lexicon", transformer or MODELS_DIR / "transformer"
     results = benchmark(_data(data), lexicon, transformer, sentences, transformer_sentences, log=typer.echo)
     typer.echo("\n" + format_results(results))
     if out:

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
-from framing.analysis.profile import profile, read_scores, write_profile
+from framing.analysis.results import Settings, analyse, write_tables
 from framing.analysis.stats import MIN_ARTICLES, MIN_SENTENCES, check_minimum
 from framing.classifiers.directory import read_config
 from framing.classifiers.loading import MODELS_DIR, default_model_path
 from framing.figures.plots import plot_profile
-from framing.report.page import report as build_report
+from framing.report.page import Section, render_report
 from framing.resources import DATA_ENV, default_data_root, seeds_dir
+from framing.scoring.rows import read_scores
 from framing.scoring.streaming import score
 
 
@@ -44,16 +45,16 @@ def run(
     min_articles: int = MIN_ARTICLES,
     min_sentences: int = MIN_SENTENCES,
 ) -> RunSummary:
-    """Score every corpus, then write its profile (all voices and own voice), plots and the report.
+    """Score every corpus, analyse it once (``framing.analysis.results``), and write its tables, plots and
+    the report from that one analysis.
 
     Outlets with fewer than ``min_articles`` articles or ``min_sentences`` sentences naming an
     actor are not estimated for it (``framing.analysis.stats``), in the profiles and in the report.
     """
     check_minimum(min_articles, min_sentences)
-    least = {"min_articles": min_articles, "min_sentences": min_sentences}
     data_root = data_root or default_data_root()
     model = model or default_model_path()
-    folder = out_root / datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+    folder = out_root / datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     summary = RunSummary(folder)
     found = corpora(data_root)
     if len(found) == 1:
@@ -63,6 +64,7 @@ def run(
         )
     baseline = MODELS_DIR / "lexicon"
     is_lexicon = read_config(model)["model"]["type"] == "lexicon"
+    settings = Settings(n_boot=n_boot, seed=seed, min_articles=min_articles, min_sentences=min_sentences)
     reported, compared = [], []
     for name, path in found.items():
         print(f"[{name}] scoring {path} with {model}", file=sys.stderr)
@@ -70,25 +72,23 @@ def run(
         report = score([path], scores, model_path=model, label=name)
         summary.failures += report.failures
         summary.counts[name] = (report.articles, report.sentences)
+        print(f"[{name}] profiles, comparisons and series", file=sys.stderr)
+        analysis = analyse(name, read_scores([scores]), settings)
+        paths = [scores] + write_tables(analysis, folder, name)
         if name != "seeds" or len(found) == 1:
-            reported.append(scores)
+            reported.append(Section(analysis, scores))
             if not is_lexicon:
                 print(f"[{name}] scoring with the lexicon too, for the report's agreement section", file=sys.stderr)
-                compared.append(folder / f"{name}-scores-lexicon.jsonl")
-                score([path], compared[-1], model_path=baseline, label=f"{name} (lexicon)")
-        rows = read_scores([scores])
-        paths = [scores]
-        for voice in ("all", "own"):
-            profile_rows = profile(rows, voice=voice, n_boot=n_boot, seed=seed, **least)
-            csv_path = folder / f"{name}-profile-{voice}.csv"
-            write_profile(profile_rows, csv_path)
-            paths.append(csv_path)
-            if name != "seeds":
+                other = folder / f"{name}-scores-lexicon.jsonl"
+                score([path], other, model_path=baseline, label=f"{name} (lexicon)")
+                compared.append(other)
+        if name != "seeds":
+            for voice, rows in analysis.profiles.items():
                 title = f"{name}: {model.name}, {'own voice only' if voice == 'own' else 'all sentences'}"
-                paths += plot_profile(profile_rows, folder / f"{name}-plots-{voice}", title)
+                paths += plot_profile(rows, folder / f"{name}-plots-{voice}", title)
         summary.outputs[name] = paths
-    print("[report] statistics, figures and the HTML page", file=sys.stderr)
-    page = build_report(reported, folder / "report", compared, n_boot=min(n_boot, 1000), seed=seed, **least)
+    print("[report] figures and the HTML page", file=sys.stderr)
+    page = render_report(reported, folder / "report", compared)
     summary.outputs["report"] = [page]
     latest = out_root / "latest"
     if latest.is_symlink() or not latest.exists():

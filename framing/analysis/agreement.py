@@ -12,6 +12,9 @@ from sklearn.metrics import cohen_kappa_score
 from framing.classifiers.schema import FIELDS, LABELS
 from framing.errors import FramingError
 from framing.io import atomic_write
+from framing.scoring.rows import UNKNOWN, ScoredSentence
+
+Pair = tuple[ScoredSentence, ScoredSentence]
 
 #: The outlet name of the rows that pool every outlet.
 ALL = "all"
@@ -38,37 +41,33 @@ class Agreement:
     only_b: int
 
 
-def _keyed(rows: list[dict], which: str) -> dict[tuple[str, int], dict]:
+def _keyed(rows: list[ScoredSentence], which: str) -> dict[tuple[str, int], ScoredSentence]:
     keyed = {}
     for row in rows:
-        key = (str(row["doc"]), int(row["sentence"]))
+        key = (row.doc, row.sentence)
         if key in keyed:
             raise FramingError(f"scores {which} hold sentence {key[1]} of {key[0]} twice")
         keyed[key] = row
     return keyed
 
 
-def _join(rows_a: list[dict], rows_b: list[dict]) -> tuple[list[tuple[dict, dict]], int, int]:
+def _join(rows_a: list[ScoredSentence], rows_b: list[ScoredSentence]) -> tuple[list[Pair], int, int]:
     """Pairs of rows for the sentences both scores hold, by outlet, doc and sentence; and the unmatched counts."""
     a, b = _keyed(rows_a, "a"), _keyed(rows_b, "b")
     shared = a.keys() & b.keys()
     if not shared:
         raise FramingError("the two scores share no (doc, sentence); score the same corpus with both models")
     for key in sorted(shared):
-        if a[key].get("text") != b[key].get("text"):
+        if a[key].text != b[key].text:
             raise FramingError(
                 f"sentence {key[1]} of {key[0]} differs between the scores; were they split the same way?"
             )
-    pairs = sorted(((a[k], b[k]) for k in shared), key=lambda p: (_outlet(p[0]), str(p[0]["doc"]), p[0]["sentence"]))
+    pairs = sorted(((a[k], b[k]) for k in shared), key=lambda p: (p[0].outlet_name, p[0].doc, p[0].sentence))
     return pairs, len(a) - len(shared), len(b) - len(shared)
 
 
-def _outlet(row: dict) -> str:
-    return str(row["outlet"]) if row.get("outlet") is not None else "unknown"
-
-
-def _model(rows: list[dict]) -> str:
-    return "+".join(sorted({str(r.get("model") or "unknown") for r in rows}))
+def _model(rows: list[ScoredSentence]) -> str:
+    return "+".join(sorted({r.model or UNKNOWN for r in rows}))
 
 
 def kappa(labels_a: list[str], labels_b: list[str], field: str) -> float:
@@ -78,38 +77,40 @@ def kappa(labels_a: list[str], labels_b: list[str], field: str) -> float:
     return float(cohen_kappa_score(labels_a, labels_b, labels=list(LABELS[field])))
 
 
-def _rows(outlet: str, pairs: list[tuple[dict, dict]]) -> list[AgreementRow]:
+def _rows(outlet: str, pairs: list[Pair]) -> list[AgreementRow]:
     result = []
     for field in FIELDS:
-        labels_a, labels_b = [a[field] for a, _ in pairs], [b[field] for _, b in pairs]
+        labels_a, labels_b = [a.label(field) for a, _ in pairs], [b.label(field) for _, b in pairs]
         agree = sum(x == y for x, y in zip(labels_a, labels_b)) / len(pairs)
         result.append(AgreementRow(outlet, field, len(pairs), agree, kappa(labels_a, labels_b, field)))
     return result
 
 
-def agreement(rows_a: list[dict], rows_b: list[dict]) -> Agreement:
+def agreement(rows_a: list[ScoredSentence], rows_b: list[ScoredSentence]) -> Agreement:
     """Per outlet and field, and over all outlets: sentences, share agreeing and Cohen's kappa."""
     pairs, only_a, only_b = _join(rows_a, rows_b)
-    outlets: dict[str, list[tuple[dict, dict]]] = {}
+    outlets: dict[str, list[Pair]] = {}
     for pair in pairs:
-        outlets.setdefault(_outlet(pair[0]), []).append(pair)
+        outlets.setdefault(pair[0].outlet_name, []).append(pair)
     rows = [row for outlet, group in outlets.items() for row in _rows(outlet, group)]
     return Agreement(_model(rows_a), _model(rows_b), rows + _rows(ALL, pairs), only_a, only_b)
 
 
-def disagreements(rows_a: list[dict], rows_b: list[dict], limit: int | None = None) -> list[dict]:
+def disagreements(
+    rows_a: list[ScoredSentence], rows_b: list[ScoredSentence], limit: int | None = None
+) -> list[dict]:
     """Sentences where the two scores differ in any field, by outlet, doc and sentence (the first ``limit``)."""
     if limit is not None and limit < 0:
         raise FramingError(f"limit must be at least 0, not {limit}")
     result = []
     for a, b in _join(rows_a, rows_b)[0]:
-        differs = [f for f in FIELDS if a[f] != b[f]]
+        differs = [f for f in FIELDS if a.label(f) != b.label(f)]
         if not differs:
             continue
-        row = {"doc": a["doc"], "sentence": a["sentence"], "outlet": _outlet(a), "text": a.get("text", "")}
-        row |= {"model_a": a.get("model"), "model_b": b.get("model"), "differs": differs}
-        row |= {f"{f}_{side}": r[f] for f in FIELDS for side, r in (("a", a), ("b", b))}
-        result.append(row | {"evidence_a": a.get("evidence", []), "evidence_b": b.get("evidence", [])})
+        row = {"doc": a.doc, "sentence": a.sentence, "outlet": a.outlet_name, "text": a.text}
+        row |= {"model_a": a.model, "model_b": b.model, "differs": differs}
+        row |= {f"{f}_{side}": r.label(f) for f in FIELDS for side, r in (("a", a), ("b", b))}
+        result.append(row | {"evidence_a": a.evidence, "evidence_b": b.evidence})
     return result if limit is None else result[:limit]
 
 

@@ -44,6 +44,7 @@ from framing.analysis.stats import (
 from framing.classifiers.schema import ACTORS, LABELS
 from framing.errors import FramingError
 from framing.io import atomic_write
+from framing.scoring.rows import ScoredSentence
 
 #: The unit a single named group is compared with.
 OTHERS = "other outlets"
@@ -179,8 +180,8 @@ def jsd(p: np.ndarray, q: np.ndarray) -> np.ndarray:
     return np.clip(h(m) - (h(p) + h(q)) / 2, 0.0, 1.0)
 
 
-def _units(rows: list[dict], groups: dict[str, frozenset[str]] | None) -> dict[str, frozenset[str]]:
-    outlets = {str(r["outlet"]) if r.get("outlet") is not None else "unknown" for r in rows}
+def _units(rows: list[ScoredSentence], groups: dict[str, frozenset[str]] | None) -> dict[str, frozenset[str]]:
+    outlets = {r.outlet_name for r in rows}
     if not groups:
         units = {o: frozenset({o}) for o in sorted(outlets)}
     else:
@@ -358,7 +359,7 @@ def _compare_pair(
 
 
 def compare_outlets(
-    rows: list[dict],
+    rows: list[ScoredSentence],
     groups: dict[str, frozenset[str]] | None = None,
     voice: str = "all",
     n_boot: int = 2000,

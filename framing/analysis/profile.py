@@ -4,6 +4,10 @@ A group is estimated only where at least ``min_articles`` articles and ``min_sen
 name the actor (``framing.analysis.stats``); below that its rows are still written, with the counts and the
 share of the sentences seen, but flagged ``enough = false`` and without an interval, and every
 figure and table built from the profile says "too few articles" instead of drawing an estimate.
+
+``estimator`` says how shares are estimated: ``count`` counts predicted labels; ``probability`` and
+``adjusted`` (corrected for the model's error rates) are ``framing.analysis.correction``'s. The
+minimum evidence is judged on the predicted namings for every estimator, and each row says its estimator.
 """
 
 from __future__ import annotations
@@ -11,24 +15,34 @@ from __future__ import annotations
 import csv
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from framing.analysis.stats import MIN_ARTICLES, MIN_SENTENCES, check_minimum, meets_minimum, share_interval
+from framing.analysis.correction import PROFILE_ESTIMATORS, DomainRates, check_estimator, corrected_rows, unit_totals
+from framing.analysis.stats import (
+    MIN_ARTICLES,
+    MIN_SENTENCES,
+    check_minimum,
+    check_replicates,
+    meets_minimum,
+    share_interval,
+)
 from framing.classifiers.schema import ACTORS, LABELS
 from framing.errors import FramingError
-from framing.io import atomic_write, read_jsonl
+from framing.io import atomic_write
+from framing.scoring.rows import ScoredSentence
 
 #: Label groups reported besides the single labels (the framing map's axes).
 COMBINED = {"opposition": {"terrorist+jihadist": ("terrorist", "jihadist")}}
 #: The share that orders the figures: the delegitimising namings of each actor.
 ORDER_BY = {"opposition": "terrorist+jihadist", "state": "regime"}
-COLUMNS = ["group", "actor", "label", "share", "low", "high", "sentences", "articles", "enough"]
-#: Profile CSVs written before ``enough`` existed; read with the default minimums.
+COLUMNS = ["group", "actor", "label", "share", "low", "high", "sentences", "articles", "enough", "estimator"]
+#: Profile CSVs written before ``estimator`` existed (counts), and before ``enough`` (judged by the default minimums).
 OLD_COLUMNS = COLUMNS[:-1]
+OLDEST_COLUMNS = COLUMNS[:-2]
 VOICES = ("all", "own", "reported")
 
 
@@ -45,26 +59,29 @@ class ProfileRow:
     sentences: int
     articles: int
     enough: bool = True
+    estimator: str = "count"
 
 
-def article_counts(rows: Iterable[dict], by: str, actor: str, voice: str) -> dict[str, dict[str, np.ndarray]]:
-    """Per group, per article, how many sentences name ``actor`` with each label."""
+def article_counts(
+    rows: Iterable[ScoredSentence], by: str | Callable[[ScoredSentence], str], actor: str, voice: str
+) -> dict[str, dict[str, np.ndarray]]:
+    """Per group, per article, how many sentences name ``actor`` with each label; ``by`` is a field
+    of ``framing.scoring.rows.GROUPS`` or a function from a row to its group."""
+    group_of = by if callable(by) else lambda row: row.group(by)
     labels = [label for label in LABELS[actor] if label != "none"]
     counts: dict[str, dict[str, np.ndarray]] = defaultdict(dict)
     for row in rows:
-        label = row.get(actor)
-        if label in (None, "none") or (voice != "all" and row.get("voice") != voice):
+        label = row.label(actor)
+        if label == "none" or (voice != "all" and row.voice != voice):
             continue
-        group = str(row.get(by) if row.get(by) is not None else "unknown")
-        if by == "year" and row.get("date"):
-            group = str(row["date"])[:4]
-        per_doc = counts[group].setdefault(row["doc"], np.zeros(len(labels), dtype=np.int64))
+        group = group_of(row)
+        per_doc = counts[group].setdefault(row.doc, np.zeros(len(labels), dtype=np.int64))
         per_doc[labels.index(label)] += 1
     return counts
 
 
 def profile(
-    rows: list[dict],
+    rows: list[ScoredSentence],
     by: str = "outlet",
     voice: str = "all",
     n_boot: int = 2000,
@@ -72,55 +89,52 @@ def profile(
     *,
     min_articles: int = MIN_ARTICLES,
     min_sentences: int = MIN_SENTENCES,
+    estimator: str = "count",
+    rates: DomainRates | None = None,
 ) -> list[ProfileRow]:
     """Profile rows for every group and actor with at least one naming sentence.
 
     Groups with fewer than ``min_articles`` articles or ``min_sentences`` sentences naming the actor
-    get ``enough=False`` and a NaN interval; the others the interval of ``framing.analysis.stats.share_interval``.
+    get ``enough=False`` and a NaN interval; the others the interval of ``framing.analysis.stats.share_interval``,
+    or for ``estimator`` ``probability`` or ``adjusted`` that of ``framing.analysis.correction.corrected_rows``
+    (``adjusted`` needs ``rates``, from ``framing.analysis.correction.rates_for_rows``; both need ``voice="all"``).
     """
     if voice not in VOICES:
         raise FramingError(f"--voice must be one of {', '.join(VOICES)}, not {voice!r}")
     check_minimum(min_articles, min_sentences)
+    check_replicates(n_boot)
+    check_estimator(estimator, voice, by, rates, rows)
     rng = np.random.default_rng(seed)
     result = []
     for actor in ACTORS:
         labels = [label for label in LABELS[actor] if label != "none"]
         label_sets = {label: (label,) for label in labels} | COMBINED.get(actor, {})
+        totals = unit_totals(rows, _group_of(by), actor, estimator) if estimator != "count" else {}
         for group, docs in sorted(article_counts(rows, by, actor, voice).items()):
             matrix = np.stack(list(docs.values()))
             naming = matrix.sum(axis=1)
             counts = (int(naming.sum()), len(docs))
             estimated = meets_minimum(counts[1], counts[0], min_articles, min_sentences)
             picks = rng.integers(0, len(matrix), size=(n_boot, len(matrix))) if estimated else None
+            unit = []
             for name, parts in label_sets.items():
                 numerator = matrix[:, [labels.index(p) for p in parts]].sum(axis=1)
                 if estimated:
                     share, low, high = share_interval(numerator, naming, picks)
                 else:
                     share, low, high = float(numerator.sum() / naming.sum()), math.nan, math.nan
-                result.append(ProfileRow(group, actor, name, share, low, high, *counts, estimated))
+                unit.append(ProfileRow(group, actor, name, share, low, high, *counts, estimated))
+            if totals:
+                field_rates = rates.fields[actor] if rates is not None else None
+                unit = corrected_rows(
+                    unit, totals[group], label_sets, estimator=estimator, rates=field_rates, rng=rng, n_boot=n_boot
+                )
+            result += unit
     return result
 
 
-def read_scores(paths: Iterable[Path]) -> list[dict]:
-    """The rows of one or more scores files (JSON Lines or Parquet)."""
-    rows = [row for path in paths for row in _score_rows(Path(path))]
-    if not rows:
-        raise FramingError("the scores files hold no rows; run `framing score` first")
-    return rows
-
-
-def _score_rows(path: Path) -> Iterable[dict]:
-    if path.suffix.lower() != ".parquet":
-        return read_jsonl(path)
-    import pyarrow.parquet as pq
-
-    if not path.is_file():
-        raise FramingError(f"{path}: no such file")
-    try:
-        return pq.read_table(path).to_pylist()
-    except Exception as error:  # pyarrow raises several types for a broken file
-        raise FramingError(f"{path}: not a readable Parquet file ({error})")
+def _group_of(by: str | Callable[[ScoredSentence], str]) -> Callable[[ScoredSentence], str]:
+    return by if callable(by) else lambda row: row.group(by)
 
 
 def _number(value: float) -> str:
@@ -135,26 +149,40 @@ def write_profile(rows: list[ProfileRow], out: Path) -> None:
         for r in rows:
             writer.writerow(
                 [r.group, r.actor, r.label, _number(r.share), _number(r.low), _number(r.high)]
-                + [r.sentences, r.articles, str(r.enough).lower()]
+                + [r.sentences, r.articles, str(r.enough).lower(), r.estimator]
             )
 
 
 def read_profile(path: Path) -> list[ProfileRow]:
-    """A profile CSV; one written before the ``enough`` column is judged by the default minimums."""
+    """A profile CSV; one written before the ``enough`` column is judged by the default minimums, one
+    written before the ``estimator`` column counted predicted labels."""
     path = Path(path)
     if not path.is_file():
         raise FramingError(f"{path}: no such profile file; make one with `framing profile`")
-    with path.open(encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        if reader.fieldnames not in (COLUMNS, OLD_COLUMNS):
-            raise FramingError(
-                f"{path}: not a profile CSV (columns {reader.fieldnames}); make one with `framing profile`"
-            )
-        return [_profile_row(r) for r in reader]
+    try:
+        with path.open(encoding="utf-8-sig") as handle:
+            reader = csv.DictReader(handle)
+            if reader.fieldnames not in (COLUMNS, OLD_COLUMNS, OLDEST_COLUMNS):
+                raise FramingError(
+                    f"{path}: not a profile CSV (columns {reader.fieldnames}); make one with `framing profile`"
+                )
+            return [_profile_row(r, f"{path} line {reader.line_num}") for r in reader]
+    except (UnicodeDecodeError, csv.Error) as error:
+        raise FramingError(f"{path}: not a profile CSV ({error}); make one with `framing profile`") from None
 
 
-def _profile_row(r: dict) -> ProfileRow:
-    sentences, articles = int(r["sentences"]), int(r["articles"])
-    estimated = r["enough"] == "true" if "enough" in r else meets_minimum(articles, sentences)
-    low, high = (float(r["low"] or "nan"), float(r["high"] or "nan")) if estimated else (math.nan, math.nan)
-    return ProfileRow(r["group"], r["actor"], r["label"], float(r["share"]), low, high, sentences, articles, estimated)
+def _profile_row(r: dict, where: str) -> ProfileRow:
+    """One row of a profile CSV; a malformed or cut-off row is a one-line error naming ``where``."""
+    try:
+        sentences, articles = int(r["sentences"]), int(r["articles"])
+        estimated = r["enough"] == "true" if "enough" in r else meets_minimum(articles, sentences)
+        low, high = (float(r["low"] or "nan"), float(r["high"] or "nan")) if estimated else (math.nan, math.nan)
+        share = float(r["share"])
+    except (TypeError, ValueError) as error:  # a value that is not a number, or a row cut short (None)
+        raise FramingError(f"{where}: not a profile row ({error}); make the file again with `framing profile`")
+    if r["actor"] not in ACTORS or not 0 <= share <= 1:
+        raise FramingError(f"{where}: actor {r['actor']!r} or share {share} is not one a profile has")
+    estimator = r.get("estimator", "count")
+    if estimator not in PROFILE_ESTIMATORS:
+        raise FramingError(f"{where}: estimator {estimator!r} is not one of {', '.join(PROFILE_ESTIMATORS)}")
+    return ProfileRow(r["group"], r["actor"], r["label"], share, low, high, sentences, articles, estimated, estimator)

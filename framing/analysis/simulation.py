@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from framing.classifiers.schema import ACTORS, LABELS
+from framing.scoring.rows import ScoredSentence
 
 CONCENTRATIONS = (1.0, 3.0, 10.0, 30.0, math.inf)
 
@@ -58,7 +59,7 @@ def random_outlet(
     )
 
 
-def outlet_rows(rng: np.random.Generator, outlet: SyntheticOutlet) -> list[dict]:
+def outlet_rows(rng: np.random.Generator, outlet: SyntheticOutlet) -> list[ScoredSentence]:
     """The sentence rows of one synthetic outlet: each row names one actor."""
     rows = []
     for i in range(outlet.articles):
@@ -72,11 +73,11 @@ def outlet_rows(rng: np.random.Generator, outlet: SyntheticOutlet) -> list[dict]
             count = int(rng.geometric(1 / outlet.mean_sentences))
             other = "state" if actor == "opposition" else "opposition"
             for label in rng.choice(labels, size=count, p=probabilities):
-                rows.append({"doc": doc, "outlet": outlet.name, actor: str(label), other: "none", "voice": "own"})
+                rows.append(ScoredSentence(doc, outlet=outlet.name, voice="own", **{actor: str(label), other: "none"}))
     return rows
 
 
-def corpus(rng: np.random.Generator, outlets: list[SyntheticOutlet]) -> list[dict]:
+def corpus(rng: np.random.Generator, outlets: list[SyntheticOutlet]) -> list[ScoredSentence]:
     return [row for outlet in outlets for row in outlet_rows(rng, outlet)]
 
 

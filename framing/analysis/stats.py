@@ -37,6 +37,12 @@ def check_minimum(min_articles: int, min_sentences: int) -> None:
         )
 
 
+def check_replicates(n_boot: int) -> None:
+    """Bootstrap replicates must be at least 1 (0 would leave every interval undefined)."""
+    if n_boot < 1:
+        raise FramingError(f"--n-boot must be at least 1, not {n_boot}")
+
+
 def meets_minimum(
     articles: int, sentences: int, min_articles: int = MIN_ARTICLES, min_sentences: int = MIN_SENTENCES
 ) -> bool:

@@ -10,16 +10,25 @@ from __future__ import annotations
 import csv
 import math
 import re
+from collections.abc import Callable
 from dataclasses import astuple, dataclass, fields
 from pathlib import Path
 
 import numpy as np
 
 from framing.analysis.profile import COMBINED, VOICES, article_counts
-from framing.analysis.stats import MIN_ARTICLES, MIN_SENTENCES, check_minimum, meets_minimum, share_interval
+from framing.analysis.stats import (
+    MIN_ARTICLES,
+    MIN_SENTENCES,
+    check_minimum,
+    check_replicates,
+    meets_minimum,
+    share_interval,
+)
 from framing.classifiers.schema import ACTORS, LABELS
 from framing.errors import FramingError
 from framing.io import atomic_write
+from framing.scoring.rows import ScoredSentence
 
 PERIODS = ("year", "month")
 DATE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])(?:-\d{2})?")
@@ -41,32 +50,31 @@ class TimeRow:
     thin: bool
 
 
-def period_of(row: dict, period: str = "year") -> str | None:
+def period_of(row: ScoredSentence, period: str = "year") -> str | None:
     """The period ("2013" or "2013-04") of a row's ISO date, or None when it has no usable date."""
-    match = DATE.match(str(row.get("date") or ""))
+    match = DATE.match(row.date or "")
     if match is None:
         return None
     return match[1] if period == "year" else f"{match[1]}-{match[2]}"
 
 
-def undated(rows: list[dict]) -> int:
+def undated(rows: list[ScoredSentence]) -> int:
     """How many rows ``timeseries`` skips for want of a usable date."""
     return sum(period_of(row) is None for row in rows)
 
 
-def _cells(rows: list[dict], period: str, by: str) -> list[dict]:
-    """Dated rows, each tagged with its (group, period) cell under the key ``_cell``."""
-    cells = []
-    for row in rows:
-        when = period_of(row, period)
-        if when is not None:
-            group = "all" if by == "all" else str(row.get(by) if row.get(by) is not None else "unknown")
-            cells.append({**row, "_cell": f"{group}\t{when}"})
-    return cells
+def _cells(rows: list[ScoredSentence], period: str, by: str) -> tuple[list[ScoredSentence], Callable]:
+    """The dated rows, and a function from a row to its (group, period) cell, "group\tperiod"."""
+    dated = [row for row in rows if period_of(row, period) is not None]
+
+    def cell(row: ScoredSentence) -> str:
+        return f"{'all' if by == 'all' else row.group(by)}\t{period_of(row, period)}"
+
+    return dated, cell
 
 
 def timeseries(
-    rows: list[dict],
+    rows: list[ScoredSentence],
     period: str = "year",
     by: str = "outlet",
     voice: str = "all",
@@ -81,17 +89,18 @@ def timeseries(
     naming the actor is ``thin``: its share is that of the sentences seen, its interval NaN.
     """
     check_minimum(min_articles, min_sentences)
+    check_replicates(n_boot)
     if period not in PERIODS:
         raise FramingError(f"--period must be one of {', '.join(PERIODS)}, not {period!r}")
     if voice not in VOICES:
         raise FramingError(f"--voice must be one of {', '.join(VOICES)}, not {voice!r}")
     rng = np.random.default_rng(seed)
-    cells = _cells(rows, period, by)
+    dated, cell_of = _cells(rows, period, by)
     result = []
     for actor in ACTORS:
         labels = [label for label in LABELS[actor] if label != "none"]
         label_sets = {label: (label,) for label in labels} | COMBINED.get(actor, {})
-        for cell, docs in sorted(article_counts(cells, "_cell", actor, voice).items()):
+        for cell, docs in sorted(article_counts(dated, cell_of, actor, voice).items()):
             group, when = cell.split("\t")
             matrix = np.stack(list(docs.values()))
             naming = matrix.sum(axis=1)

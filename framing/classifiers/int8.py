@@ -11,7 +11,10 @@ close (two labels of a field within ``FALLBACK_MARGIN`` of probability) are
 run again through the full-precision export, and its logits are kept. Both
 files are cached under ``$FRAMING_CACHE`` (default ``~/.cache/framing``),
 keyed by the model directory's files and the library versions, so worker
-processes and later runs load them without building the torch network. The
+processes and later runs load them without building the torch network. A record
+beside them (``*.int8.sha256.json``) holds the SHA-256 of what they were built from (the model
+directory's files, the encoder's, the settings and versions) and of the two files themselves; files
+that do not match it, or have no record, are never loaded: they are rebuilt, with a line on stderr. The
 speed and accuracy of the whole mode are measured by ``framing benchmark``
 (README, "Speed").
 """
@@ -19,8 +22,10 @@ speed and accuracy of the whole mode are measured by ``framing benchmark``
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
+import sys
 import tempfile
 import warnings
 from pathlib import Path
@@ -59,9 +64,10 @@ def _versions() -> str:
     return f"torch {torch.__version__} onnxruntime {onnxruntime.__version__} {settings}"
 
 
-def cache_paths(model_dir: Path, encoder: str) -> tuple[Path, Path]:
-    """The cached full-precision and int8 files of a model directory, named by a hash of its files, its
-    encoder and the versions."""
+def source_digest(model_dir: Path, encoder: str) -> str:
+    """SHA-256 (hex) of what the int8 files of a model directory are built from: its files (config,
+    heads, adapter or encoder weights), the encoder's files when it is a directory, the encoder's name,
+    the export and quantisation settings and the library versions."""
     digest = hashlib.sha256(_versions().encode())
     digest.update(encoder.encode())
     encoder_dir = Path(encoder)
@@ -70,8 +76,40 @@ def cache_paths(model_dir: Path, encoder: str) -> tuple[Path, Path]:
         for file in sorted(p for p in source.rglob("*") if p.is_file()):
             digest.update(str(file.relative_to(source)).encode())
             digest.update(_file_digest(file))
-    stem = cache_dir() / f"{model_dir.resolve().name}-{digest.hexdigest()[:16]}"
+    return digest.hexdigest()
+
+
+def cache_paths(model_dir: Path, encoder: str, source: str | None = None) -> tuple[Path, Path]:
+    """The cached full-precision and int8 files of a model directory, named by ``source`` (its
+    ``source_digest``, computed when not given)."""
+    source = source or source_digest(model_dir, encoder)
+    stem = cache_dir() / f"{model_dir.resolve().name}-{source[:16]}"
     return stem.with_suffix(".fp32.onnx"), stem.with_suffix(".int8.onnx")
+
+
+def record_path(int8: Path) -> Path:
+    """The record of what the files ending in ``int8`` were built from, and their hashes."""
+    return int8.with_name(int8.name.removesuffix(".onnx") + ".sha256.json")
+
+
+def _record(full: bytes, int8: bytes, source: str) -> dict:
+    return {"built_from": source, "fp32": hashlib.sha256(full).hexdigest(), "int8": hashlib.sha256(int8).hexdigest()}
+
+
+def read_cache(full: Path, int8: Path, source: str) -> tuple[bytes, bytes] | None:
+    """The two files' bytes, when their record says they were built from ``source`` and they hash to what
+    it holds; otherwise None, after a line on stderr when files are there but do not match (rebuild them)."""
+    record = record_path(int8)
+    if not full.exists() and not int8.exists():
+        return None
+    try:
+        files = full.read_bytes(), int8.read_bytes()
+        if json.loads(record.read_text(encoding="utf-8")) == _record(*files, source):
+            return files
+    except (OSError, ValueError):  # a file or the record missing, unreadable or not JSON
+        pass
+    print(f"{int8}: does not match the model or its record {record.name}; rebuilding it", file=sys.stderr)
+    return None
 
 
 def _file_digest(path: Path) -> bytes:
@@ -138,29 +176,37 @@ def quantise(plain: Path, out: Path, keep_float: tuple[str, ...] = KEEP_FLOAT) -
     return out
 
 
-def build(network, tokenizer, full: Path, int8: Path, keep_float: tuple[str, ...] = KEEP_FLOAT):
-    """Write the full-precision and the int8 file, each whole or not at all."""
+def build(network, tokenizer, full: Path, int8: Path, keep_float: tuple[str, ...] = KEEP_FLOAT, source: str = ""):
+    """Write the full-precision and the int8 file, each whole or not at all, and then their record
+    (``record_path``): built from ``source`` (a ``source_digest``), with the files' hashes."""
     int8.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=int8.parent, prefix=".export-") as tmp:
-        plain, quantised = Path(tmp) / "fp32.onnx", Path(tmp) / "int8.onnx"
+        plain, quantised, record = Path(tmp) / "fp32.onnx", Path(tmp) / "int8.onnx", Path(tmp) / "record.json"
         export_onnx(network, tokenizer, plain)
         quantise(plain, quantised, keep_float)
+        record.write_text(json.dumps(_record(plain.read_bytes(), quantised.read_bytes(), source)), encoding="utf-8")
+        record_path(int8).unlink(missing_ok=True)  # files without their record are never loaded
         os.replace(plain, full)
         os.replace(quantised, int8)
+        os.replace(record, record_path(int8))
     return full, int8
 
 
 class OnnxNetwork:
-    """An ONNX Runtime session with the torch network's ``embed``: named token arrays in, pooled rows out."""
+    """An ONNX Runtime session with the torch network's ``embed``: named token arrays in, pooled rows out.
 
-    def __init__(self, path: Path, threads: int = 0) -> None:
+    ``model`` is the file, or its bytes as checked by ``read_cache`` (then ``path`` names it in errors)."""
+
+    def __init__(self, model: Path | bytes, threads: int = 0, path: Path | None = None) -> None:
         import onnxruntime
 
+        path = path or ("an ONNX model in memory" if isinstance(model, bytes) else model)
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = threads or (os.cpu_count() or 1)
         options.inter_op_num_threads = 1
+        source = model if isinstance(model, bytes) else str(model)
         try:
-            self.session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+            self.session = onnxruntime.InferenceSession(source, options, providers=["CPUExecutionProvider"])
         except Exception as error:  # a damaged cache file: say which, so it can be deleted
             raise FramingError(f"{path}: cannot load this ONNX model ({str(error)[:200]}); delete it to rebuild")
         self.inputs = [i.name for i in self.session.get_inputs()]

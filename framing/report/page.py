@@ -13,39 +13,95 @@ style are inlined too: the page opens from disk with no server and no network.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import html
 import json
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote
 
 from framing import __version__
-from framing.analysis.profile import profile, read_scores
-from framing.analysis.stats import MIN_ARTICLES, MIN_SENTENCES, check_minimum
+from framing.analysis.results import TOP_OUTLETS, CorpusAnalysis, Settings, analyse, naming_counts
+from framing.analysis.stats import MIN_ARTICLES, MIN_SENTENCES
 from framing.classifiers.schema import ACTORS, LABELS
 from framing.errors import FramingError
 from framing.io import atomic_write
+from framing.scoring.rows import ScoredSentence, read_scores, usable_rows
 
 #: Sentences embedded per table cell (the cell says how many there are in all).
 CELL_LIMIT = 60
-#: Outlets in the heatmap and the time series: those naming the actors most.
-TOP_OUTLETS = 20
 DELEGITIMISING = {"opposition": ("terrorist", "jihadist"), "state": ("regime",)}
 PAGE = Path(__file__).with_name("template.html")
+#: The template's slots, ``{{name}}``; all are filled in one pass, so data is never read as a slot.
+SLOT = re.compile(r"\{\{(\w+)\}\}")
+#: What could end, or comment out, the ``<script>`` block holding JSON, as ``\u`` escapes JSON.parse reads back.
+SCRIPT_SAFE = {ord(c): f"\\u{ord(c):04x}" for c in "<>&\u2028\u2029"}
+def esc(value) -> str:
+    """``value`` as HTML text or as a quoted attribute's value (both quotes escaped too)."""
+    return html.escape(str(value), quote=True)
+
+
+def fragment(prefix: str, value) -> str:
+    """The ``href`` of a link within the page to ``prefix`` + ``value``: percent-encoded, then escaped."""
+    return esc("#" + prefix + quote(str(value), safe=""))
+
+
+def script_json(data) -> str:
+    """``data`` as JSON to inline in a ``<script type="application/json">`` block: no ``</script>``,
+    ``<!--`` or line separator can survive in it."""
+    return json.dumps(data, ensure_ascii=False).translate(SCRIPT_SAFE)
+
+
+def fill(template: str, slots: dict[str, str]) -> str:
+    """The template with every ``{{name}}`` replaced by ``slots[name]`` in one pass: a slot's value is
+    never searched for slots."""
+    wanted = set(SLOT.findall(template))
+    if wanted != slots.keys():
+        raise ValueError(f"the template's slots are {sorted(wanted)}, not {sorted(slots)}")
+    return SLOT.sub(lambda match: slots[match.group(1)], template)
+
+
+def content_security_policy(template: str) -> str:
+    """The page's policy: only its own script runs (by hash; no event handler attribute, no
+    ``javascript:`` link), nothing is loaded from anywhere, images only as ``data:``. Styles may be
+    inline: the figures' SVG carries style attributes, and styles run no script."""
+    scripts = re.findall(r"<script>(.*?)</script>", template, flags=re.S)
+    hashes = [base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() for s in scripts]
+    allowed = " ".join(f"'sha256-{h}'" for h in hashes) or "'none'"
+    return (
+        f"default-src 'none'; script-src {allowed}; style-src 'unsafe-inline'; img-src data:; "
+        "base-uri 'none'; form-action 'none'"
+    )
+
+
+def folder_name(name: str) -> str:
+    """A corpus's folder for its figures: its name when that is a plain file name, else a plain name
+    with a hash of the real one (a corpus name comes from document ids: ``../x`` must stay inside)."""
+    plain = re.sub(r"[^A-Za-z0-9_-]", "_", name)[:40]
+    return plain if plain == name and name else f"{plain}-{hashlib.sha256(name.encode()).hexdigest()[:8]}"
 
 
 @dataclass
 class Section:
-    """One corpus: its scores and, optionally, a second model's scores of the same sentences."""
+    """One corpus: its analysis and, optionally, a second model's scores of the same sentences."""
 
-    name: str
-    path: Path
-    rows: list[dict]
-    other: list[dict] | None = None
+    analysis: CorpusAnalysis
+    path: Path | None = None
+    other: list[ScoredSentence] | None = None
     other_path: Path | None = None
-    parts: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # rows left out of the page, per file
+
+    @property
+    def name(self) -> str:
+        return self.analysis.name
+
+    @property
+    def rows(self) -> list[ScoredSentence]:
+        return self.analysis.rows
 
 
 def sha256(path: Path) -> str:
@@ -56,17 +112,9 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def corpus_name(rows: list[dict], path: Path) -> str:
-    prefixes = Counter(str(r["doc"]).split(":", 1)[0] for r in rows)
+def corpus_name(rows: list[ScoredSentence], path: Path) -> str:
+    prefixes = Counter(str(r.doc).split(":", 1)[0] for r in rows)
     return prefixes.most_common(1)[0][0] if prefixes else path.stem
-
-
-def naming_counts(rows: list[dict]) -> Counter:
-    return Counter(r.get("outlet") or "unknown" for r in rows if r["opposition"] != "none" or r["state"] != "none")
-
-
-def top_outlets(rows: list[dict], k: int = TOP_OUTLETS) -> set[str]:
-    return {outlet for outlet, _ in naming_counts(rows).most_common(k)}
 
 
 def svg(paths: list[Path]) -> str:
@@ -77,7 +125,7 @@ def svg(paths: list[Path]) -> str:
 
 
 def figure(title: str, paths: list[Path], caption: str) -> str:
-    return f"<figure><h3>{html.escape(title)}</h3>{svg(paths)}<figcaption>{html.escape(caption)}</figcaption></figure>"
+    return f"<figure><h3>{esc(title)}</h3>{svg(paths)}<figcaption>{esc(caption)}</figcaption></figure>"
 
 
 def highlight(text: str, evidence: list[dict]) -> str:
@@ -86,28 +134,26 @@ def highlight(text: str, evidence: list[dict]) -> str:
     for e in sorted(evidence, key=lambda e: e["start"]):
         if e["start"] < cursor:
             continue
-        out.append(html.escape(text[cursor : e["start"]]))
+        out.append(esc(text[cursor : e["start"]]))
         kind = "deciding" if e.get("deciding") else "term"
         note = f"{e['field']}: {e['label']}" + (", quoted" if e.get("quoted") else "")
-        out.append(
-            f'<mark class="{kind}" title="{html.escape(note)}">{html.escape(text[e["start"] : e["end"]])}</mark>'
-        )
+        out.append(f'<mark class="{kind}" title="{esc(note)}">{esc(text[e["start"] : e["end"]])}</mark>')
         cursor = e["end"]
-    return "".join(out) + html.escape(text[cursor:])
+    return "".join(out) + esc(text[cursor:])
 
 
-def cell_data(rows: list[dict]) -> dict:
+def cell_data(rows: list[ScoredSentence]) -> dict:
     """Per outlet and label: share, count and the sentences behind it (first CELL_LIMIT, in document order)."""
     cells: dict = defaultdict(dict)
     naming = {actor: Counter() for actor in ACTORS}
     for r in rows:
         for actor in ACTORS:
-            if r[actor] != "none":
-                naming[actor][r.get("outlet") or "unknown"] += 1
+            if r.label(actor) != "none":
+                naming[actor][r.outlet_name] += 1
     for r in rows:
-        outlet = r.get("outlet") or "unknown"
+        outlet = r.outlet_name
         for actor in ACTORS:
-            label = r[actor]
+            label = r.label(actor)
             if label == "none":
                 continue
             cell = cells[outlet].setdefault(f"{actor}:{label}", {"n": 0, "of": naming[actor][outlet], "sentences": []})
@@ -115,20 +161,20 @@ def cell_data(rows: list[dict]) -> dict:
             if len(cell["sentences"]) < CELL_LIMIT:
                 cell["sentences"].append(
                     {
-                        "doc": r["doc"],
-                        "i": r["sentence"],
-                        "voice": r["voice"],
-                        "html": highlight(r["text"], r["evidence"]),
+                        "doc": r.doc,
+                        "i": r.sentence,
+                        "voice": r.voice,
+                        "html": highlight(r.text, r.evidence),
                     }
                 )
     return cells
 
 
-def outlet_table(name: str, rows: list[dict], profile_rows) -> str:
+def outlet_table(name: str, rows: list[ScoredSentence], profile_rows) -> str:
     """The clickable outlets x labels table: share with its interval; a click lists the sentences."""
     shares = {(p.group, p.actor, p.label): p for p in profile_rows}
     columns = [(actor, label) for actor in ACTORS for label in LABELS[actor] if label != "none"]
-    head = "".join(f'<th class="{actor}">{actor}<br>{label}</th>' for actor, label in columns)
+    head = "".join(f'<th class="{esc(actor)}">{esc(actor)}<br>{esc(label)}</th>' for actor, label in columns)
     body = []
     for outlet, count in sorted(naming_counts(rows).items(), key=lambda item: -item[1]):
         cells = []
@@ -141,13 +187,14 @@ def outlet_table(name: str, rows: list[dict], profile_rows) -> str:
                 cells.append(_thin_cell(name, outlet, actor, label, p))
                 continue
             cells.append(
-                f'<td class="cell" data-section="{html.escape(name)}" data-outlet="{html.escape(outlet)}" '
-                f'data-key="{actor}:{label}" title="{p.share:.0%} of {p.sentences} sentences naming the {actor}; '
-                f'95% interval {p.low:.0%}-{p.high:.0%}">{p.share:.0%}<small>{p.low:.0%}-{p.high:.0%}</small></td>'
+                f'<td class="cell" data-section="{esc(name)}" data-outlet="{esc(outlet)}" '
+                f'data-key="{esc(actor)}:{esc(label)}" title="{p.share:.0%} of {p.sentences} sentences naming '
+                f'the {actor}; 95% interval {p.low:.0%}-{p.high:.0%}">{p.share:.0%}'
+                f"<small>{p.low:.0%}-{p.high:.0%}</small></td>"
             )
-        body.append(f"<tr><th>{html.escape(outlet)} <small>({count})</small></th>{''.join(cells)}</tr>")
+        body.append(f"<tr><th>{esc(outlet)} <small>({count})</small></th>{''.join(cells)}</tr>")
     return (
-        f'<table class="outlets" id="table-{html.escape(name)}"><thead><tr><th>outlet (naming sentences)</th>{head}'
+        f'<table class="outlets" id="table-{esc(name)}"><thead><tr><th>outlet (naming sentences)</th>{head}'
         f"</tr></thead><tbody>{''.join(body)}</tbody></table>"
     )
 
@@ -156,21 +203,21 @@ def _thin_cell(name: str, outlet: str, actor: str, label: str, p) -> str:
     """A cell of an outlet below the minimum: how many sentences, and "too few articles" instead of a share."""
     count = round(p.share * p.sentences)
     return (
-        f'<td class="cell thin" data-section="{html.escape(name)}" data-outlet="{html.escape(outlet)}" '
-        f'data-key="{actor}:{label}" title="{count} of {p.sentences} sentences naming the {actor}, in '
+        f'<td class="cell thin" data-section="{esc(name)}" data-outlet="{esc(outlet)}" '
+        f'data-key="{esc(actor)}:{esc(label)}" title="{count} of {p.sentences} sentences naming the {actor}, in '
         f'{p.articles} article(s): too few articles or sentences to estimate a share">'
         f"{count}/{p.sentences}<small>too few articles</small></td>"
     )
 
 
-def voice_table(rows: list[dict]) -> str:
+def voice_table(rows: list[ScoredSentence]) -> str:
     """Per outlet: the share of delegitimising namings that stand in quotes (the outlet reports them)."""
     counts: dict = defaultdict(Counter)
     for r in rows:
-        outlet = r.get("outlet") or "unknown"
+        outlet = r.outlet_name
         for actor, labels in DELEGITIMISING.items():
-            if r[actor] in labels:
-                counts[outlet][f"{actor}:{r['voice']}"] += 1
+            if r.label(actor) in labels:
+                counts[outlet][f"{actor}:{r.voice}"] += 1
     lines = []
     for outlet in sorted(counts, key=lambda o: -sum(counts[o].values())):
         cells = []
@@ -178,7 +225,7 @@ def voice_table(rows: list[dict]) -> str:
             own, reported = counts[outlet][f"{actor}:own"], counts[outlet][f"{actor}:reported"]
             total = own + reported
             cells.append(f"<td>{reported / total:.0%} <small>of {total}</small></td>" if total else "<td>-</td>")
-        lines.append(f"<tr><th>{html.escape(outlet)}</th>{''.join(cells)}</tr>")
+        lines.append(f"<tr><th>{esc(outlet)}</th>{''.join(cells)}</tr>")
     return (
         '<table class="plain"><thead><tr><th>outlet</th><th>terrorist or jihadist namings in quotes</th>'
         f"<th>regime namings in quotes</th></tr></thead><tbody>{''.join(lines)}</tbody></table>"
@@ -194,7 +241,7 @@ def differences_table(comparison, limit: int = 15) -> str:
     rows = [d for d in comparison.differences if d.significant and wanted.get(d.actor) == d.label]
     rows.sort(key=lambda d: -abs(d.difference))
     body = "".join(
-        f"<tr><td>{html.escape(d.a)} - {html.escape(d.b)}</td><td>{d.actor}: {d.label}</td>"
+        f"<tr><td>{esc(d.a)} - {esc(d.b)}</td><td>{esc(d.actor)}: {esc(d.label)}</td>"
         f"<td>{d.share_a:.0%} vs {d.share_b:.0%}</td><td>{d.difference:+.0%} [{d.low:+.0%}, {d.high:+.0%}]</td>"
         f"<td>{d.p_adjusted:.3g}</td></tr>"
         for d in rows[:limit]
@@ -220,15 +267,15 @@ def agreement_part(section: Section, work: Path) -> str:
     result = agreement(section.rows, section.other)
     overall = [r for r in result.rows if r.outlet == "all"]
     lines = "".join(
-        f"<tr><th>{html.escape(r.outlet)}</th><td>{r.field}</td><td>{r.agreement:.1%}</td><td>{r.kappa:.2f}</td>"
+        f"<tr><th>{esc(r.outlet)}</th><td>{esc(r.field)}</td><td>{r.agreement:.1%}</td><td>{r.kappa:.2f}</td>"
         f"<td>{r.sentences}</td></tr>"
         for r in overall + [r for r in result.rows if r.outlet != "all"]
     )
     examples = "".join(
-        f"<li><b>{html.escape(d['outlet'] or '')}</b> <a href='#doc={html.escape(d['doc'])}' class='doc'>"
-        f"{html.escape(d['doc'])}</a>: {highlight(d['text'], d['evidence_a'])}<br><small>"
+        f'<li><b>{esc(d["outlet"] or "")}</b> <a href="{fragment("doc=", d["doc"])}" class="doc" '
+        f'data-doc="{esc(d["doc"])}">{esc(d["doc"])}</a>: {highlight(d["text"], d["evidence_a"])}<br><small>'
         + "; ".join(
-            f"{f}: {d[f + '_a']} / {d[f + '_b']}"
+            f"{f}: {esc(d[f + '_a'])} / {esc(d[f + '_b'])}"
             for f in ("opposition", "state", "voice")
             if d[f + "_a"] != d[f + "_b"]
         )
@@ -236,66 +283,59 @@ def agreement_part(section: Section, work: Path) -> str:
         for d in disagreements(section.rows, section.other, limit=40)
     )
     return (
-        f"<h3>{html.escape(result.model_a)} versus {html.escape(result.model_b)}</h3>"
+        f"<h3>{esc(result.model_a)} versus {esc(result.model_b)}</h3>"
         '<table class="plain"><thead><tr><th>outlet</th><th>field</th><th>agreement</th><th>kappa</th>'
         f"<th>sentences</th></tr></thead><tbody>{lines}</tbody></table>"
-        f"<h4>Sentences where they disagree (first 40; labels {html.escape(result.model_a)} / "
-        f"{html.escape(result.model_b)})</h4><ul class='sentences'>{examples}</ul>"
+        f"<h4>Sentences where they disagree (first 40; labels {esc(result.model_a)} / "
+        f"{esc(result.model_b)})</h4><ul class='sentences'>{examples}</ul>"
     )
 
 
-def build_section(
-    section: Section, work: Path, n_boot: int, seed: int, groups: dict | None, minimum: tuple[int, int]
-) -> dict:
-    """The HTML parts and embedded cell data of one corpus; ``minimum`` is (articles, sentences)."""
-    from framing.analysis.differences import compare_outlets
-    from framing.analysis.timeseries import timeseries
+def build_section(section: Section, work: Path) -> dict:
+    """The HTML parts and embedded cell data of one corpus, drawn from its analysis (nothing recomputed)."""
     from framing.figures.plots import divergence_heatmap, plot_profile, plot_timeseries
 
-    rows, name = section.rows, section.name
-    folder = work / name
-    least = {"min_articles": minimum[0], "min_sentences": minimum[1]}
-    profile_rows = profile(rows, n_boot=n_boot, seed=seed, **least)
-    own_rows = profile(rows, voice="own", n_boot=n_boot, seed=seed, **least)
-    top = top_outlets(rows)
-    focus = [r for r in rows if (r.get("outlet") or "unknown") in top]
-    outlets = {r.get("outlet") or "unknown" for r in rows}
-    groups = groups if groups and set().union(*groups.values()) <= outlets else None  # groups of this corpus only
-    comparison = compare_outlets(
-        focus if not groups else rows, groups, n_boot=n_boot, n_perm=n_boot, seed=seed, **least
-    )
-    figures = plot_profile(profile_rows, folder / "all", f"{name}: all sentences")
-    own_figures = plot_profile(own_rows, folder / "own", f"{name}: the outlet's own voice only")
+    analysis, name = section.analysis, section.name
+    rows, s, comparison = analysis.rows, analysis.settings, analysis.comparison
+    folder = work / folder_name(name)
+    figures = plot_profile(analysis.profiles["all"], folder / "all", f"{name}: all sentences")
+    own_figures = plot_profile(analysis.profiles["own"], folder / "own", f"{name}: the outlet's own voice only")
     heatmap = []
-    if comparison.divergences:
+    if comparison is not None and comparison.divergences:
         heatmap = divergence_heatmap(comparison, folder / "divergence", f"{name}: Jensen-Shannon divergence")
-    too_few = f"fewer than {minimum[0]} articles or {minimum[1]} sentences naming an actor"
+    too_few = f"fewer than {s.min_articles} articles or {s.min_sentences} sentences naming an actor"
+    outlets = len({r.outlet_name for r in rows})
     parts = [
-        f'<section id="section-{html.escape(name)}"><h2>{html.escape(name)}</h2>',
-        f"<p>{len(rows):,} sentences of {len({r['doc'] for r in rows}):,} documents from "
-        f"{len({r.get('outlet') for r in rows})} outlets; scored by {html.escape(rows[0]['model'])}.</p>",
+        f'<section id="section-{esc(name)}"><h2>{esc(name)}</h2>',
+        f"<p>{len(rows):,} sentences of {len({r.doc for r in rows}):,} documents from "
+        f"{outlets} outlet{'s' * (outlets != 1)}; scored by {esc(', '.join(sorted({r.model for r in rows})))}.</p>",
+        "".join(f'<p class="note">{esc(note)}</p>' for note in section.notes + analysis.notes),
         "<h3>Outlets by label: click a cell for the sentences behind it</h3>",
-        outlet_table(name, rows, profile_rows),
-        figure(
-            "Framing map",
-            [p for p in figures if "framing-map" in p.name],
-            "Each point an outlet; whiskers are 95% intervals over articles. Hollow, unlabelled points: "
-            f"outlets with {too_few}, not estimated.",
-        ),
-        figure(
-            "Framing profiles",
-            [p for p in figures if "profiles" in p.name],
-            "Label shares of the sentences naming each actor; whiskers: 95% interval of the first boundary. "
-            f"Outlets with {too_few} have no bar ('too few articles').",
-        ),
-        figure(
-            "Framing map, own voice only",
-            [p for p in own_figures if "framing-map" in p.name],
-            "As above, counting only namings in the outlet's own narration.",
-        ),
-        "<h3>How much of the framing is quoted</h3>",
-        voice_table(rows),
+        outlet_table(name, rows, analysis.profiles["all"]),
     ]
+    if any(p.enough for p in analysis.profiles["all"]):
+        parts += [
+            figure(
+                "Framing map",
+                [p for p in figures if "framing-map" in p.name],
+                "Each point an outlet; whiskers are 95% intervals over articles. Hollow, unlabelled points: "
+                f"outlets with {too_few}, not estimated.",
+            ),
+            figure(
+                "Framing profiles",
+                [p for p in figures if "profiles" in p.name],
+                "Label shares of the sentences naming each actor; whiskers: 95% interval of the first boundary. "
+                f"Outlets with {too_few} have no bar ('too few articles').",
+            ),
+            figure(
+                "Framing map, own voice only",
+                [p for p in own_figures if "framing-map" in p.name],
+                "As above, counting only namings in the outlet's own narration.",
+            ),
+        ]
+    else:
+        parts.append(f'<p class="note">No outlet is estimated: every outlet has {esc(too_few)}.</p>')
+    parts += ["<h3>How much of the framing is quoted</h3>", voice_table(rows)]
     for actor in ACTORS:
         paths = [p for p in heatmap if f"divergence-{actor}" in p.name]
         if paths:
@@ -308,48 +348,49 @@ def build_section(
                     f"compared, an outlet marked 'too few articles' has {too_few}.",
                 )
             )
-    parts.append(differences_table(comparison))
-    dated = [r for r in focus if r.get("date")]
-    if dated:
-        series = timeseries(dated, period="year", n_boot=n_boot, seed=seed, **least)
-        if series:
-            paths = plot_timeseries(series, folder / "time", f"{name}: delegitimising shares by year")
-            parts.append(
-                figure(
-                    "Framing over time",
-                    paths,
-                    f"Yearly shares with 95% intervals; hollow grey points are thin years ({too_few}), "
-                    "shown as thin rather than as spikes.",
-                )
+    if comparison is not None:
+        parts.append(differences_table(comparison))
+    if analysis.series:
+        paths = plot_timeseries(analysis.series, folder / "time", f"{name}: delegitimising shares by year")
+        parts.append(
+            figure(
+                "Framing over time",
+                paths,
+                f"Yearly shares with 95% intervals; hollow grey points are thin years ({too_few}), "
+                "shown as thin rather than as spikes.",
             )
+        )
     if section.other is not None:
         parts.append(agreement_part(section, work))
     parts.append("</section>")
     return {"html": "\n".join(parts), "cells": cell_data(rows)}
 
 
-def provenance(sections: list[Section], n_boot: int, seed: int, groups: dict | None, minimum: tuple[int, int]) -> str:
+def provenance(sections: list[Section], settings: Settings) -> str:
+    """Where each section's scores came from, the models' records, and the settings of the analysis."""
     from framing.classifiers.loading import MODELS_DIR
 
+    n_boot, seed, groups = settings.n_boot, settings.seed, settings.groups
+    minimum = (settings.min_articles, settings.min_sentences)
     items = []
     for s in sections:
-        models = sorted({r["model"] for r in s.rows})
+        models = sorted({r.model for r in s.rows})
         items.append(
-            f"<li>{html.escape(s.name)}: {html.escape(str(s.path))} (sha256 {sha256(s.path)}), "
-            f"model {', '.join(map(html.escape, models))}"
-            + (f"; compared with {html.escape(str(s.other_path))}" if s.other_path else "")
+            f"<li>{esc(s.name)}: {esc(str(s.path))} (sha256 {sha256(s.path) if s.path else 'in memory'}), "
+            f"model {', '.join(map(esc, models))}"
+            + (f"; compared with {esc(str(s.other_path))}" if s.other_path else "")
             + "</li>"
         )
         for model in models:
             meta = MODELS_DIR / model / "meta.json"
-            if meta.is_file():
+            if re.fullmatch(r"\w[\w.-]*", model) and meta.is_file():  # a name from the file: no path out of MODELS_DIR
                 data = json.loads(meta.read_text())
                 test = data.get("metrics", {}).get("test", {}).get("mean_macro_f1")
                 dev = data.get("metrics", {}).get("dev", {}).get("mean_macro_f1")
                 score = test or dev
                 items.append(
-                    f"<li>model {html.escape(model)}: created {html.escape(str(data.get('created')))}, "
-                    f"seed {data.get('seed')}, data hash {html.escape(str(data.get('data_hash')))}"
+                    f"<li>model {esc(model)}: created {esc(str(data.get('created')))}, "
+                    f"seed {esc(data.get('seed'))}, data hash {esc(str(data.get('data_hash')))}"
                     + (f", mean macro-F1 {score['value']:.3f}" if score else "")
                     + "</li>"
                 )
@@ -365,8 +406,8 @@ def provenance(sections: list[Section], n_boot: int, seed: int, groups: dict | N
         "sentences per cell shown": CELL_LIMIT,
         "outlets in heatmaps": TOP_OUTLETS,
     }
-    items.append(f"<li>settings: {html.escape(json.dumps(config, default=sorted))}</li>")
-    items.append(f"<li>framing {__version__}, written {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC</li>")
+    items.append(f"<li>settings: {esc(json.dumps(config, default=sorted))}</li>")
+    items.append(f"<li>framing {__version__}, written {datetime.now(UTC):%Y-%m-%d %H:%M} UTC</li>")
     return f"<ul>{''.join(items)}</ul>"
 
 
@@ -374,7 +415,7 @@ def report(
     scores: list[Path],
     out: Path,
     compare: list[Path] | None = None,
-    n_boot: int = 1000,
+    n_boot: int = 2000,
     seed: int = 0,
     groups: dict | None = None,
     title: str = "Framing report",
@@ -382,35 +423,57 @@ def report(
     min_articles: int = MIN_ARTICLES,
     min_sentences: int = MIN_SENTENCES,
 ) -> Path:
-    """Write ``out/report.html`` (and its figures beside it, for reuse); returns the page's path.
+    """Analyse each scores file (``framing.analysis.results.analyse``) and write ``out/report.html``
+    (figures beside it, for reuse); returns the page's path.
 
     Outlets with fewer than ``min_articles`` articles or ``min_sentences`` sentences naming an
     actor are not estimated for it (``framing.analysis.stats``).
     """
     if not scores:
         raise FramingError("give at least one scores file")
-    check_minimum(min_articles, min_sentences)
-    minimum = (min_articles, min_sentences)
+    settings = Settings(n_boot, seed, min_articles, min_sentences, groups)
     sections = []
     for path in scores:
-        rows = read_scores([path])
-        sections.append(Section(corpus_name(rows, Path(path)), Path(path), rows))
+        rows, note = usable_rows(read_scores([path]), Path(path))
+        analysis = analyse(corpus_name(rows, Path(path)), rows, settings)
+        sections.append(Section(analysis, Path(path), notes=[note] if note else []))
+    return render_report(sections, out, compare, title)
+
+
+def render_report(
+    analyses: list[CorpusAnalysis] | list[Section],
+    out: Path,
+    compare: list[Path] | None = None,
+    title: str = "Framing report",
+) -> Path:
+    """Write ``out/report.html`` from analyses already computed (the main job's): every share and
+    interval on the page is the one in its CSV. ``compare``: scores of a second model on the same
+    corpora, for the agreement sections."""
+    sections = [a if isinstance(a, Section) else Section(a) for a in analyses]
+    if not sections:
+        raise FramingError("nothing to report: no scores were given")
     for path in compare or []:
-        rows = read_scores([path])
+        rows, note = usable_rows(read_scores([path]), Path(path))
         name = corpus_name(rows, Path(path))
         match = next((s for s in sections if s.name == name), None)
         if match is None:
             raise FramingError(f"{path}: no scores of corpus {name!r} to compare it with")
         match.other, match.other_path = rows, Path(path)
+        match.notes += [note] if note else []
     out = Path(out)
-    built = {s.name: build_section(s, out / "figures", n_boot, seed, groups, minimum) for s in sections}
-    page = PAGE.read_text(encoding="utf-8")
-    page = page.replace("{{title}}", html.escape(title))
-    page = page.replace("{{nav}}", " ".join(f'<a href="#section-{html.escape(n)}">{html.escape(n)}</a>' for n in built))
-    page = page.replace("{{provenance}}", provenance(sections, n_boot, seed, groups, minimum))
-    page = page.replace("{{sections}}", "\n".join(b["html"] for b in built.values()))
-    data = json.dumps({n: b["cells"] for n, b in built.items()}, ensure_ascii=False).replace("</", "<\\/")
-    page = page.replace("{{data}}", data)
+    built = {s.name: build_section(s, out / "figures") for s in sections}
+    template = PAGE.read_text(encoding="utf-8")
+    page = fill(
+        template,
+        {
+            "csp": esc(content_security_policy(template)),
+            "title": esc(title),
+            "nav": " ".join(f'<a href="{fragment("section-", n)}">{esc(n)}</a>' for n in built),
+            "provenance": provenance(sections, sections[0].analysis.settings),
+            "sections": "\n".join(b["html"] for b in built.values()),
+            "data": script_json({n: b["cells"] for n, b in built.items()}),
+        },
+    )
     target = out / "report.html"
     with atomic_write(target) as handle:
         handle.write(page)

@@ -27,10 +27,11 @@ from framing.classifiers.loading import LoadedModel, load_model
 from framing.corpus.readers import Article, iso_date
 from framing.corpus.sentences import DEFAULT_SEGMENTER
 from framing.errors import FramingError
-from framing.scoring.streaming import label_rows, parquet_schema, sentences_of
+from framing.scoring.rows import arrow_schema
+from framing.scoring.streaming import label_rows, sentences_of
 
-#: Columns of a scored batch, in ``parquet_schema`` order.
-COLUMNS = [f.name for f in parquet_schema()]
+#: Columns of a scored batch, in ``arrow_schema`` order.
+COLUMNS = [f.name for f in arrow_schema()]
 
 
 @dataclass
@@ -94,7 +95,7 @@ class BatchScorer:
     def rows(self, batch: Mapping[str, list]) -> list[dict]:
         """Scored sentence rows of a batch, as ``framing score`` writes them."""
         pairs = [(a, s) for a in self.articles(batch) for s in sentences_of(a, False, self.segmenter)]
-        return label_rows(self.loaded(), pairs) if pairs else []
+        return [row.as_dict() for row in label_rows(self.loaded(), pairs)] if pairs else []
 
     def __call__(self, batch):
         """A dict of columns in, a dict of columns out (``datasets.map``); a pyarrow Table or RecordBatch
@@ -108,7 +109,7 @@ class BatchScorer:
         """A pyarrow Table of scored rows, with the Parquet schema of ``framing score``."""
         import pyarrow as pa
 
-        return pa.Table.from_pylist(self.rows(batch.to_pydict()), schema=parquet_schema())
+        return pa.Table.from_pylist(self.rows(batch.to_pydict()), schema=arrow_schema())
 
     def map_in_arrow(self, batches: Iterable) -> Iterator:
         """Spark's ``mapInArrow`` contract: record batches in, record batches out."""
@@ -120,7 +121,7 @@ def datasets_features():
     """The output columns as ``datasets.Features`` (give them to ``map`` so every batch has one type)."""
     from datasets import Features
 
-    return Features.from_arrow_schema(parquet_schema())
+    return Features.from_arrow_schema(arrow_schema())
 
 
 def spark_schema() -> str:
@@ -137,4 +138,4 @@ def spark_schema() -> str:
             return f"array<{ddl(kind.value_type)}>"
         return scalars[kind]
 
-    return ", ".join(f"`{f.name}` {ddl(f.type)}" for f in parquet_schema())
+    return ", ".join(f"`{f.name}` {ddl(f.type)}" for f in arrow_schema())

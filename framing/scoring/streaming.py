@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import signal
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -24,12 +25,13 @@ from pathlib import Path
 import numpy as np
 
 from framing.classifiers.loading import LoadedModel, load_model
-from framing.classifiers.schema import FIELDS, LABELS, Context
-from framing.corpus.readers import Article, Fields, read_path
+from framing.classifiers.schema import FIELDS, Context
+from framing.corpus.readers import Article, Fields, check_article, read_path
 from framing.corpus.sentences import DEFAULT_SEGMENTER, Sentence, segmenter, split
 from framing.errors import DocumentError, FramingError
-from framing.io import atomic_write, read_jsonl
+from framing.io import atomic_write, check_output, jsonl_rows
 from framing.progress import progress
+from framing.scoring.rows import ScoredSentence, arrow_schema
 
 #: Chunks in flight per worker process: enough to keep workers busy, few enough to keep memory flat.
 IN_FLIGHT = 2
@@ -44,7 +46,9 @@ class ScoreReport:
     failures: list[str] = field(default_factory=list)
 
 
-def label_rows(model: LoadedModel, sentences: list[tuple[Article, Sentence]], prepared=None) -> list[dict]:
+def label_rows(
+    model: LoadedModel, sentences: list[tuple[Article, Sentence]], prepared=None
+) -> list[ScoredSentence]:
     """Classify a chunk of sentences; labels are the most probable in ``labels_`` order."""
     texts = [s.text for _, s in sentences]
     classifier = model.classifier
@@ -57,19 +61,19 @@ def label_rows(model: LoadedModel, sentences: list[tuple[Article, Sentence]], pr
     rows = []
     for i, (article, sentence) in enumerate(sentences):
         rows.append(
-            {
-                "doc": article.doc if article.corpus != "sentences" else article.id,
-                "sentence": sentence.index,
-                "start": sentence.start,
-                "end": sentence.end,
-                "text": sentence.text,
-                "outlet": article.outlet,
-                "date": article.date,
+            ScoredSentence(
+                doc=article.doc if article.corpus != "sentences" else article.id,
+                sentence=sentence.index,
+                start=sentence.start,
+                end=sentence.end,
+                text=sentence.text,
+                outlet=article.outlet,
+                date=article.date,
                 **{f: names[j][best[j][i]] for j, f in enumerate(FIELDS)},
-                "scores": {f: dict(zip(names[j], rounded[j][i])) for j, f in enumerate(FIELDS)},
-                "evidence": [e.as_dict() for e in explanations[i].evidence] if explanations[i] is not None else [],
-                "model": model.name,
-            }
+                scores={f: dict(zip(names[j], rounded[j][i])) for j, f in enumerate(FIELDS)},
+                evidence=[e.as_dict() for e in explanations[i].evidence] if explanations[i] is not None else [],
+                model=model.name,
+            )
         )
     return rows
 
@@ -77,7 +81,11 @@ def label_rows(model: LoadedModel, sentences: list[tuple[Article, Sentence]], pr
 def sentence_articles(path: Path) -> Iterator[Article | DocumentError]:
     """``--sentences`` input: JSON Lines rows with ``id`` and ``text`` (and optional ``outlet``, ``date``,
     and the context a transformer reads: ``title``, the headline, and ``previous``, the sentence before)."""
-    for number, row in enumerate(read_jsonl(path), start=1):
+    for item in jsonl_rows(path):
+        if isinstance(item, DocumentError):  # a malformed line: reported, the rest are scored
+            yield item
+            continue
+        number, row = item
         if not isinstance(row.get("text"), str) or "id" not in row:
             yield DocumentError(f"{path} line {number}: a sentence row needs 'id' and 'text'")
             continue
@@ -86,9 +94,15 @@ def sentence_articles(path: Path) -> Iterator[Article | DocumentError]:
             yield DocumentError(f"{path} line {number}: {', '.join(bad)} must be text")
             continue
         extra = {"previous": row["previous"]} if row.get("previous") else {}
-        yield Article(
+        article = Article(
             "sentences", str(row["id"]), row["text"], row.get("outlet"), row.get("date"), row.get("title"), extra
         )
+        try:
+            check_article(article, f"{path} line {number}")
+        except DocumentError as error:
+            yield error
+            continue
+        yield article
 
 
 def sentence_context(pairs: list[tuple[Article, Sentence]]) -> list[Context]:
@@ -114,35 +128,19 @@ def sentences_of(article: Article, whole: bool, segmenter_name: str = DEFAULT_SE
 # -- output formats ------------------------------------------------------------------------
 
 
-def parquet_schema():
-    """The Parquet schema of a scores row (``scores`` and ``evidence`` as nested columns)."""
-    import pyarrow as pa
-
-    evidence = pa.struct(
-        [("term", pa.string()), ("start", pa.int32()), ("end", pa.int32()), ("field", pa.string())]
-        + [("label", pa.string()), ("quoted", pa.bool_()), ("deciding", pa.bool_())]
-    )
-    scores = pa.struct([(f, pa.struct([(label, pa.float64()) for label in LABELS[f]])) for f in FIELDS])
-    return pa.schema(
-        [("doc", pa.string()), ("sentence", pa.int32()), ("start", pa.int64()), ("end", pa.int64())]
-        + [("text", pa.string()), ("outlet", pa.string()), ("date", pa.string())]
-        + [(f, pa.string()) for f in FIELDS]
-        + [("scores", scores), ("evidence", pa.list_(evidence)), ("model", pa.string())]
-    )
-
-
 def output_format(path: Path) -> str:
     """``parquet`` for a .parquet file, else ``jsonl``."""
     return "parquet" if Path(path).suffix.lower() == ".parquet" else "jsonl"
 
 
-def encode(rows: list[dict], fmt: str):
+def encode(rows: list[ScoredSentence], fmt: str):
     """A chunk of rows as JSON Lines text or an Arrow record batch (done in the worker)."""
+    dicts = [row.as_dict() for row in rows]
     if fmt == "parquet":
         import pyarrow as pa
 
-        return pa.RecordBatch.from_pylist(rows, schema=parquet_schema())
-    return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+        return pa.RecordBatch.from_pylist(dicts, schema=arrow_schema())
+    return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in dicts)
 
 
 class ChunkWriter:
@@ -153,7 +151,7 @@ class ChunkWriter:
         if fmt == "parquet":
             import pyarrow.parquet as pq
 
-            self._parquet = pq.ParquetWriter(handle, parquet_schema(), compression="zstd")
+            self._parquet = pq.ParquetWriter(handle, arrow_schema(), compression="zstd")
 
     def write(self, payload) -> None:
         if self._parquet is not None:
@@ -197,6 +195,10 @@ def _model(job: Job) -> LoadedModel:
 
 
 def _init_worker(job: Job) -> None:
+    # Ctrl-C reaches every process of the terminal's group: only the parent acts on it, and stops the
+    # workers with SIGTERM, which ends them silently (not through the parent's handler, inherited by fork)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if job.threads:
         import torch
 
@@ -260,7 +262,8 @@ def _parallel(job: Job, batches: Iterator[list[Article]], workers: int) -> Itera
     context = multiprocessing.get_context("fork" if forkable else "spawn")
     if not forkable:
         job = replace(job, threads=1)
-    with context.Pool(workers, initializer=_init_worker, initargs=(job,)) as pool:
+    pool = context.Pool(workers, initializer=_init_worker, initargs=(job,))
+    try:
         in_flight: deque = deque()
         for batch in batches:
             in_flight.append((pool.apply_async(score_chunk, (job, batch)), len(batch)))
@@ -270,6 +273,13 @@ def _parallel(job: Job, batches: Iterator[list[Article]], workers: int) -> Itera
         while in_flight:
             result, n = in_flight.popleft()
             yield *result.get(), n
+    except BaseException:
+        pool.terminate()  # an error or a stop signal: end the workers now
+        raise
+    else:
+        pool.close()  # done: the workers finish their queue and exit on their own, no signal involved
+    finally:
+        pool.join()
 
 
 def default_workers(model: LoadedModel) -> int:
@@ -285,16 +295,22 @@ def score(
     fields: Fields | None = None,
     label: str = "scoring",
     segmenter_name: str = DEFAULT_SEGMENTER,
-    workers: int = 0,
+    workers: int | None = None,
     int8: bool = False,
 ) -> ScoreReport:
-    """Score every input file or directory into ``out`` (Parquet for a .parquet name, else JSON Lines)."""
+    """Score every input file or directory into ``out`` (Parquet for a .parquet name, else JSON Lines).
+
+    ``workers``: processes (None: one per core for the lexicon, 1 for the transformer). ``out`` may not be
+    an input, nor anything but a regular file or a new name."""
     from framing.classifiers.loading import default_model_path
 
     segmenter(segmenter_name)  # an unknown name fails before any work
     for path in inputs:
         if not Path(path).exists():
             raise FramingError(f"{path}: no such file or directory")
+    check_output(out, inputs)
+    if workers is not None and workers < 1:
+        raise FramingError(f"--workers must be at least 1, not {workers}; leave it out for the default")
     job = Job(Path(model_path or default_model_path()), int8, segmenter_name, output_format(out), sentences)
     model = _model(job)
     workers = workers or default_workers(model)

@@ -8,7 +8,7 @@ import platform
 import shutil
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
@@ -148,7 +148,7 @@ def train(experiment: Experiment, run_dir: Path, model_out: Path | None = None) 
         "data_hash": data_hash(train_gold),
         "train_sentences": len(train_gold),
         "train_seconds": round(seconds, 1),
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "versions": versions(),
         "metrics": {"dev": dev_metrics | {"fields": brief}},
     }

@@ -7,6 +7,7 @@ import pytest
 
 from framing.analysis.agreement import agreement, disagreements, kappa, write_agreement, write_disagreements
 from framing.errors import FramingError
+from framing.scoring.rows import ScoredSentence
 
 
 def row(doc, sentence, outlet, opposition="none", state="none", voice="none", model="lexicon"):
@@ -24,7 +25,15 @@ def row(doc, sentence, outlet, opposition="none", state="none", voice="none", mo
     }
 
 
+def typed(records):
+    return [ScoredSentence.from_dict(r) for r in records]
+
+
 def lexicon_rows():
+    return typed(lexicon_records())
+
+
+def lexicon_records():
     """Outlet X: 10 sentences (6 naming the state); outlet Y: 6 sentences, some naming the opposition."""
     rows = [row("x1", i, "X", state="government", voice="own") for i in range(3)]
     rows += [row("x2", i, "X", state="regime", voice="reported") for i in range(3)]
@@ -35,8 +44,12 @@ def lexicon_rows():
 
 
 def transformer_rows():
+    return typed(transformer_records())
+
+
+def transformer_records():
     """The lexicon's rows with three changes: two state labels in X, one opposition label and voice in Y."""
-    rows = copy.deepcopy(lexicon_rows())
+    rows = copy.deepcopy(lexicon_records())
     for r in rows:
         r["model"] = "transformer"
     rows[0]["state"] = "regime"  # x1/0
@@ -104,14 +117,14 @@ def test_degenerate_kappa_raises_no_warning():
 
 def test_join_errors_and_unmatched_counts():
     with pytest.raises(FramingError, match="share no"):
-        agreement(lexicon_rows(), [row("other", 0, "X")])
-    changed = transformer_rows()
+        agreement(lexicon_rows(), typed([row("other", 0, "X")]))
+    changed = transformer_records()
     changed[0]["text"] = "something else"
     with pytest.raises(FramingError, match="differs between the scores"):
-        agreement(lexicon_rows(), changed)
+        agreement(lexicon_rows(), typed(changed))
     with pytest.raises(FramingError, match="twice"):
-        agreement(lexicon_rows() + [row("x1", 0, "X")], lexicon_rows())
-    result = agreement(lexicon_rows() + [row("extra", 0, "Z")], lexicon_rows()[:-2])
+        agreement(lexicon_rows() + typed([row("x1", 0, "X")]), lexicon_rows())
+    result = agreement(lexicon_rows() + typed([row("extra", 0, "Z")]), lexicon_rows()[:-2])
     assert (result.only_a, result.only_b) == (3, 0)
     assert find(result, "all", "voice").sentences == 14 and "Z" not in {r.outlet for r in result.rows}
 

@@ -1,4 +1,5 @@
 import csv
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -14,10 +15,11 @@ from framing.analysis.differences import (
 )
 from framing.errors import FramingError
 from framing.figures.plots import divergence_heatmap
+from framing.scoring.rows import ScoredSentence
 
 
 def row(doc, outlet, opposition="none", state="none", voice="own"):
-    return {"doc": doc, "sentence": 0, "outlet": outlet, "opposition": opposition, "state": state, "voice": voice}
+    return ScoredSentence(doc, outlet=outlet, opposition=opposition, state=state, voice=voice)
 
 
 def article(doc, outlet, rebel=0, terrorist=0, jihadist=0, government=0, regime=0, voice="own"):
@@ -146,8 +148,8 @@ def test_thin_units_are_skipped_not_fatal():
 
 def test_voice_filter_and_bad_voice():
     rows = outlet("A", MIXED) + outlet("B", MIXED)
-    rows += [r | {"voice": "reported", "doc": "r" + r["doc"]} for r in outlet("A", [{"terrorist": 5}] * 4)]
-    rows += [r | {"voice": "reported", "doc": "r" + r["doc"]} for r in outlet("B", [{"rebel": 5}] * 4)]
+    rows += [replace(r, voice="reported", doc="r" + r.doc) for r in outlet("A", [{"terrorist": 5}] * 4)]
+    rows += [replace(r, voice="reported", doc="r" + r.doc) for r in outlet("B", [{"rebel": 5}] * 4)]
     own = find(compare_outlets(rows, voice="own", n_boot=100, n_perm=100).divergences, "A", "B", "opposition")
     everything = find(compare_outlets(rows, n_boot=100, n_perm=100).divergences, "A", "B", "opposition")
     assert own.jsd == pytest.approx(0.0, abs=1e-12) and everything.jsd > 0.05

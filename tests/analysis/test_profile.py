@@ -4,16 +4,17 @@ import math
 import numpy as np
 import pytest
 
-from framing.analysis.profile import profile, read_profile, read_scores, write_profile
+from framing.analysis.profile import profile, read_profile, write_profile
 from framing.analysis.stats import bootstrap_share, design_interval
 from framing.errors import FramingError
+from framing.scoring.rows import ScoredSentence, read_scores
 
 #: The hand-made outlets have two articles each: estimate them anyway, to check the arithmetic.
 ANY = {"min_articles": 1, "min_sentences": 1}
 
 
 def row(doc, outlet, opposition="none", state="none", voice="own", date="2016-01-01"):
-    return {"doc": doc, "outlet": outlet, "opposition": opposition, "state": state, "voice": voice, "date": date}
+    return ScoredSentence(doc, outlet=outlet, opposition=opposition, state=state, voice=voice, date=date)
 
 
 def hand_made():
@@ -101,20 +102,24 @@ def test_csv_round_trip(tmp_path):
     ]
     assert {r.enough for r in back} == {True, False}
     text = (tmp_path / "p.csv").read_text().splitlines()
-    assert text[0].endswith(",enough") and any(
-        line.startswith("A,opposition,rebel,0.3750,,,8,2,false") for line in text
+    assert text[0].endswith(",enough,estimator") and any(
+        line.startswith("A,opposition,rebel,0.3750,,,8,2,false,count") for line in text
     )
     # a profile written before the ``enough`` column is judged by the default minimums
     old = "group,actor,label,share,low,high,sentences,articles\nA,state,regime,0.5,0.5,0.5,2,2\n"
     (tmp_path / "old.csv").write_text(old)
     (regime,) = read_profile(tmp_path / "old.csv")
-    assert not regime.enough and math.isnan(regime.low)
+    assert not regime.enough and math.isnan(regime.low) and regime.estimator == "count"
+    # one written before the ``estimator`` column counted predicted labels
+    (tmp_path / "old.csv").write_text(old.replace("articles", "articles,enough").replace(",2,2", ",2,2,false"))
+    (regime,) = read_profile(tmp_path / "old.csv")
+    assert not regime.enough and regime.estimator == "count"
     (tmp_path / "bad.csv").write_text("x,y\n1,2\n")
     with pytest.raises(FramingError, match="not a profile CSV"):
         read_profile(tmp_path / "bad.csv")
 
 
 def test_read_scores_errors(tmp_path):
-    (tmp_path / "s.jsonl").write_text(json.dumps(row("d", "X", "rebel")) + "\n{oops\n")
+    (tmp_path / "s.jsonl").write_text(json.dumps(row("d", "X", "rebel").as_dict()) + "\n{oops\n")
     with pytest.raises(FramingError, match="line 2"):
         read_scores([tmp_path / "s.jsonl"])

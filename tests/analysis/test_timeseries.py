@@ -7,10 +7,11 @@ import framing.figures.plots as plots
 from framing.analysis.timeseries import period_of, period_span, timeseries, undated, write_timeseries
 from framing.errors import FramingError
 from framing.figures.plots import plot_timeseries
+from framing.scoring.rows import ScoredSentence
 
 
 def row(doc, date, outlet="A", opposition="none", state="none", voice="own"):
-    return {"doc": doc, "outlet": outlet, "date": date, "opposition": opposition, "state": state, "voice": voice}
+    return ScoredSentence(doc, outlet=outlet, date=date, opposition=opposition, state=state, voice=voice)
 
 
 def month(outlet, date, articles, per_article):
@@ -39,9 +40,9 @@ def find(rows, group, period, actor="opposition", label="terrorist+jihadist"):
 
 
 def test_periods_of_dates():
-    assert period_of({"date": "2013-04-02"}, "month") == "2013-04"
-    assert period_of({"date": "2013-04-02"}, "year") == "2013"
-    assert period_of({"date": "2013-13-01"}) is None and period_of({"date": None}) is None
+    assert period_of(ScoredSentence("d", date="2013-04-02"), "month") == "2013-04"
+    assert period_of(ScoredSentence("d", date="2013-04-02"), "year") == "2013"
+    assert period_of(ScoredSentence("d", date="2013-13-01")) is None and period_of(ScoredSentence("d")) is None
     assert undated(corpus()) == 4
 
 

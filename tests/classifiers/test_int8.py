@@ -4,7 +4,7 @@ import numpy as np
 import onnx
 import pytest
 
-from framing.classifiers.int8 import cache_paths, input_names
+from framing.classifiers.int8 import cache_paths, input_names, record_path, source_digest
 from framing.classifiers.loading import load_model
 from framing.classifiers.transformer import resolve_encoder
 from framing.errors import FramingError
@@ -75,16 +75,81 @@ def test_fallback_margin_zero_is_int8_alone(tiny_dir):
     assert all(np.allclose(p.sum(axis=1), 1) for p in probabilities)
 
 
-def test_damaged_cache_file_is_a_clear_error(tiny_dir, tmp_path, monkeypatch):
-    import shutil
+def _sha256(path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_cache_records_what_it_was_built_from(tiny_dir, tmp_path, monkeypatch):
+    import json
+
+    monkeypatch.setenv("FRAMING_CACHE", str(tmp_path / "cache"))
+    load_model(tiny_dir, int8=True)
+    full, int8 = _files(tiny_dir)
+    record = json.loads(record_path(int8).read_text())
+    encoder = resolve_encoder(load_model(tiny_dir).classifier.settings.encoder)
+    assert record == {"built_from": source_digest(tiny_dir, encoder), "fp32": _sha256(full), "int8": _sha256(int8)}
+    assert len(record["built_from"]) == 64 and int8.name.endswith(f"-{record['built_from'][:16]}.int8.onnx")
+
+
+def _plant(full, int8):
+    """A different, working network under the int8 file's name: the full-precision one, weights halved."""
+    from onnx import numpy_helper
+
+    network = onnx.load(str(full))
+    for i, tensor in enumerate(network.graph.initializer):
+        array = numpy_helper.to_array(tensor)
+        if array.dtype == np.float32:
+            network.graph.initializer[i].CopyFrom(numpy_helper.from_array(array * 0.5, tensor.name))
+    onnx.save(network, str(int8))
+
+
+@pytest.mark.parametrize("record", ["kept", "rewritten", "deleted"])
+def test_planted_network_is_rebuilt_not_loaded(tiny_dir, tmp_path, monkeypatch, capsys, record):
+    """A network planted under the cache's names (its record left, rewritten for it, or removed) is rebuilt."""
+    import json
+
+    monkeypatch.setenv("FRAMING_CACHE", str(tmp_path / "cache"))
+    expected = load_model(tiny_dir, int8=True).classifier.predict_proba(MORE)
+    full, int8 = _files(tiny_dir)
+    _plant(full, int8)
+    if record == "rewritten":  # hashes of the planted files, but another model's source
+        record_path(int8).write_text(json.dumps({"built_from": "0" * 64, "fp32": _sha256(full), "int8": _sha256(int8)}))
+    elif record == "deleted":
+        record_path(int8).unlink()
+    capsys.readouterr()
+    classifier = load_model(tiny_dir, int8=True).classifier
+    assert f"{int8}: does not match the model" in capsys.readouterr().err
+    assert "MatMulInteger" in {n.op_type for n in onnx.load(str(int8)).graph.node}  # rebuilt, quantised again
+    assert json.loads(record_path(int8).read_text())["int8"] == _sha256(int8)
+    for a, b in zip(expected, classifier.predict_proba(MORE)):
+        assert np.allclose(a, b, atol=1e-5)
+
+
+def test_damaged_cache_file_is_rebuilt(tiny_dir, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("FRAMING_CACHE", str(tmp_path / "cache"))
+    load_model(tiny_dir, int8=True)
+    full, int8 = _files(tiny_dir)
+    int8.write_bytes(b"not an onnx file")
+    classifier = load_model(tiny_dir, int8=True).classifier
+    assert "rebuilding it" in capsys.readouterr().err
+    assert classifier.int8_ and onnx.load(str(int8)).graph.node
+
+
+def test_damaged_file_with_a_matching_record_is_a_clear_error(tiny_dir, tmp_path, monkeypatch):
+    """When the record itself is forged to fit a damaged file, loading fails with one line, not a traceback."""
+    import json
 
     monkeypatch.setenv("FRAMING_CACHE", str(tmp_path / "cache"))
     load_model(tiny_dir, int8=True)
     full, int8 = _files(tiny_dir)
     int8.write_bytes(b"not an onnx file")
-    with pytest.raises(FramingError, match="delete it to rebuild"):
+    record = json.loads(record_path(int8).read_text()) | {"int8": _sha256(int8)}
+    record_path(int8).write_text(json.dumps(record))
+    with pytest.raises(FramingError, match="delete it to rebuild") as error:
         load_model(tiny_dir, int8=True)
-    shutil.rmtree(tmp_path / "cache")
+    assert "\n" not in str(error.value)
 
 
 def test_input_names_follow_the_tokenizer(tiny_dir):
@@ -99,11 +164,11 @@ def test_unwritable_cache_still_gives_an_int8_model(tiny_dir, tmp_path, monkeypa
     monkeypatch.setenv("FRAMING_CACHE", str(tmp_path / "cache"))
     original, calls = quantized.build, []
 
-    def build(network, tokenizer, full, int8, *args):
+    def build(network, tokenizer, full, int8, *args, **kwargs):
         calls.append(int8)
         if int8.parent == tmp_path / "cache":
             raise PermissionError(13, "Permission denied", str(int8.parent))
-        return original(network, tokenizer, full, int8, *args)
+        return original(network, tokenizer, full, int8, *args, **kwargs)
 
     monkeypatch.setattr(quantized, "build", build)
     classifier = load_model(tiny_dir, int8=True).classifier

@@ -12,9 +12,10 @@ from framing.scoring.streaming import score
 
 
 @pytest.fixture(scope="module")
-def fakes_report(tmp_path_factory, data_root):
+def fakes_report(tmp_path_factory, data_root, root):
+    """The report of FA-KES scored by the lexicon (the page, not the model, is under test here)."""
     folder = tmp_path_factory.mktemp("report")
-    score([data_root / "fa-kes" / "FA-KES-Dataset.csv"], folder / "fakes.jsonl")
+    score([data_root / "fa-kes" / "FA-KES-Dataset.csv"], folder / "fakes.jsonl", root / "models" / "lexicon")
     return report([folder / "fakes.jsonl"], folder / "out", n_boot=200)
 
 
@@ -45,7 +46,7 @@ def test_clicking_a_cell_lists_its_sentences(fakes_report, tmp_path):
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
 
-    from framing.analysis.profile import read_scores
+    from framing.scoring.rows import read_scores
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
@@ -67,15 +68,15 @@ def test_clicking_a_cell_lists_its_sentences(fakes_report, tmp_path):
         rows = [
             r
             for r in read_scores([Path(fakes_report).parent.parent / "fakes.jsonl"])
-            if r["outlet"] == "etilaf" and r["state"] == "regime"
+            if r.outlet == "etilaf" and r.state == "regime"
         ]
         assert f"{len(rows)} of" in driver.find_element(By.ID, "panel-count").text
         assert len(items) == min(len(rows), 60)
-        expected = {re.sub(r"\s+", " ", r["text"]) for r in rows}
+        expected = {re.sub(r"\s+", " ", r.text) for r in rows}
         shown = [re.sub(r"\s+", " ", li.text.split("\n", 1)[1]) for li in items]
         assert all(text in expected for text in shown)
         # the deciding terms are highlighted: exactly the listed sentences whose evidence has one carry a mark
-        with_term = [any(e["deciding"] for e in r["evidence"]) for r in rows[: len(items)]]
+        with_term = [any(e["deciding"] for e in r.evidence) for r in rows[: len(items)]]
         marked = [bool(li.find_elements(By.CSS_SELECTOR, "mark.deciding")) for li in items]
         assert marked == with_term and sum(marked) > len(items) / 2
         items[0].find_element(By.CSS_SELECTOR, "a.doc").click()
@@ -84,3 +85,37 @@ def test_clicking_a_cell_lists_its_sentences(fakes_report, tmp_path):
         assert (tmp_path / "report.png").stat().st_size > 10_000
     finally:
         driver.quit()
+
+
+def test_scores_of_one_outlet_or_none_still_give_a_report(tmp_path, root):
+    """The seeds have no outlets: the page says what it cannot compare instead of failing."""
+    score([root / "seeds"], tmp_path / "seeds.jsonl", root / "models" / "lexicon")
+    page = report([tmp_path / "seeds.jsonl"], tmp_path / "out", n_boot=50).read_text(encoding="utf-8")
+    assert "Outlets are not compared: fewer than two outlets name the actors" in page
+    assert "Divergence between outlets" not in page and "unknown" in page
+
+
+def test_report_and_tables_show_the_same_intervals(tmp_path, root):
+    """One analysis behind the CSV and the page: every estimated share's interval reads the same in both."""
+    from framing.analysis.results import Settings, analyse, write_tables
+    from framing.report.page import Section, render_report
+    from framing.scoring.rows import read_scores
+
+    score([root / "seeds"], tmp_path / "s.jsonl", root / "models" / "lexicon")
+    rows = read_scores([tmp_path / "s.jsonl"])
+    # two synthetic outlets from the seeds' documents, so that there is something to estimate and compare
+    from dataclasses import replace
+
+    docs = sorted({r.doc for r in rows})
+    rows = [replace(r, outlet="A" if docs.index(r.doc) % 2 else "B") for r in rows]
+    analysis = analyse("seeds", rows, Settings(n_boot=100, min_articles=1, min_sentences=1))
+    write_tables(analysis, tmp_path, "seeds")
+    page = render_report([Section(analysis)], tmp_path / "out").read_text(encoding="utf-8")
+    shown = 0
+    for line in (tmp_path / "seeds-profile-all.csv").read_text().splitlines()[1:]:
+        group, actor, label, share, low, high, *_ = line.split(",")
+        if low and label != "terrorist+jihadist":
+            expected = f"{float(share):.0%}<small>{float(low):.0%}-{float(high):.0%}</small>"
+            assert expected in page, (group, actor, label)
+            shown += 1
+    assert shown > 0

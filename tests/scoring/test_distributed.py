@@ -6,11 +6,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from framing.analysis.profile import read_scores
 from framing.corpus.readers import Article, Fields, read_path
 from framing.errors import FramingError
 from framing.scoring.distributed import COLUMNS, BatchScorer, datasets_features, spark_schema
-from framing.scoring.streaming import parquet_schema, score
+from framing.scoring.rows import arrow_schema, read_scores
+from framing.scoring.streaming import score
 
 FIELDS = Fields(text="text", id="id", outlet="outlet", date="date")
 
@@ -28,8 +28,9 @@ def _shards(root, tmp_path, n=2) -> list:
     return paths
 
 
-def _key(row: dict) -> tuple:
-    """A row without its corpus prefix (shards name their corpus after the file)."""
+def _key(row) -> tuple:
+    """A row (typed or a dict of columns) without its corpus prefix (shards name their corpus after the file)."""
+    row = row if isinstance(row, dict) else row.as_dict()
     return (row["doc"].split(":", 1)[1], *(row[c] for c in COLUMNS if c != "doc"))
 
 
@@ -68,7 +69,7 @@ def test_arrow_batches_in_and_out_as_spark_and_ray_pass_them(root, expected):
     scorer = BatchScorer(str(root / "models" / "lexicon"), outlet="outlet", date="date")
     batches = [b for s in shards for b in pq.read_table(s).to_batches(max_chunksize=2)]
     out = list(scorer.map_in_arrow(iter(batches)))
-    assert all(isinstance(b, pa.RecordBatch) and b.schema == parquet_schema() for b in out)
+    assert all(isinstance(b, pa.RecordBatch) and b.schema == arrow_schema() for b in out)
     assert sorted(map(_key, pa.Table.from_batches(out).to_pylist())) == rows
     table = scorer(pa.Table.from_batches(batches))  # Ray Data's batch_format="pyarrow"
     assert sorted(map(_key, table.to_pylist())) == rows

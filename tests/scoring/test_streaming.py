@@ -5,9 +5,9 @@ import json
 import numpy as np
 import pytest
 
-from framing.analysis.profile import read_scores
 from framing.errors import FramingError
 from framing.scoring import streaming as scoring
+from framing.scoring.rows import read_scores
 from framing.scoring.streaming import score
 from tests.classifiers.test_transformer import SENTENCES
 
@@ -44,7 +44,7 @@ def test_segmenters_give_different_but_exact_rows(tmp_path, root):
     score([root / "seeds"], tmp_path / "p.jsonl", segmenter_name="pysbd")
     for path in ("b.jsonl", "p.jsonl"):
         rows = read_scores([tmp_path / path])
-        assert rows and all(r["text"] == r["text"].strip() for r in rows)
+        assert rows and all(r.text == r.text.strip() for r in rows)
     with pytest.raises(FramingError, match="unknown segmenter"):
         score([root / "seeds"], tmp_path / "x.jsonl", segmenter_name="nltk")
     assert not (tmp_path / "x.jsonl").exists()
@@ -69,8 +69,8 @@ def test_transformer_worker_processes_start_fresh(tmp_path, root, tiny_dir):
     score([root / "seeds"], tmp_path / "one.jsonl", tiny_dir, workers=1)
     score([root / "seeds"], tmp_path / "two.jsonl", tiny_dir, workers=2)
     one, two = read_scores([tmp_path / "one.jsonl"]), read_scores([tmp_path / "two.jsonl"])
-    assert [(r["doc"], r["sentence"], r["opposition"], r["state"], r["voice"]) for r in one] == [
-        (r["doc"], r["sentence"], r["opposition"], r["state"], r["voice"]) for r in two
+    assert [(r.doc, r.sentence, r.opposition, r.state, r.voice) for r in one] == [
+        (r.doc, r.sentence, r.opposition, r.state, r.voice) for r in two
     ]
 
 
@@ -80,9 +80,10 @@ def test_transformer_scores_in_full_precision_and_int8(tmp_path, root, tiny_dir)
     score([root / "seeds"], tmp_path / "fp.jsonl", model_path=tiny_dir)
     score([root / "seeds"], tmp_path / "q.jsonl", model_path=tiny_dir, int8=True)
     full, quantised = read_scores([tmp_path / "fp.jsonl"]), read_scores([tmp_path / "q.jsonl"])
-    assert [(r["doc"], r["sentence"]) for r in full] == [(r["doc"], r["sentence"]) for r in quantised]
+    assert [(r.doc, r.sentence) for r in full] == [(r.doc, r.sentence) for r in quantised]
     assert load_model(tiny_dir, int8=True).classifier.int8_
-    agree = np.mean([a[f] == b[f] for a, b in zip(full, quantised) for f in ("opposition", "state", "voice")])
+    fields = ("opposition", "state", "voice")
+    agree = np.mean([a.label(f) == b.label(f) for a, b in zip(full, quantised) for f in fields])
     assert agree > 0.8
     row = json.loads((tmp_path / "q.jsonl").read_text().splitlines()[0])
     assert abs(sum(row["scores"]["state"].values()) - 1) < 1e-3
