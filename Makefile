@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-fast lint clean browser bench
+.PHONY: demo test test-fast lint clean browser bench wheel-check
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,14 +26,18 @@ browser:
 
 ## Every test, the slow ones (real packaged encoder, whole corpus) and the browser test included.
 test: $(STAMP) browser
-	SE_OFFLINE=1 $(BIN)/python -m pytest -q
+	SE_OFFLINE=1 $(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 ## Speed and memory of scoring (README, "Speed"): a few minutes.
 bench: $(STAMP)
 	$(BIN)/framing benchmark --out runs/benchmark.json
 
 test-fast: $(STAMP)
-	SE_OFFLINE=1 $(BIN)/python -m pytest -q -m "not slow"
+	SE_OFFLINE=1 $(BIN)/python -m pytest -q -n 2 --dist loadfile -m "not slow"
+
+## Build the wheel, install it in a fresh venv and run the CLI outside the checkout.
+wheel-check: $(STAMP)
+	PYTHON=$(PYTHON) bash .ci/wheel-check
 
 lint: $(STAMP)
 	$(BIN)/ruff check framing tests

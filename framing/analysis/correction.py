@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -218,9 +219,12 @@ def measure_error_rates(model, gold: list, split: str = RATES_SPLIT) -> ErrorRat
 def write_error_rates(rates: ErrorRates, model_dir: Path) -> Path:
     """``error-rates.json`` in the model directory; returns its path."""
     path = Path(model_dir) / RATES_NAME
+    text = json.dumps(rates.as_dict(), indent=1)
+    flat = re.sub(
+        r"\[[\w\".,\s-]*\]", lambda m: " ".join(m.group(0).split()).replace("[ ", "[").replace(" ]", "]"), text
+    )
     with atomic_write(path) as handle:
-        json.dump(rates.as_dict(), handle, indent=1)
-        handle.write("\n")
+        handle.write(flat + "\n")
     return path
 
 

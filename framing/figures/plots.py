@@ -164,12 +164,17 @@ def framing_map(rows: list[ProfileRow], title: str = "") -> plt.Figure:
     return fig
 
 
+def can_map(rows: list[ProfileRow]) -> bool:
+    """Whether some group names both actors, so that a framing map has a point to draw."""
+    return bool(set(_by_group(rows, "opposition")) & set(_by_group(rows, "state")))
+
+
 def plot_profile(rows: list[ProfileRow], out: Path, title: str = "") -> list[Path]:
-    """Both figures for one profile, written to ``out``."""
+    """The stacked profiles and, where some group names both actors, the framing map, written to ``out``."""
     if not rows:
         raise FramingError("the profile is empty; nothing to plot")
     paths = save(stacked_profiles(rows, title), out, "profiles")
-    return paths + save(framing_map(rows, title), out, "framing-map")
+    return paths + (save(framing_map(rows, title), out, "framing-map") if can_map(rows) else [])
 
 
 def _heatmap(comparison: Comparison, rows: list[DivergenceRow], actor: str, title: str) -> plt.Figure:

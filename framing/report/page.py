@@ -125,6 +125,9 @@ def svg(paths: list[Path]) -> str:
 
 
 def figure(title: str, paths: list[Path], caption: str) -> str:
+    """A figure's SVG with its title and caption; a note instead where it could not be drawn."""
+    if not paths:
+        return f'<p class="note">{esc(title)}: not drawn, as no outlet names both the opposition and the state.</p>'
     return f"<figure><h3>{esc(title)}</h3>{svg(paths)}<figcaption>{esc(caption)}</figcaption></figure>"
 
 
