@@ -98,8 +98,12 @@ def test_annotate_two_records_then_quit(tmp_path, root):
     assert len(records) >= 1 and all(r["annotator"] == "tester" for r in records)
 
 
-def test_benchmark_runs_on_a_small_corpus(tmp_path, root, data_root):
-    result = invoke("benchmark", "--sentences", "400", "--transformer-sentences", "40", "--out", tmp_path / "b.json")
+def test_benchmark_runs_on_a_small_corpus(tmp_path, root, data_root, tiny_dir):
+    """Every step of the benchmark, on a few sentences and a tiny transformer (the real figures: make bench)."""
+    result = invoke(
+        "benchmark", "--sentences", "400", "--transformer-sentences", "40", "--transformer", tiny_dir,
+        "--out", tmp_path / "b.json",
+    )
     assert result.exit_code == 0, result.output
     measured = json.loads((tmp_path / "b.json").read_text())
     assert measured and "ratios" in json.dumps(measured)

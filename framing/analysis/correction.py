@@ -5,15 +5,22 @@ model and writes its error rates into the model directory (``error-rates.json``)
 (``fa-kes``, ``allsides`` and both ``pooled``) and actor, how many gold sentences of each label the
 model gave each label (``counts[gold][predicted]``), and the probabilities it gave them, summed.
 
-A profile with ``estimator="adjusted"`` estimates each unit's label distribution over all its
-sentences (``none`` included) by solving its predicted-label distribution back through those rates
-(adjusted classify and count, ``framing.analysis.quantify``); ``probability`` averages the predicted
-probabilities instead. A share is then ``pi[label] / (1 - pi[none])``. Its interval comes from
-replicates that resample the unit's articles and, for ``adjusted``, the gold sentences the rates were
-measured on (each gold label's sentences multinomially from its counts: a stratified bootstrap), so
-it carries the uncertainty of the correction too; it is never narrower on either side than the
-counted share's interval (``framing.analysis.stats.share_interval``), which keeps intervals of small
-units from collapsing.
+A profile with ``estimator="adjusted"`` corrects each unit's counts of predicted namings: each
+predicted label's count less the false positives its precision implies (``1 - P(gold none |
+predicted i)``), solved back through ``P(predicted i | gold j)`` among the naming labels, which also
+undoes labels missed at different rates. Only those parts of the rates are used because only they
+carry over from the gold set to whole articles: the gold sentences were chosen for their actor words
+(``experiments/annotations/README.md``), so its ``none`` sentences are the hard ones, and the rate at
+which it shows ``none`` taken for a naming is several times a whole article's. Solving all sentences,
+``none`` included, through the full matrix (``framing.analysis.quantify``'s ``adjusted``) is right on
+gold-like samples but, on whole AllSides articles, takes nearly every predicted terrorist or jihadist
+sentence for a false positive.
+
+The adjusted share's interval comes from replicates that resample the unit's articles (the count's
+own bootstrap replicates) and redraw the gold sentences behind the rates (each gold label's
+predictions multinomially from its counts: a stratified bootstrap), so it carries the uncertainty of
+the correction too; it is never narrower on either side than the counted share's interval
+(``framing.analysis.stats.share_interval``), which keeps intervals of small units from collapsing.
 """
 
 from __future__ import annotations
@@ -21,14 +28,11 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
-from framing.analysis.quantify import solve
 from framing.classifiers.schema import ACTORS, FIELDS, GUIDELINES_VERSION, LABELS
 from framing.errors import FramingError
 from framing.io import atomic_write
@@ -39,10 +43,8 @@ RATES_NAME = "error-rates.json"
 RATES_SPLIT = "dev"
 POOLED = "pooled"
 RATES_DOMAINS = ("fa-kes", "allsides", POOLED)
-#: The estimators a profile offers (``framing.analysis.quantify`` measures one more, adjusted-probability).
-PROFILE_ESTIMATORS = ("count", "probability", "adjusted")
-#: Replicates drawn at once, so that a unit of many articles needs little memory.
-CHUNK = 256
+#: The estimators a profile offers (``framing.analysis.quantify`` measures others on gold samples only).
+PROFILE_ESTIMATORS = ("count", "adjusted")
 
 
 @dataclass(frozen=True)
@@ -67,14 +69,13 @@ class FieldRates:
         return column_rates(np.asarray(sums, dtype=np.float64), self.n)
 
     def redraw(self, rng: np.random.Generator, size: int) -> np.ndarray:
-        """``size`` confusion-rate matrices, each from the gold sentences resampled within each gold label."""
+        """``size`` confusion-count tables ``(size, k, k)`` of the gold sentences resampled within each gold label
+        (each gold label's predictions multinomially from its counts: a stratified bootstrap)."""
         k = len(self.labels)
-        draws = np.empty((size, k, k))
+        draws = np.zeros((size, k, k), dtype=np.int64)
         for j, n in enumerate(self.n.astype(int)):
-            if n == 0:
-                draws[:, :, j] = np.eye(k)[j]
-            else:
-                draws[:, :, j] = rng.multinomial(n, self.counts[j] / n, size=size) / n
+            if n > 0:
+                draws[:, j, :] = rng.multinomial(n, self.counts[j] / n, size=size)
         return draws
 
 
@@ -294,122 +295,96 @@ def check_model(rows: list[ScoredSentence], model: str) -> None:
 
 
 def check_estimator(estimator: str, voice: str, by, rates: DomainRates | None, rows: list[ScoredSentence]) -> None:
-    """The corrected estimators work on all of a unit's sentences, ``adjusted`` with the rates of the rows' model."""
+    """``adjusted`` needs the rates of the rows' model, and all voices (the rates are measured on all)."""
     if estimator not in PROFILE_ESTIMATORS:
         raise FramingError(f"--estimator must be one of {', '.join(PROFILE_ESTIMATORS)}, not {estimator!r}")
     if estimator == "count":
         return
     if voice != "all" or by == "voice":
         raise FramingError(
-            f"--estimator {estimator} estimates shares over all of a unit's sentences, and the error rates do not "
-            "cover the predicted voice that --voice and --by voice select by; use --voice all or --estimator count"
+            f"--estimator {estimator} corrects with error rates measured on sentences of every voice, not on those "
+            "whose predicted voice --voice or --by voice selects; use --voice all or --estimator count"
         )
-    if estimator == "adjusted" and rates is None:
+    if rates is None:
         raise FramingError(
             f"--estimator adjusted needs the model's error rates ({RATES_NAME}); make them with {_remedy()}"
         )
-    if estimator == "adjusted":
-        check_model(rows, rates.model)
+    check_model(rows, rates.model)
 
 
-def unit_totals(
-    rows: list[ScoredSentence], group_of: Callable[[ScoredSentence], str], actor: str, estimator: str
-) -> dict[str, np.ndarray]:
-    """Per group, one row per article over all its sentences: predicted labels counted (``adjusted``) or
-    probabilities summed (``probability``), in ``LABELS[actor]`` order, ``none`` included."""
-    labels = LABELS[actor]
-    docs: dict[str, dict[str, int]] = defaultdict(dict)
-    entries: dict[str, tuple[list, list]] = defaultdict(lambda: ([], []))
-    for row in rows:
-        group = group_of(row)
-        index, values = entries[group]
-        index.append(docs[group].setdefault(row.doc, len(docs[group])))
-        values.append(
-            _probabilities(row, actor, labels) if estimator == "probability" else labels.index(row.label(actor))
-        )
-    totals = {}
-    for group, (index, values) in entries.items():
-        total = np.zeros((len(docs[group]), len(labels)))
-        if estimator == "probability":
-            np.add.at(total, np.array(index), np.array(values, dtype=np.float64))
-        else:
-            np.add.at(total, (np.array(index), np.array(values)), 1.0)
-        totals[group] = total
-    return totals
-
-
-def _probabilities(row: ScoredSentence, actor: str, labels: tuple[str, ...]) -> list[float]:
-    try:
-        return [float(row.scores[actor][label]) for label in labels]
-    except (KeyError, TypeError):
-        raise FramingError(
-            f"{row.doc}: the row has no {actor} probabilities (scores); --estimator probability needs rows "
-            "from `framing score`, or use --estimator count or adjusted"
-        ) from None
+def naming_system(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """From confusion counts ``(..., k, k)`` (gold rows, predicted columns, ``none`` first): among the naming
+    labels, ``matrix[..., i, j] = P(predicted i | gold j)`` (the identity column for a label never seen in gold),
+    and each naming label's precision ``1 - P(gold none | predicted i)`` (1 for a label never predicted)."""
+    counts = np.asarray(counts, dtype=np.float64)
+    n = counts[..., 1:, :].sum(axis=-1)
+    seen = n > 0
+    given_gold = np.where(
+        seen[..., None], counts[..., 1:, 1:] / np.where(seen, n, 1)[..., None], np.eye(counts.shape[-1] - 1)
+    )
+    predicted = counts[..., :, 1:].sum(axis=-2)
+    precision = np.where(predicted > 0, 1 - counts[..., 0, 1:] / np.where(predicted > 0, predicted, 1), 1.0)
+    return np.swapaxes(given_gold, -1, -2), precision
 
 
 def solve_many(observed: np.ndarray, matrices: np.ndarray) -> np.ndarray:
-    """``quantify.solve`` of each row of ``observed`` through its matrix: the exact solution where it is a
-    distribution (then it is also the least-squares one), nonnegative least squares elsewhere."""
-    pi = np.full(observed.shape, np.nan)
-    regular = np.abs(np.linalg.det(matrices)) > 1e-9
+    """Per row ``b``, the nonnegative ``x`` with ``matrices[b] @ x`` closest to ``observed[b]`` (the exact solution
+    where it is nonnegative, else nonnegative least squares), scaled to sum to 1; NaN where it is all zero."""
+    from scipy.optimize import nnls
+
+    x = np.full(observed.shape, np.nan)
+    regular = np.abs(np.linalg.det(matrices)) > 1e-12
     if regular.any():
-        pi[regular] = np.linalg.solve(matrices[regular], observed[regular][..., None])[..., 0]
-    for b in np.flatnonzero(~regular | ~(pi >= -1e-12).all(axis=1)):
-        pi[b] = solve(observed[b], matrices[b])
-    pi = np.clip(pi, 0.0, None)
-    return pi / pi.sum(axis=1, keepdims=True)
-
-
-def shares(pi: np.ndarray, labels: tuple[str, ...], parts: tuple[str, ...]) -> np.ndarray:
-    """``sum(pi[parts]) / (1 - pi[none])`` along the last axis; NaN where nothing names the actor."""
-    naming = 1 - pi[..., labels.index("none")]
-    part = pi[..., [labels.index(p) for p in parts]].sum(axis=-1)
+        x[regular] = np.linalg.solve(matrices[regular], observed[regular][..., None])[..., 0]
+    for b in np.flatnonzero(~(x >= -1e-12).all(axis=1)):  # negative, or singular (NaN)
+        x[b] = nnls(matrices[b], observed[b])[0]
+    x = np.clip(x, 0.0, None)
+    total = x.sum(axis=1, keepdims=True)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(naming > 1e-9, part / naming, np.nan)
+        return np.where(total > 0, x / total, np.nan)
 
 
-def replicates(totals: np.ndarray, rng: np.random.Generator, n_boot: int, rates: FieldRates | None) -> np.ndarray:
-    """``(n_boot, k)`` distributions from the unit's articles resampled and, given ``rates``, the rates redrawn."""
-    n = len(totals)
-    out = []
-    for start in range(0, n_boot, CHUNK):
-        size = min(CHUNK, n_boot - start)
-        observed = rng.multinomial(n, np.full(n, 1 / n), size=size) @ totals
-        observed /= observed.sum(axis=1, keepdims=True)
-        out.append(solve_many(observed, rates.redraw(rng, size)) if rates is not None else observed)
-    return np.concatenate(out)
+def adjusted_distribution(naming: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The distribution over the naming labels of the sentences that truly name the actor, from the predicted
+    naming counts ``(..., k-1)`` and confusion counts ``(..., k, k)``: the predicted counts less the false
+    positives their precision implies, solved back through ``P(predicted i | gold j)`` among naming labels."""
+    matrix, precision = naming_system(counts)
+    observed = np.asarray(naming, dtype=np.float64) * precision
+    batch = observed.reshape(-1, observed.shape[-1])
+    return solve_many(batch, np.broadcast_to(matrix, (len(batch), *matrix.shape[-2:]))).reshape(observed.shape)
 
 
 def corrected_rows(
     counted: list,
-    totals: np.ndarray,
+    matrix: np.ndarray,
+    picks: np.ndarray | None,
     parts: dict[str, tuple[str, ...]],
     *,
-    estimator: str,
-    rates: FieldRates | None,
+    rates: FieldRates,
     rng: np.random.Generator,
-    n_boot: int,
 ) -> list:
-    """The ``ProfileRow``s of one unit (group, actor), counted, with shares from ``estimator`` instead.
+    """The ``ProfileRow``s of one unit (group, actor), counted, with adjusted shares instead.
 
-    ``totals`` is the unit's ``unit_totals``; ``parts`` maps each row's label to the labels it sums. A
-    unit below the minimum (``enough`` false) gets the corrected share without an interval; where the
-    correction leaves no sentence naming the actor, the counted share is kept.
+    ``matrix`` holds the unit's articles' predicted naming counts (articles x naming labels) and ``picks``
+    the count's bootstrap replicates of them (None for a unit below the minimum, which gets the adjusted
+    share without an interval); ``parts`` maps each row's label to the labels it sums. Each replicate also
+    redraws the gold sentences behind ``rates``. Where the correction leaves nothing, the counted share stays.
     """
-    labels = LABELS[counted[0].actor]
-    matrix = rates.matrix() if estimator == "adjusted" else None
-    total = totals.sum(axis=0) / totals.sum()
-    point = solve(total, matrix) if matrix is not None else total
-    boot = replicates(totals, rng, n_boot, rates if matrix is not None else None) if counted[0].enough else None
+    labels = LABELS[counted[0].actor][1:]
+    point = adjusted_distribution(matrix.sum(axis=0), rates.counts)
+    boot = None
+    if picks is not None:
+        naming = np.stack([matrix[:, c][picks].sum(axis=1) for c in range(len(labels))], axis=1)
+        boot = adjusted_distribution(naming, rates.redraw(rng, len(picks)))
     result = []
     for row in counted:
-        share = float(shares(point, labels, parts[row.label]))
+        index = [labels.index(p) for p in parts[row.label]]
+        share = float(point[index].sum())
         share = row.share if math.isnan(share) else share
         low = high = math.nan
         if boot is not None:
-            low, high = _widened(shares(boot, labels, parts[row.label]), share, row)
-        result.append(replace(row, share=share, low=low, high=high, estimator=estimator))
+            low, high = _widened(boot[:, index].sum(axis=1), share, row)
+        result.append(replace(row, share=share, low=low, high=high, estimator="adjusted"))
     return result
 
 

@@ -5,9 +5,9 @@ name the actor (``framing.analysis.stats``); below that its rows are still writt
 share of the sentences seen, but flagged ``enough = false`` and without an interval, and every
 figure and table built from the profile says "too few articles" instead of drawing an estimate.
 
-``estimator`` says how shares are estimated: ``count`` counts predicted labels; ``probability`` and
-``adjusted`` (corrected for the model's error rates) are ``framing.analysis.correction``'s. The
-minimum evidence is judged on the predicted namings for every estimator, and each row says its estimator.
+``estimator`` says how shares are estimated: ``count`` counts predicted labels; ``adjusted`` corrects
+those counts for the model's error rates (``framing.analysis.correction``). The minimum evidence is
+judged on the predicted namings for either, and each row says its estimator.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from framing.analysis.correction import PROFILE_ESTIMATORS, DomainRates, check_estimator, corrected_rows, unit_totals
+from framing.analysis.correction import PROFILE_ESTIMATORS, DomainRates, check_estimator, corrected_rows
 from framing.analysis.stats import (
     MIN_ARTICLES,
     MIN_SENTENCES,
@@ -96,8 +96,8 @@ def profile(
 
     Groups with fewer than ``min_articles`` articles or ``min_sentences`` sentences naming the actor
     get ``enough=False`` and a NaN interval; the others the interval of ``framing.analysis.stats.share_interval``,
-    or for ``estimator`` ``probability`` or ``adjusted`` that of ``framing.analysis.correction.corrected_rows``
-    (``adjusted`` needs ``rates``, from ``framing.analysis.correction.rates_for_rows``; both need ``voice="all"``).
+    or for ``estimator="adjusted"`` the share and interval of ``framing.analysis.correction.corrected_rows``
+    (it needs ``rates``, from ``framing.analysis.correction.rates_for_rows``, and ``voice="all"``).
     """
     if voice not in VOICES:
         raise FramingError(f"--voice must be one of {', '.join(VOICES)}, not {voice!r}")
@@ -109,7 +109,6 @@ def profile(
     for actor in ACTORS:
         labels = [label for label in LABELS[actor] if label != "none"]
         label_sets = {label: (label,) for label in labels} | COMBINED.get(actor, {})
-        totals = unit_totals(rows, _group_of(by), actor, estimator) if estimator != "count" else {}
         for group, docs in sorted(article_counts(rows, by, actor, voice).items()):
             matrix = np.stack(list(docs.values()))
             naming = matrix.sum(axis=1)
@@ -124,17 +123,10 @@ def profile(
                 else:
                     share, low, high = float(numerator.sum() / naming.sum()), math.nan, math.nan
                 unit.append(ProfileRow(group, actor, name, share, low, high, *counts, estimated))
-            if totals:
-                field_rates = rates.fields[actor] if rates is not None else None
-                unit = corrected_rows(
-                    unit, totals[group], label_sets, estimator=estimator, rates=field_rates, rng=rng, n_boot=n_boot
-                )
+            if estimator == "adjusted":
+                unit = corrected_rows(unit, matrix, picks, label_sets, rates=rates.fields[actor], rng=rng)
             result += unit
     return result
-
-
-def _group_of(by: str | Callable[[ScoredSentence], str]) -> Callable[[ScoredSentence], str]:
-    return by if callable(by) else lambda row: row.group(by)
 
 
 def _number(value: float) -> str:
