@@ -11,7 +11,11 @@ rates stored with the model (error-rates.json, `framing calibrate-shares`), as `
 takes the rates of the outlet's domain, ``pooled`` those of both domains' gold sentences.
 For every outlet with at least --min-gold gold sentences naming an actor, each estimator's share
 of terrorist-or-jihadist (opposition) or regime (state) is compared with the share the gold labels
-give, and the mean absolute error over those outlets is printed per estimator. The profile's 95%
+give, and the mean absolute error over those outlets is printed per estimator: count, probability,
+adjusted (`framing profile --estimator adjusted`, run here through ``framing.analysis.profile``),
+and all-adjusted and all-adjusted-probability (``framing.analysis.quantify``'s adjusted estimators,
+which solve all sentences, none included, through the full rates: fine on gold-like samples, but
+biased on whole articles, see ``framing.analysis.correction``). The profile's 95%
 intervals of those outlets (``framing.analysis.profile``, every outlet estimated whatever its
 articles) are checked too: how often they contain the gold-label share, and their mean width.
 """
@@ -26,7 +30,7 @@ import numpy as np
 
 from framing.analysis.correction import POOLED, PROFILE_ESTIMATORS, DomainRates, read_error_rates, tally_rates
 from framing.analysis.profile import ORDER_BY, profile
-from framing.analysis.quantify import ESTIMATORS, distribution, naming_share
+from framing.analysis.quantify import distribution, naming_share
 from framing.classifiers.loading import load_model
 from framing.classifiers.schema import ACTORS, FIELDS, LABELS
 from framing.gold.annotations import DOMAINS, contexts, domain_of, load_annotations, split_gold
@@ -35,6 +39,15 @@ from framing.scoring.rows import ScoredSentence
 
 PARTS = {"opposition": ("terrorist", "jihadist"), "state": ("regime",)}
 SPLITS = ("dev", "test")
+#: framing.analysis.quantify's estimators over all sentences (none included), as measured here; "adjusted",
+#: the profile's (framing.analysis.correction: namings corrected by precision and rates among namings), is added.
+OVER_ALL = {
+    "count": "count",
+    "probability": "probability",
+    "all-adjusted": "adjusted",
+    "all-adjusted-probability": "adjusted-probability",
+}
+MEASURED = ("count", "probability", "adjusted", "all-adjusted", "all-adjusted-probability")
 
 
 def labelled(gold: list, probabilities: list) -> dict[str, tuple[np.ndarray, np.ndarray]]:
@@ -67,7 +80,8 @@ def errors(gold: list, data: dict, rates: DomainRates, min_gold: int, verbose: b
             target = naming_share(gold_pi, labels, parts)
             found[actor, "gold"].append((outlet, target))
             shares = {
-                e: naming_share(distribution(e, scores[rows], matrices.get(e)), labels, parts) for e in ESTIMATORS
+                name: naming_share(distribution(e, scores[rows], matrices.get(e)), labels, parts)
+                for name, e in OVER_ALL.items()
             }
             for estimator, share in shares.items():
                 found[actor, estimator].append(abs(share - target))
@@ -87,17 +101,24 @@ def scored_rows(gold: list, probabilities: list, model: str) -> list[ScoredSente
     return rows
 
 
-def intervals(rows: list[ScoredSentence], rates: DomainRates, targets: dict, n_boot: int) -> dict:
-    """Per (actor, estimator): for each outlet of ``targets``, whether the profile's interval holds the gold share,
-    and its width (an outlet the model never names the actor in counts as missed)."""
+def intervals(rows: list[ScoredSentence], rates: DomainRates, found: dict, n_boot: int, verbose: bool) -> dict:
+    """Per (actor, estimator): for each outlet of ``found``'s gold shares, whether the profile's interval holds
+    the gold share, and its width (an outlet the model never names the actor in counts as missed); the profile's
+    adjusted shares' errors go into ``found``."""
     out = defaultdict(list)
     for estimator in PROFILE_ESTIMATORS:
         result = profile(rows, n_boot=n_boot, estimator=estimator, rates=rates, min_articles=1, min_sentences=1)
-        found = {(r.group, r.actor): r for r in result if r.label == ORDER_BY[r.actor]}
+        shares = {(r.group, r.actor): r for r in result if r.label == ORDER_BY[r.actor]}
         for actor in ACTORS:
-            for outlet, target in targets[actor]:
-                r = found.get((outlet, actor))
+            for i, (outlet, target) in enumerate(found[actor, "gold"]):
+                r = shares.get((outlet, actor))
                 out[actor, estimator].append((r is not None and r.low <= target <= r.high, r.high - r.low if r else 1))
+                if estimator == "count":  # the profile counts as framing.analysis.quantify does
+                    assert r is not None and abs(abs(r.share - target) - found[actor, "count"][i]) < 1e-9
+                else:
+                    found[actor, estimator].append(abs(r.share - target) if r else abs(target))
+                if verbose and estimator != "count":
+                    print(f"      {actor:10s} {outlet:28s} gold {target:.2f}  profile {estimator} {r.share:.2f}")
     return out
 
 
@@ -129,7 +150,7 @@ def coverage_line(found: dict, actor_or_all, estimators=PROFILE_ESTIMATORS) -> s
 
 
 def mae_line(errors_of: dict) -> str:
-    return "  ".join(f"{e} {np.mean(errors_of[e]):.3f}" for e in ESTIMATORS)
+    return "  ".join(f"{e} {np.mean(errors_of[e]):.3f}" for e in MEASURED)
 
 
 def main() -> None:
@@ -160,22 +181,21 @@ def main() -> None:
             other = SPLITS[1 - SPLITS.index(split)]
             print(f"  {domain} {split} ({len(sentences)} gold sentences; error rates of {rates.domain} {other}):")
             found = errors(sentences, labelled(sentences, scores), rates, args.min_gold, args.verbose)
-            targets = {actor: found[actor, "gold"] for actor in ACTORS}
-            held = intervals(scored_rows(sentences, scores, model.name), rates, targets, args.n_boot)
+            held = intervals(scored_rows(sentences, scores, model.name), rates, found, args.n_boot, args.verbose)
             for actor in ACTORS:
                 n = len(found[actor, "count"])
-                line = mae_line({e: found[actor, e] for e in ESTIMATORS}) if n else "-"
+                line = mae_line({e: found[actor, e] for e in MEASURED}) if n else "-"
                 print(f"    {actor:10s} {n:2d} outlets  {line}")
                 if n:
                     print(f"{'':27s}intervals holding the gold share: {coverage_line(held, actor)}")
-                for e in ESTIMATORS:
+                for e in MEASURED:
                     everything[split][e] += found[actor, e]
                 for e in PROFILE_ESTIMATORS:
                     covered[split][actor, e] += held[actor, e]
     for split in SPLITS:
         print(f"  {split} splits ({len(everything[split]['count'])} outlet x actor): {mae_line(everything[split])}")
         print(f"    intervals holding the gold share: {coverage_line(covered[split], None)}")
-    both = {e: everything["dev"][e] + everything["test"][e] for e in ESTIMATORS}
+    both = {e: everything["dev"][e] + everything["test"][e] for e in MEASURED}
     print(f"  all ({len(both['count'])} outlet x actor x split): {mae_line(both)}")
 
 

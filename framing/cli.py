@@ -104,13 +104,17 @@ def profile_cli(
     estimator: Annotated[
         str,
         typer.Option(
-            help="count (predicted labels), probability (mean probabilities) or adjusted (corrected for the "
-            "model's error rates on dev gold, error-rates.json; see README)."
+            help="count (predicted labels) or adjusted (counts corrected for the model's error rates on dev gold, "
+            "error-rates.json from `framing calibrate-shares`; see README)."
         ),
     ] = "count",
     rates_domain: Annotated[
-        str, typer.Option(help="Error rates of fa-kes, allsides or pooled gold sentences (for --estimator adjusted).")
-    ] = "pooled",
+        str,
+        typer.Option(
+            help="For --estimator adjusted: the error rates on fa-kes, allsides or pooled gold sentences; auto takes "
+            "the scores' corpus (allsides, or fa-kes for FA-KES and the seeds), pooled for others or a mix."
+        ),
+    ] = "auto",
     model: Annotated[
         Path | None,
         typer.Option(help="Model directory holding the error rates (default: the shipped model named in the scores)."),
@@ -123,6 +127,7 @@ def profile_cli(
 
     check_output(out, scores)
     scored = read_scores(scores)
+    rates = rates_for_rows(scored, model, rates_domain) if (estimator, voice) == ("adjusted", "all") else None
     rows = profile(
         scored,
         by=by,
@@ -132,10 +137,11 @@ def profile_cli(
         min_articles=min_articles,
         min_sentences=min_sentences,
         estimator=estimator,
-        rates=rates_for_rows(scored, model, rates_domain) if (estimator, voice) == ("adjusted", "all") else None,
+        rates=rates,
     )
     write_profile(rows, out)
-    typer.echo(f"{len(rows)} profile rows -> {out}", err=True)
+    corrected = f", corrected with {rates.model}'s {rates.domain} error rates" if rates else ""
+    typer.echo(f"{len(rows)} profile rows ({estimator}{corrected}) -> {out}", err=True)
 
 
 @app.command("calibrate-shares")

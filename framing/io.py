@@ -5,10 +5,12 @@ from __future__ import annotations
 import codecs
 import errno
 import glob
+import gzip
 import json
 import os
 import stat
 import tempfile
+import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -135,11 +137,19 @@ def read_jsonl(path: Path) -> Iterator[dict]:
 
 def jsonl_rows(path: Path) -> Iterator[tuple[int, dict] | DocumentError]:
     """Line numbers and objects of a UTF-8 JSON Lines file (a byte-order mark is skipped); a line that
-    is not a JSON object is a ``DocumentError`` naming the file and line, and reading goes on."""
+    is not a JSON object is a ``DocumentError`` naming the file and line, and reading goes on. A ``.gz``
+    file is decompressed as it is read; damaged compressed data is a ``FramingError``."""
     path = Path(path)
     if not path.is_file():
         raise FramingError(f"{path}: no such file")
-    with path.open("rb") as lines:
+    try:
+        yield from _jsonl_rows(path)
+    except (EOFError, zlib.error, gzip.BadGzipFile) as error:
+        raise FramingError(f"{path}: the compressed data is damaged or cut off ({error}); re-compress it")
+
+
+def _jsonl_rows(path: Path) -> Iterator[tuple[int, dict] | DocumentError]:
+    with gzip.open(path, "rb") if path.suffix.lower() == ".gz" else path.open("rb") as lines:
         for number, raw in enumerate(lines, start=1):
             if number == 1:
                 raw = raw.removeprefix(codecs.BOM_UTF8)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from framing.analysis.results import Settings, analyse, write_tables
+from framing.analysis.results import Settings, analyse, stored_rates, write_tables
 from framing.analysis.stats import MIN_ARTICLES, MIN_SENTENCES, check_minimum
 from framing.classifiers.directory import read_config
 from framing.classifiers.loading import MODELS_DIR, default_model_path
@@ -73,7 +73,10 @@ def run(
         summary.failures += report.failures
         summary.counts[name] = (report.articles, report.sentences)
         print(f"[{name}] profiles, comparisons and series", file=sys.stderr)
-        analysis = analyse(name, read_scores([scores]), settings)
+        rows = read_scores([scores])
+        rates, missing = stored_rates(rows, model)
+        analysis = analyse(name, rows, settings, rates)
+        analysis.notes += [missing] if missing else []
         paths = [scores] + write_tables(analysis, folder, name)
         if name != "seeds" or len(found) == 1:
             reported.append(Section(analysis, scores))

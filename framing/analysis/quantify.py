@@ -13,8 +13,10 @@ undo that with the model's error rates measured on gold sentences of the same do
 
 Each works on the whole field, ``none`` included, so that a sentence the model wrongly takes as
 naming the actor (or misses) moves the denominator too; a share is then ``pi[label] / (1 - pi[none])``.
-Not yet wired into ``framing.analysis.profile``: ``experiments/quantification.py`` measures them against
-gold shares per outlet.
+``experiments/quantification.py`` measures them against gold shares per outlet. Profiles use a variant
+(``framing.analysis.correction``) that corrects only the predicted namings, since the gold ``none``
+sentences, chosen for their actor words, are harder than a whole article's and their error rate does
+not carry over.
 """
 
 from __future__ import annotations

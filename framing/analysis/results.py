@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from framing.analysis.correction import DomainRates, rates_for_rows
 from framing.analysis.differences import Comparison, compare_outlets
 from framing.analysis.profile import ProfileRow, profile, write_profile
 from framing.analysis.stats import MIN_ARTICLES, MIN_SENTENCES, check_minimum
@@ -56,6 +57,10 @@ class CorpusAnalysis:
     comparison: Comparison | None
     series: list[TimeRow]
     notes: list[str] = field(default_factory=list)
+    #: The all-sentence profile with shares adjusted for the model's error rates (``estimator`` adjusted),
+    #: where the model directory stores them (``framing calibrate-shares``); None otherwise.
+    corrected: list[ProfileRow] | None = None
+    rates: DomainRates | None = None
 
     @property
     def outlets(self) -> set[str]:
@@ -72,9 +77,12 @@ def top_outlets(rows: list[ScoredSentence], k: int = TOP_OUTLETS) -> set[str]:
     return {outlet for outlet, _ in naming_counts(rows).most_common(k)}
 
 
-def analyse(name: str, rows: list[ScoredSentence], settings: Settings | None = None) -> CorpusAnalysis:
+def analyse(
+    name: str, rows: list[ScoredSentence], settings: Settings | None = None, rates: DomainRates | None = None
+) -> CorpusAnalysis:
     """Profiles (all sentences, own voice), the comparison of the top outlets (or of the groups whose
-    outlets this corpus holds) and their yearly series."""
+    outlets this corpus holds) and their yearly series; with ``rates`` (``correction.rates_for_rows``)
+    also the all-sentence profile adjusted for the model's error rates."""
     s = settings or Settings()
     profiles = {
         voice: profile(rows, voice=voice, n_boot=s.n_boot, seed=s.seed, **s.minimum) for voice in ("all", "own")
@@ -94,11 +102,23 @@ def analyse(name: str, rows: list[ScoredSentence], settings: Settings | None = N
         notes.append(f"Outlets are not compared: fewer than two outlets name the actors (here: {naming}).")
     dated = [r for r in focus if r.date]
     series = timeseries(dated, period="year", n_boot=s.n_boot, seed=s.seed, **s.minimum) if dated else []
-    return CorpusAnalysis(name, rows, s, profiles, comparison, series, notes)
+    corrected = None
+    if rates is not None:
+        corrected = profile(rows, n_boot=s.n_boot, seed=s.seed, estimator="adjusted", rates=rates, **s.minimum)
+    return CorpusAnalysis(name, rows, s, profiles, comparison, series, notes, corrected, rates)
+
+
+def stored_rates(rows: list[ScoredSentence], model_dir: Path | None = None) -> tuple[DomainRates | None, str]:
+    """The error rates stored with the model that labelled ``rows`` (None and the reason when there are none)."""
+    try:
+        return rates_for_rows(rows, model_dir), ""
+    except FramingError as error:
+        return None, f"No shares corrected for the model's errors: {error}"
 
 
 def write_tables(analysis: CorpusAnalysis, folder: Path, prefix: str) -> list[Path]:
-    """The analysis as CSV files: ``{prefix}-profile-all.csv``, ``-profile-own.csv``, the comparison's
+    """The analysis as CSV files: ``{prefix}-profile-all.csv``, ``-profile-own.csv``, ``-profile-all-adjusted.csv``
+    (where the model's error rates are stored), the comparison's
     differences, divergences and skipped pairs, and ``-timeseries.csv``."""
     from framing.analysis.differences import write_comparison
 
@@ -106,6 +126,9 @@ def write_tables(analysis: CorpusAnalysis, folder: Path, prefix: str) -> list[Pa
     for voice, rows in analysis.profiles.items():
         paths.append(Path(folder) / f"{prefix}-profile-{voice}.csv")
         write_profile(rows, paths[-1])
+    if analysis.corrected is not None:
+        paths.append(Path(folder) / f"{prefix}-profile-all-adjusted.csv")
+        write_profile(analysis.corrected, paths[-1])
     if analysis.comparison is not None:
         paths += write_comparison(analysis.comparison, Path(folder) / f"{prefix}-comparison")
     if analysis.series:

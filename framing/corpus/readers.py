@@ -16,11 +16,27 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from framing.corpus.sources import (
+    DAMAGED,
+    STDIN,
+    as_stdin,
+    check_readable,
+    compression,
+    damaged,
+    document_id,
+    documents,
+    kind,
+    open_bytes,
+    read_limited,
+    spooled_stdin,
+    stem,
+)
 from framing.errors import DocumentError, FramingError
 from framing.io import parse_json_line
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 TABLE_SUFFIXES = {".csv", ".jsonl", ".ndjson", ".json", ".parquet"}
+HTML_SUFFIXES = {".html", ".htm"}
 FAKES_COLUMNS = {"unit_id", "article_title", "article_content", "source"}
 ALLSIDES_FIELDS = {"ID", "content_original", "source"}
 
@@ -78,32 +94,59 @@ def iso_date(value: str | None) -> str | None:
     return value.strip()
 
 
-def read_text_file(path: Path, corpus: str, outlet: str | None = None) -> Article:
-    """One ``.txt`` file as one article; its id is the file name without suffix."""
-    size = path.stat().st_size
-    if size == 0:
+def _document_bytes(path: Path) -> bytes:
+    """The (decompressed) bytes of a one-article file, refused when empty or over the size limit."""
+    too_big = f"more than the {MAX_DOCUMENT_BYTES // 2**20} MB one article may be"
+    if compression(path) is None:
+        size = path.stat().st_size
+        if size > MAX_DOCUMENT_BYTES:
+            raise DocumentError(
+                f"{path}: is {size / 2**20:.1f} MB, {too_big}; split it into articles or give a CSV/JSON Lines corpus"
+            )
+        data = path.read_bytes()
+    else:
+        data = read_limited(path, MAX_DOCUMENT_BYTES)
+        if len(data) > MAX_DOCUMENT_BYTES:
+            raise DocumentError(f"{path}: decompresses to {too_big}; split it into articles")
+    if not data:
         raise DocumentError(f"{path}: is empty; remove it or give a file with text")
-    if size > MAX_DOCUMENT_BYTES:
-        raise DocumentError(
-            f"{path}: is {size / 2**20:.1f} MB, more than the {MAX_DOCUMENT_BYTES // 2**20} MB one article may be; "
-            "split it into articles or give a CSV/JSON Lines corpus"
-        )
-    text = decode(path.read_bytes(), str(path))
+    return data
+
+
+def read_text_file(path: Path, corpus: str, outlet: str | None = None, id: str | None = None) -> Article:
+    """One ``.txt`` file (or ``.html`` page, ``framing.corpus.html``; either possibly ``.gz``) as one
+    article; its id is ``id``, by default the file name without suffixes."""
+    text = decode(_document_bytes(path), str(path))
     if not text.strip():
         raise DocumentError(f"{path}: holds only whitespace; remove it or give a file with text")
-    article = Article(corpus=corpus, id=path.stem, text=text, outlet=outlet)
+    article = Article(corpus=corpus, id=id or stem(path), text=text, outlet=outlet)
+    if kind(path) in HTML_SUFFIXES:
+        article = _html_article(article, str(path))
     check_article(article, str(path))
     return article
 
 
+def _html_article(page: Article, where: str) -> Article:
+    """An HTML file's article: the extracted text, title, date and site name (``outlet`` wins over
+    the site name when given)."""
+    from framing.corpus.html import extract
+
+    found = extract(page.text)
+    if found is None:
+        raise DocumentError(f"{where}: no article text found in the HTML page; save the article's page, or its text")
+    outlet = page.outlet or found.outlet
+    return Article(page.corpus, page.id, found.text, outlet, iso_date(found.date), found.title)
+
+
 def read_text_dir(path: Path, outlet: str | None = None) -> Iterator[Article | DocumentError]:
-    """Every ``.txt`` file of a directory, in name order; the corpus is the directory name."""
-    files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix == ".txt")
+    """Every ``.txt`` and ``.html`` file under a directory (recursively, ``sources.documents``), in path
+    order; the corpus is the directory name, an id the file's path below it without suffixes."""
+    files = documents(path)
     if not files:
-        yield DocumentError(f"{path}: has no .txt files; give a directory of .txt articles")
+        yield DocumentError(f"{path}: has no .txt or .html files; give a directory of .txt or .html articles")
     for file in files:
         try:
-            yield read_text_file(file, corpus=path.name, outlet=outlet)
+            yield read_text_file(file, corpus=path.name, outlet=outlet, id=document_id(file, path))
         except DocumentError as error:
             yield error
 
@@ -122,7 +165,7 @@ def _decode_line(raw: bytes, encodings: tuple[str, ...]) -> str:
 def _lines(path: Path, encodings: tuple[str, ...], start: int = 1) -> Iterator[str]:
     """Decoded lines of a file from line ``start`` on, read in a stream, newline characters kept;
     a UTF-8 byte-order mark (as Excel writes) is dropped."""
-    with path.open("rb") as handle:
+    with open_bytes(path) as handle:
         for number, raw in enumerate(handle, start=1):
             if number >= start:
                 yield _decode_line(raw.removeprefix(codecs.BOM_UTF8) if number == 1 else raw, encodings)
@@ -131,7 +174,7 @@ def _lines(path: Path, encodings: tuple[str, ...], start: int = 1) -> Iterator[s
 def _looks_binary(path: Path) -> bool:
     """NUL bytes in more than 1% of the first 8 KB (UTF-16, images, archives); a stray NUL in a row is
     that row's problem, not the file's."""
-    with path.open("rb") as handle:
+    with open_bytes(path) as handle:
         head = handle.read(8192)
     return head.count(b"\x00") > max(2, len(head) // 100)
 
@@ -237,18 +280,28 @@ def _json_rows(path: Path) -> Iterator[tuple[str, dict] | DocumentError]:
 
 
 def _rows(path: Path) -> Iterator[tuple[str, dict] | DocumentError]:
-    """Rows of a CSV, JSON Lines or Parquet file as dicts with where they are (file and line, or row),
-    bad rows as errors: one bad row never costs the others."""
+    """Rows of a CSV, JSON Lines or Parquet file (CSV and JSON Lines possibly ``.gz``) as dicts with
+    where they are (file and line, or row), bad rows as errors: one bad row never costs the others;
+    compressed data damaged part-way costs the rows after the damage."""
     if path.stat().st_size == 0:
         raise FramingError(f"{path}: is empty; give a file with a header and rows")
-    if path.suffix.lower() == ".parquet":
+    if kind(path) == ".parquet":
+        if compression(path):
+            raise FramingError(f"{path}: Parquet is compressed inside already; decompress the file and give it as is")
         yield from _parquet_rows(path)
         return
+    try:
+        yield from _text_rows(path)
+    except DAMAGED as error:
+        yield DocumentError(f"{damaged(path, error)}; the rows before the damage were read")
+
+
+def _text_rows(path: Path) -> Iterator[tuple[str, dict] | DocumentError]:
     if _looks_binary(path):
         yield DocumentError(f"{path}: looks like a binary file (NUL bytes); give a CSV or JSON Lines file in UTF-8")
         return
-    if path.suffix.lower() == ".csv":
-        with path.open("rb") as handle:
+    if kind(path) == ".csv":
+        with open_bytes(path) as handle:
             header = handle.readline()
         encodings = ("cp1252",) if b"unit_id" in header and b"article_content" in header else ("utf-8", "cp1252")
         yield from _csv_rows(path, encodings)
@@ -381,7 +434,7 @@ def read_table(path: Path, fields: Fields | None = None) -> Iterator[Article | D
     fields = fields or Fields()
     if columns is not None:
         _check_fields(path, columns, fields)
-    yield from _articles(rows, _generic(path.stem, fields))
+    yield from _articles(rows, _generic(stem(path), fields))
 
 
 def _articles(rows: Iterable, build, unique: bool = True) -> Iterator[Article | DocumentError]:
@@ -414,12 +467,27 @@ def _articles(rows: Iterable, build, unique: bool = True) -> Iterator[Article | 
 
 
 def read_path(path: Path, fields: Fields | None = None, outlet: str | None = None) -> Iterator[Article | DocumentError]:
-    """Articles from a directory of ``.txt`` files, one text file, or a CSV/JSON Lines/Parquet corpus."""
+    """Articles from a directory (``.txt`` and ``.html`` files, recursively), one text file or HTML page,
+    a CSV/JSON Lines/Parquet corpus, any of them ``.gz``, or standard input (``-``, ``read_stdin``).
+
+    ``outlet`` is the outlet of every article read (a folder of one outlet's articles)."""
+    if str(path) == STDIN:
+        yield from read_stdin(fields, outlet)
+        return
+    path = Path(path)
     if not path.exists():
         raise FramingError(f"{path}: no such file or directory")
+    check_readable(path)
+    for item in _read(path, fields, outlet):
+        if outlet is not None and isinstance(item, Article):
+            item.outlet = outlet
+        yield item
+
+
+def _read(path: Path, fields: Fields | None, outlet: str | None) -> Iterator[Article | DocumentError]:
     if path.is_dir():
         yield from read_text_dir(path, outlet=outlet)
-    elif path.suffix.lower() in TABLE_SUFFIXES:
+    elif kind(path) in TABLE_SUFFIXES:
         yield from read_table(path, fields)
     else:
         try:
@@ -428,6 +496,33 @@ def read_path(path: Path, fields: Fields | None = None, outlet: str | None = Non
             yield error
 
 
-def load_articles(path: Path, fields: Fields | None = None) -> dict[str, Article]:
+def read_stdin(fields: Fields | None = None, outlet: str | None = None) -> Iterator[Article | DocumentError]:
+    """Articles piped into standard input: JSON Lines, a CSV (its header names the text field), an HTML
+    page or one plain-text article, gzip-compressed or not (``sources.guess_suffix``); the corpus is
+    ``stdin`` and messages name ``<stdin>``."""
+    with spooled_stdin((fields or Fields()).text) as spooled:
+        try:
+            for item in read_path(spooled, fields, outlet):
+                yield as_stdin(item, spooled) if isinstance(item, DocumentError) else item
+        except FramingError as error:
+            raise as_stdin(error, spooled) from None
+
+
+def sentence_lines(path: Path) -> Iterator[tuple[int, dict] | DocumentError]:
+    """A plain-text ``--sentences`` file (possibly ``.gz``): one sentence per non-empty line, as rows
+    ``{"id": "<file>:<line>", "text": ...}`` with their line numbers, like JSON Lines rows."""
+    if _looks_binary(path):
+        yield DocumentError(f"{path}: looks like a binary file (NUL bytes); give a text file in UTF-8")
+        return
+    name = stem(path)
+    try:
+        for number, line in enumerate(_lines(path, ("utf-8", "cp1252")), start=1):
+            if line.strip():
+                yield number, {"id": f"{name}:{number}", "text": line.strip()}
+    except DAMAGED as error:
+        yield DocumentError(f"{damaged(path, error)}; the lines before the damage were read")
+
+
+def load_articles(path: Path, fields: Fields | None = None, outlet: str | None = None) -> dict[str, Article]:
     """All readable articles of a corpus by ``doc`` key (for joining annotations)."""
-    return {a.doc: a for a in read_path(path, fields) if isinstance(a, Article)}
+    return {a.doc: a for a in read_path(path, fields, outlet) if isinstance(a, Article)}

@@ -8,6 +8,7 @@ marked "too few articles", never as a number with an interval).
 from __future__ import annotations
 
 import math
+import textwrap
 from collections import defaultdict
 from pathlib import Path
 
@@ -17,9 +18,11 @@ matplotlib.use("Agg")
 matplotlib.rcParams["text.parse_math"] = False  # names are data: "$...$" in an outlet's is text, not TeX
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-from adjustText import adjust_text  # noqa: E402
+from matplotlib import patheffects  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch, Rectangle  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
+from matplotlib.transforms import Bbox, ScaledTranslation  # noqa: E402
 
 from framing.analysis.differences import ALPHA, Comparison, DivergenceRow  # noqa: E402
 from framing.analysis.profile import ORDER_BY, ProfileRow  # noqa: E402
@@ -97,7 +100,8 @@ def _profile_panel(ax: plt.Axes, table: dict[str, dict[str, ProfileRow]], actor:
     ax.set_title(
         f"How {actor} is named (share of sentences naming it)\nwhiskers: 95% interval of the {labels[0]} share"
     )
-    ax.legend(loc="lower center", bbox_to_anchor=(0.5, -0.16), ncol=len(labels), frameon=False)
+    below = ax.transAxes + ScaledTranslation(0, -0.4, ax.figure.dpi_scale_trans)  # under the ticks, however tall
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0), bbox_transform=below, ncol=len(labels), frameon=False)
 
 
 def stacked_profiles(rows: list[ProfileRow], title: str = "") -> plt.Figure:
@@ -108,16 +112,107 @@ def stacked_profiles(rows: list[ProfileRow], title: str = "") -> plt.Figure:
     fig, axes = plt.subplots(1, len(ACTORS), figsize=(12, 0.4 * max(8, len({r.group for r in rows})) + 1.5))
     for ax, actor in zip(axes, ACTORS):
         _profile_panel(ax, _by_group(rows, actor), actor)
-    fig.suptitle(title)
     fig.tight_layout()
+    if title:  # the panels move down under the title: tight_layout alone lets it overprint the panel titles
+        suptitle = fig.suptitle(title)
+        height = suptitle.get_window_extent(fig.canvas.get_renderer()).height / fig.bbox.height
+        fig.tight_layout(rect=(0, 0, 1, suptitle.get_position()[1] - height - 0.005))
     return fig
+
+
+#: How far from its point a label may sit, in points: beside it, then further out with a leader line.
+LABEL_RINGS = (4.0, 14.0, 26.0)
+#: Directions around a point, each with the alignment that puts the label on that side of its anchor.
+LABEL_SIDES = (
+    (1.0, 0.0, "left", "center"),
+    (-1.0, 0.0, "right", "center"),
+    (0.0, 1.0, "center", "bottom"),
+    (0.0, -1.0, "center", "top"),
+    (0.7, 0.7, "left", "bottom"),
+    (-0.7, 0.7, "right", "bottom"),
+    (0.7, -0.7, "left", "top"),
+    (-0.7, -0.7, "right", "top"),
+)
+#: A white rim around a label, so that it stays legible where it crosses a whisker.
+HALO = [patheffects.withStroke(linewidth=2.5, foreground="white")]
+#: Characters per line of the framing map's legend, which names the points drawn without a label.
+LEGEND_WIDTH = 110
+
+
+def marker_box(ax: plt.Axes, x: float, y: float, radius: float) -> Bbox:
+    """A point's marker as a box in display units (``radius`` in points)."""
+    cx, cy = ax.transData.transform((x, y))
+    r = radius * ax.figure.dpi / 72
+    return Bbox.from_extents(cx - r, cy - r, cx + r, cy + r)
+
+
+def _fits(box: Bbox, taken: list[tuple[str | None, Bbox]], name: str, inside: Bbox) -> bool:
+    """Inside the axes, and clear of every label placed and every marker but the label's own point."""
+    if not (inside.contains(box.x0, box.y0) and inside.contains(box.x1, box.y1)):
+        return False
+    return not any(owner != name and box.overlaps(other) for owner, other in taken)
+
+
+def _place(ax: plt.Axes, text: Text, x: float, y: float, taken: list, name: str) -> tuple[float, float] | None:
+    """Move ``text`` to the first free place around (x, y); its offset in points, or None if none is free."""
+    renderer = ax.figure.canvas.get_renderer()
+    for ring in LABEL_RINGS:
+        for dx, dy, ha, va in LABEL_SIDES:
+            shift = ScaledTranslation(dx * ring / 72, dy * ring / 72, ax.figure.dpi_scale_trans)
+            text.set(x=x, y=y, ha=ha, va=va, transform=ax.transData + shift)
+            box = text.get_window_extent(renderer).padded(1.0)
+            if _fits(box, taken, name, ax.bbox):
+                taken.append((None, box))
+                return dx * ring, dy * ring
+    return None
+
+
+def place_labels(ax: plt.Axes, points: list[tuple[str, float, float]], markers: list[tuple[str, Bbox]]) -> list[str]:
+    """Label the points, in the order given, each where its label overlaps no other label and no other
+    point's marker (``markers``: owner and box) and stays inside the axes; returns the names left unlabelled.
+
+    Call it once the figure's layout is final: the places are found in display units."""
+    taken: list[tuple[str | None, Bbox]] = list(markers)
+    unlabelled = []
+    for name, x, y in points:
+        text = ax.text(x, y, name, fontsize=8, path_effects=HALO)
+        offset = _place(ax, text, x, y, taken, name)
+        if offset is None:
+            text.remove()
+            unlabelled.append(name)
+        elif math.hypot(*offset) > LABEL_RINGS[0] + 0.5:  # away from its point: a leader line says whose
+            ends = ax.transData.transform([(x, y), (x, y)]) + [[0, 0], [o * ax.figure.dpi / 72 for o in offset]]
+            (x0, y0), (x1, y1) = ax.transData.inverted().transform(ends)
+            ax.plot([x0, x1], [y0, y1], color="#888", lw=0.5, zorder=1)
+    return unlabelled
+
+
+def _listed(text: str, names: list[str]) -> str:
+    """A legend entry naming ``names``, wrapped to the legend's width."""
+    return textwrap.fill(f"{text} ({len(names)}): {', '.join(names)}" if names else text, LEGEND_WIDTH)
+
+
+def _map_legend(ax: plt.Axes, entries: list[tuple[object, str]]) -> None:
+    """The legend under the map: what each kind of point is, and which outlets have no label or no point."""
+    handles = [h if h is not None else Line2D([], [], ls="none") for h, _ in entries]
+    ax.legend(
+        handles,
+        [label for _, label in entries],
+        loc="upper left",
+        bbox_to_anchor=(-0.08, -0.08),
+        fontsize=8,
+        frameon=False,
+        handlelength=1.2,
+    )
 
 
 def framing_map(rows: list[ProfileRow], title: str = "") -> plt.Figure:
     """One point per group: x terrorist-or-jihadist share, y regime share, with 95% whiskers.
 
     Groups too thin to estimate for either actor are drawn as small hollow circles without
-    whiskers or labels, so that the eye does not read them as measurements.
+    whiskers or labels, so that the eye does not read them as measurements. Labels go only where
+    they overlap no other label or point (the groups with most sentences first); the legend names
+    every group drawn without a label, and every group left off the map for naming one actor only.
     """
     opposition, state = _by_group(rows, "opposition"), _by_group(rows, "state")
     groups = sorted(set(opposition) & set(state))
@@ -126,19 +221,20 @@ def framing_map(rows: list[ProfileRow], title: str = "") -> plt.Figure:
     points = {g: (opposition[g][ORDER_BY["opposition"]], state[g][ORDER_BY["state"]]) for g in groups}
     solid = [g for g in groups if points[g][0].enough and points[g][1].enough]
     hollow = [g for g in groups if g not in solid]
-    fig, ax = plt.subplots(figsize=(8, 7))
+    side = 7.0 if len(groups) <= 20 else 9.0
+    fig, ax = plt.subplots(figsize=(side + 1, side))
+    fig.subplots_adjust(left=0.1, right=0.97, bottom=0.08, top=0.94)
     ax.scatter(
         [points[g][0].share for g in hollow],
         [points[g][1].share for g in hollow],
         facecolors="none",
         edgecolors="#aaa",
         s=18,
-        label=f"{TOO_FEW} or sentences for an interval ({len(hollow)}; not labelled)",
     )
-    texts = []
+    estimated = None
     for g in solid:
         x, y = points[g]
-        ax.errorbar(
+        drawn = ax.errorbar(
             x.share,
             y.share,
             xerr=[[x.share - x.low], [x.high - x.share]],
@@ -149,18 +245,30 @@ def framing_map(rows: list[ProfileRow], title: str = "") -> plt.Figure:
             elinewidth=1,
             capsize=2,
             markersize=6,
-            label="estimated, with 95% intervals" if not texts else None,
         )
-        texts.append(ax.text(x.share, y.share, g, fontsize=9))
+        estimated = estimated or drawn
     ax.set_xlim(-0.03, 1.03)
     ax.set_ylim(-0.03, 1.03)
     ax.set_xlabel("share of opposition-naming sentences that say terrorist or jihadist")
     ax.set_ylabel("share of state-naming sentences that say regime")
     ax.set_title(title or "Framing map (95% intervals over articles)")
     ax.grid(alpha=0.3)
-    ax.legend(loc="upper right", fontsize=8, frameon=False)
-    if texts:
-        adjust_text(texts, ax=ax, arrowprops={"arrowstyle": "-", "color": "#888", "lw": 0.5})
+    markers = [(g, marker_box(ax, points[g][0].share, points[g][1].share, 3.5 if g in solid else 2.5)) for g in groups]
+    by_size = sorted(solid, key=lambda g: (-(points[g][0].sentences + points[g][1].sentences), g))
+    unlabelled = place_labels(ax, [(g, points[g][0].share, points[g][1].share) for g in by_size], markers)
+    hollow_handle = Line2D([], [], ls="none", marker="o", mfc="none", mec="#aaa", markersize=4)
+    entries: list[tuple[object, str]] = []
+    if hollow:
+        entries.append((hollow_handle, _listed(f"{TOO_FEW} or sentences for an interval; not labelled", hollow)))
+    if solid:
+        entries.append((estimated, f"estimated, with 95% intervals ({len(solid)})"))
+    if unlabelled:
+        entries.append((None, _listed("estimated, not labelled for lack of room", sorted(unlabelled))))
+    for actor, names in (("state", opposition), ("opposition", state)):
+        missing = sorted(set(names) - set(groups))
+        if missing:
+            entries.append((None, _listed(f"not on the map, no sentence naming the {actor}", missing)))
+    _map_legend(ax, entries)
     return fig
 
 
@@ -173,6 +281,8 @@ def plot_profile(rows: list[ProfileRow], out: Path, title: str = "") -> list[Pat
     """The stacked profiles and, where some group names both actors, the framing map, written to ``out``."""
     if not rows:
         raise FramingError("the profile is empty; nothing to plot")
+    if any(r.estimator != "count" for r in rows):  # say so wherever an adjusted profile is drawn
+        title = f"{title or 'Framing profile'}: shares adjusted for the model's error rates"
     paths = save(stacked_profiles(rows, title), out, "profiles")
     return paths + (save(framing_map(rows, title), out, "framing-map") if can_map(rows) else [])
 

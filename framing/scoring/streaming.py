@@ -12,7 +12,6 @@ one is classified. Rows are ``framing.scoring.rows.ScoredSentence``.
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import os
 import signal
@@ -31,7 +30,8 @@ from framing.corpus.sentences import DEFAULT_SEGMENTER, Sentence, segmenter, spl
 from framing.errors import DocumentError, FramingError
 from framing.io import atomic_write, check_output, jsonl_rows
 from framing.progress import progress
-from framing.scoring.rows import ScoredSentence, arrow_schema
+from framing.scoring.outputs import ChunkWriter, binary, encode, output_format
+from framing.scoring.rows import ScoredSentence
 
 #: Chunks in flight per worker process: enough to keep workers busy, few enough to keep memory flat.
 IN_FLIGHT = 2
@@ -123,45 +123,6 @@ def sentences_of(article: Article, whole: bool, segmenter_name: str = DEFAULT_SE
     if whole:
         return [Sentence(article.id, 0, 0, len(article.text), article.text)]
     return split(article.doc, article.text, segmenter_name)
-
-
-# -- output formats ------------------------------------------------------------------------
-
-
-def output_format(path: Path) -> str:
-    """``parquet`` for a .parquet file, else ``jsonl``."""
-    return "parquet" if Path(path).suffix.lower() == ".parquet" else "jsonl"
-
-
-def encode(rows: list[ScoredSentence], fmt: str):
-    """A chunk of rows as JSON Lines text or an Arrow record batch (done in the worker)."""
-    dicts = [row.as_dict() for row in rows]
-    if fmt == "parquet":
-        import pyarrow as pa
-
-        return pa.RecordBatch.from_pylist(dicts, schema=arrow_schema())
-    return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in dicts)
-
-
-class ChunkWriter:
-    """Appends encoded chunks to an open output file."""
-
-    def __init__(self, handle, fmt: str) -> None:
-        self.handle, self.fmt, self._parquet = handle, fmt, None
-        if fmt == "parquet":
-            import pyarrow.parquet as pq
-
-            self._parquet = pq.ParquetWriter(handle, arrow_schema(), compression="zstd")
-
-    def write(self, payload) -> None:
-        if self._parquet is not None:
-            self._parquet.write_batch(payload)
-        else:
-            self.handle.write(payload)
-
-    def close(self) -> None:
-        if self._parquet is not None:
-            self._parquet.close()
 
 
 # -- the work of one chunk, in this process or a worker ------------------------------------------

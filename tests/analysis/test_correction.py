@@ -1,6 +1,7 @@
 """Shares corrected for classifier error: stored error rates, the corrected estimators in profiles, the CLI."""
 
 import json
+import math
 
 import numpy as np
 import pytest
@@ -10,63 +11,38 @@ from framing.analysis.correction import (
     RATES_NAME,
     DomainRates,
     FieldRates,
+    adjusted_distribution,
+    naming_system,
+    rates_domain_of,
     read_error_rates,
     solve_many,
     tally_rates,
     write_error_rates,
 )
-from framing.analysis.profile import profile
-from framing.analysis.quantify import rates, solve
+from framing.analysis.profile import profile, read_profile
+from framing.analysis.quantify import rates
+from framing.analysis.simulation import CONFUSION, FULL_TRUTH, gold_counts, misclassified_rows
 from framing.classifiers.schema import ACTORS, FIELDS, LABELS
 from framing.cli import app
 from framing.errors import FramingError
 from framing.gold.annotations import GoldSentence
 from framing.scoring.rows import ScoredSentence
 
-#: Column j: how the simulated model labels sentences of gold label j (none, rebel, terrorist, jihadist):
-#: it takes a fifth of the rebels for terrorists and of the government for the regime, so counting overstates both.
-CONFUSION = {
-    "opposition": np.array(
-        [[0.96, 0.06, 0.02, 0.03], [0.02, 0.72, 0.05, 0.02], [0.015, 0.2, 0.88, 0.15], [0.005, 0.02, 0.05, 0.80]]
-    ),
-    "state": np.array([[0.97, 0.05, 0.05], [0.02, 0.75, 0.1], [0.01, 0.2, 0.85]]),
-}
-TRUTH = {"opposition": np.array([0.7, 0.2, 0.06, 0.04]), "state": np.array([0.75, 0.15, 0.10])}
-TRUE_SHARE = {"opposition": 0.1 / 0.3, "state": 0.1 / 0.25}  # terrorist+jihadist; regime
+TRUE_SHARE = {"opposition": 0.1 / 0.3, "state": 0.1 / 0.25}  # terrorist+jihadist; regime, in FULL_TRUTH
 ORDER = {"opposition": "terrorist+jihadist", "state": "regime"}
+#: Gold sentences per label, in the proportions of FULL_TRUTH: the precision that the adjusted estimator takes
+#: from gold carries over to a corpus whose ``none`` sentences are as often named by mistake.
+GOLD = {actor: np.round(600 * FULL_TRUTH[actor]).astype(int) for actor in ACTORS}
 
 
-def synthetic_rows(rng, articles, sentences=10, concentration=10.0, outlet="X", model="toy"):
-    """Rows of an outlet whose true labels follow TRUTH (each article's drawn around it, or exactly for
-    ``concentration`` None) and whose predicted labels follow CONFUSION; probabilities are one-hot."""
-    rows = []
-    for i in range(articles):
-        true = {a: rng.choice(len(TRUTH[a]), size=sentences, p=_around(rng, TRUTH[a], concentration)) for a in ACTORS}
-        for s in range(sentences):
-            labels = {a: LABELS[a][rng.choice(len(TRUTH[a]), p=CONFUSION[a][:, true[a][s]])] for a in ACTORS}
-            scores = {a: {label: float(label == labels[a]) for label in LABELS[a]} for a in ACTORS}
-            rows.append(
-                ScoredSentence(f"{outlet}{i}", s, outlet=outlet, voice="own", scores=scores, model=model, **labels)
-            )
-    return rows
-
-
-def _around(rng, truth, concentration):
-    return truth if concentration is None else rng.dirichlet(truth * concentration)
+def synthetic_rows(rng, articles, sentences=10, concentration=10.0):
+    return misclassified_rows(rng, articles, sentences, concentration=concentration, model="toy")
 
 
 def gold_rates(rng, n, model="toy", exact=False) -> DomainRates:
     """Rates as measured on ``n[actor][j]`` gold sentences of each label (exactly CONFUSION, or drawn from it)."""
-    fields = {}
-    for actor in ACTORS:
-        counts = np.array(
-            [
-                np.round(n_j * CONFUSION[actor][:, j]) if exact else rng.multinomial(n_j, CONFUSION[actor][:, j])
-                for j, n_j in enumerate(n[actor])
-            ]
-        ).astype(np.int64)
-        fields[actor] = FieldRates(LABELS[actor], counts, counts.astype(float))
-    return DomainRates(model, "pooled", fields)
+    counts = gold_counts(rng, n, exact=exact)
+    return DomainRates(model, "pooled", {a: FieldRates(LABELS[a], c, c.astype(float)) for a, c in counts.items()})
 
 
 def share(result, actor, estimator=None):
@@ -77,8 +53,8 @@ def share(result, actor, estimator=None):
 
 def test_adjusted_recovers_a_known_share_that_counting_misses():
     rng = np.random.default_rng(0)
-    rows = synthetic_rows(rng, 300, 15, concentration=None)
-    known = gold_rates(rng, {"opposition": [1000] * 4, "state": [1000] * 3}, exact=True)
+    rows = synthetic_rows(rng, 300, 15, concentration=math.inf)
+    known = gold_rates(rng, {actor: 20 * n for actor, n in GOLD.items()}, exact=True)
     counted = profile(rows, n_boot=200)
     adjusted = profile(rows, n_boot=200, estimator="adjusted", rates=known)
     for actor in ACTORS:
@@ -96,7 +72,7 @@ def test_adjusted_interval_is_wider_and_covers_the_truth():
     covered, widths = {"count": [], "adjusted": []}, {"count": [], "adjusted": []}
     for replicate in range(30):
         rows = synthetic_rows(rng, int(rng.integers(10, 40)))
-        measured = gold_rates(rng, {"opposition": [300, 80, 30, 25], "state": [300, 60, 40]})
+        measured = gold_rates(rng, GOLD)
         for estimator in covered:
             result = profile(rows, n_boot=200, seed=replicate, estimator=estimator, rates=measured)
             for actor in ACTORS:
@@ -109,30 +85,10 @@ def test_adjusted_interval_is_wider_and_covers_the_truth():
     assert np.mean([w for w, _ in widths["adjusted"]]) > 1.2 * np.mean([w for w, _ in widths["count"]])
 
 
-def test_probability_estimator_and_refusals():
-    rows = [
-        ScoredSentence(
-            f"d{i}",
-            s,
-            outlet="X",
-            opposition="rebel",
-            voice="own",
-            model="toy",
-            scores={
-                "opposition": {"none": 0.1, "rebel": 0.6, "terrorist": 0.3, "jihadist": 0.0},
-                "state": {"none": 1.0, "government": 0.0, "regime": 0.0},
-            },
-        )
-        for i in range(6)
-        for s in range(2)
-    ]
-    result = profile(rows, n_boot=100, estimator="probability")
-    terror = share(result, "opposition", "probability")
-    assert terror.share == pytest.approx(0.3 / 0.9) and terror.low < terror.share < terror.high
-    with pytest.raises(FramingError, match="no opposition probabilities"):
-        profile([ScoredSentence("d", opposition="rebel")], estimator="probability")
+def test_refusals():
+    rows = [ScoredSentence(f"d{i}", s, outlet="X", opposition="rebel", model="toy") for i in range(6) for s in range(2)]
     with pytest.raises(FramingError, match="--voice all"):
-        profile(rows, voice="own", estimator="probability")
+        profile(rows, voice="own", estimator="adjusted")
     with pytest.raises(FramingError, match="calibrate-shares"):
         profile(rows, estimator="adjusted")
     with pytest.raises(FramingError, match="estimator must be one of"):
@@ -142,12 +98,29 @@ def test_probability_estimator_and_refusals():
         profile(rows, estimator="adjusted", rates=other)
 
 
-def test_solve_many_matches_solve():
+def test_adjusted_distribution_by_hand():
+    # gold rows none, rebel, terrorist, jihadist: a fifth of rebels taken for terrorists, and one in ten
+    # ``none`` sentences too, which makes 10 of the 130 predicted terrorists false positives
+    counts = np.array([[90, 0, 10, 0], [0, 80, 20, 0], [0, 0, 100, 0], [0, 0, 0, 100]])
+    matrix, precision = naming_system(counts)
+    assert matrix == pytest.approx(np.array([[0.8, 0, 0], [0.2, 1, 0], [0, 0, 1]]))
+    assert precision == pytest.approx([1, 120 / 130, 1])
+    # 40 rebels and 10 terrorists give 32 rebel and 18 terrorist predictions, and 1.5 false positives
+    assert adjusted_distribution(np.array([32, 19.5, 0]), counts) == pytest.approx([0.8, 0.2, 0])
+    # a label never seen in gold keeps the identity column; one never predicted a precision of 1
+    unseen = naming_system(np.array([[10, 0, 0, 0], [0, 5, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]]))
+    assert unseen[0] == pytest.approx(np.eye(3)) and unseen[1] == pytest.approx([1, 1, 1])
+    assert np.isnan(adjusted_distribution(np.zeros(3), counts)).all()
+
+
+def test_solve_many_is_nonnegative_least_squares():
+    from scipy.optimize import nnls
+
     rng = np.random.default_rng(2)
-    matrices = np.stack([CONFUSION["opposition"]] * 50 + [np.ones((4, 4)) / 4])  # the last one is singular
-    observed = rng.dirichlet(np.ones(4) * 0.5, size=51)  # some outside what the matrix can give
-    expected = np.stack([solve(o, m) for o, m in zip(observed, matrices)])
-    assert solve_many(observed, matrices) == pytest.approx(expected, abs=1e-5)
+    matrices = np.stack([CONFUSION["opposition"][1:, 1:]] * 50 + [np.ones((3, 3)) / 4])  # the last one singular
+    observed = rng.dirichlet(np.ones(3) * 0.5, size=51)  # some outside what the matrix can give
+    expected = np.stack([nnls(m, o)[0] for o, m in zip(observed, matrices)])
+    assert solve_many(observed, matrices) == pytest.approx(expected / expected.sum(axis=1, keepdims=True), abs=1e-6)
 
 
 def gold_sentences():
@@ -199,6 +172,15 @@ def test_error_rates_round_trip(tmp_path):
         read_error_rates(tmp_path)
 
 
+def test_rates_domain_follows_the_corpus():
+    def rows(*docs):
+        return [ScoredSentence(doc) for doc in docs]
+
+    assert rates_domain_of(rows("allsides:a", "allsides:b")) == "allsides"
+    assert rates_domain_of(rows("fa-kes:1", "seeds:2")) == "fa-kes"
+    assert rates_domain_of(rows("fa-kes:1", "allsides:b")) == rates_domain_of(rows("mine:1")) == "pooled"
+
+
 def test_shipped_models_carry_dev_error_rates(root):
     for name in ("lexicon", "transformer"):
         stored = read_error_rates(root / "models" / name)
@@ -220,13 +202,14 @@ def test_profile_estimator_option(tmp_path):
     gold, probabilities = gold_sentences()
     model.mkdir()
     write_error_rates(tally_rates("toy", gold, probabilities, "dev"), model)
-    for args in (["--estimator", "adjusted", "--model", model], ["--estimator", "probability"]):
-        result = invoke("profile", scores, "--out", tmp_path / "p.csv", "--n-boot", "50", *args)
-        assert result.exit_code == 0, result.output
-        assert f",{args[1]}\n" in (tmp_path / "p.csv").read_text()
+    result = invoke("profile", scores, "--out", tmp_path / "p.csv", "--n-boot", "50", "--estimator", "adjusted")
+    assert result.exit_code == 2 and "'toy', not a shipped model" in result.output  # the rows name no shipped model
+    args = ["--estimator", "adjusted", "--model", model, "--rates-domain", "fa-kes"]
+    result = invoke("profile", scores, "--out", tmp_path / "p.csv", "--n-boot", "50", *args)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "p.csv").read_text().count(",adjusted\n") == len(read_profile(tmp_path / "p.csv"))
+    assert invoke("plot", tmp_path / "p.csv", "--out", tmp_path / "plots").exit_code == 0
     result = invoke("profile", scores, "--out", tmp_path / "p.csv", "--estimator", "adjusted", "--voice", "own")
     assert result.exit_code == 2 and "--voice all" in result.output and len(result.output.strip().splitlines()) == 1
-    result = invoke("profile", scores, "--out", tmp_path / "p.csv", "--estimator", "adjusted")
-    assert result.exit_code == 2 and "'toy', not a shipped model" in result.output
     result = invoke("calibrate-shares", "--model", tmp_path / "missing")
     assert result.exit_code == 2 and "model directory not found" in result.output

@@ -1,11 +1,14 @@
 """Figures: units below the minimum evidence are drawn hollow or marked, never as estimates."""
 
+from dataclasses import replace
+from itertools import combinations
 
 import numpy as np
+import pytest
 
 from framing.analysis.differences import compare_outlets
 from framing.analysis.profile import profile
-from framing.analysis.simulation import SyntheticOutlet, corpus
+from framing.analysis.simulation import SyntheticOutlet, corpus, random_truth
 from framing.figures.plots import TOO_FEW, divergence_heatmap, framing_map, plot_profile, stacked_profiles
 
 TRUTH = {"opposition": (0.5, 0.3, 0.2), "state": (0.6, 0.4)}
@@ -45,3 +48,49 @@ def test_heatmap_marks_units_not_compared(tmp_path, monkeypatch):
     divergence_heatmap(compare_outlets(rows(), n_boot=50, n_perm=50), tmp_path)
     ticks = [t.get_text() for t in figures[0].axes[0].get_xticklabels()]
     assert ticks == ["big0", "big1", "big2", f"thin0 ({TOO_FEW})", f"thin1 ({TOO_FEW})"]
+
+
+@pytest.fixture(scope="module")
+def fifty():
+    """A synthetic profile of 50 outlets with long names: 45 estimated, 4 thin, one naming no state."""
+    rng = np.random.default_rng(1)
+    outlets = [
+        SyntheticOutlet(f"Outlet {i:02d} Daily News", 2 if i % 12 == 0 else 25, 4.0, 10.0, random_truth(rng))
+        for i in range(50)
+    ]
+    rows = [r if r.outlet != "Outlet 49 Daily News" else replace(r, state="none") for r in corpus(rng, outlets)]
+    return profile(rows, n_boot=30)
+
+
+def test_framing_map_of_fifty_outlets_has_no_overlapping_labels_and_names_the_rest(fifty):
+    fig = framing_map(fifty, "fifty outlets")
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    boxes = [t.get_window_extent() for t in ax.texts]
+    assert len(boxes) >= 15, "most outlets should find room for a label"
+    overlapping = [(a.get_text(), b.get_text()) for a, b in combinations(ax.texts, 2) if _overlap(a, b)]
+    assert not overlapping
+    assert all(ax.bbox.contains(b.x0, b.y0) and ax.bbox.contains(b.x1, b.y1) for b in boxes)
+    labelled = {t.get_text() for t in ax.texts}
+    legend = " ".join(" ".join(t.get_text().split()) for t in ax.get_legend().get_texts())
+    groups = {r.group for r in fifty}
+    assert len(groups) == 50
+    assert [g for g in sorted(groups) if g not in labelled and g not in legend] == [], "an outlet was dropped silently"
+    unlabelled = groups - labelled - {"Outlet 49 Daily News"}
+    assert f"not labelled for lack of room ({len(unlabelled) - 5})" in legend  # thin ones are listed as such
+    assert "not on the map, no sentence naming the state (1): Outlet 49 Daily News" in legend
+
+
+def _overlap(a, b) -> bool:
+    return a.get_window_extent().overlaps(b.get_window_extent())
+
+
+def test_stacked_profiles_title_does_not_overprint_the_panel_titles(fifty):
+    title = "A long figure title over the fifty synthetic outlets"
+    fig = stacked_profiles(fifty, title)
+    fig.canvas.draw()
+    suptitle = next(t for t in fig.texts if t.get_text() == title)
+    boxes = [suptitle.get_window_extent()] + [ax.title.get_window_extent() for ax in fig.axes]
+    assert not [pair for pair in combinations(boxes, 2) if pair[0].overlaps(pair[1])]
+    top = suptitle.get_window_extent().y0
+    assert all(ax.get_tightbbox().y1 <= top for ax in fig.axes), "a panel reaches into the title"
