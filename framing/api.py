@@ -22,7 +22,7 @@ from framing.classifiers.loading import LoadedModel, load_model
 from framing.corpus.readers import Article
 from framing.errors import FramingError
 from framing.scoring.rows import ScoredSentence, arrow_schema, read_scores
-from framing.scoring.streaming import ScoreReport, label_rows, sentences_of
+from framing.scoring.streaming import ScoreReport, label_rows, sentences_of, with_title
 from framing.scoring.streaming import score as score_files
 
 __all__ = [
@@ -49,12 +49,14 @@ def score_texts(
     dates: Sequence[str | None] | None = None,
     titles: Sequence[str | None] | None = None,
     sentences: bool = False,
+    score_titles: bool = False,
 ) -> list[ScoredSentence]:
     """Score articles (or, with ``sentences=True``, single sentences) given as strings.
 
     Returns one ``ScoredSentence`` per sentence, the rows ``framing score`` writes; each article's
     ``doc`` is ``text:<id>`` (ids default to 1, 2, ...). ``model`` is a loaded model, a model
-    directory or None for the shipped default.
+    directory or None for the shipped default. ``titles`` are context for a model that reads it;
+    ``score_titles`` also scores each title as its article's first sentence (as ``--score-titles``).
     """
     if isinstance(texts, str) or not all(isinstance(t, str) for t in texts):
         raise FramingError("texts must be a sequence of strings (one per article)")
@@ -78,6 +80,8 @@ def score_texts(
         )
         for i in range(n)
     ]
+    if score_titles and not sentences:
+        articles = [with_title(a) for a in articles]
     pairs = [(a, s) for a in articles for s in sentences_of(a, sentences)]
     return label_rows(loaded, pairs) if pairs else []
 

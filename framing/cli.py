@@ -20,12 +20,55 @@ app = typer.Typer(
 )
 
 
+@app.callback()
+def options(
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose",
+            "-v",
+            help="Show the progress bars, logs and warnings of the libraries beneath (transformers, datasets); "
+            "also FRAMING_VERBOSE=1.",
+        ),
+    ] = False,
+) -> None:
+    """Measure how news outlets name the sides of a conflict."""
+    from framing.progress import quiet_libraries
+
+    quiet_libraries(verbose)
+
+
 MinArticles = Annotated[
     int, typer.Option(help="Fewest articles naming an actor for an outlet (group, period) to be estimated.")
 ]
 MinSentences = Annotated[
     int, typer.Option(help="Fewest sentences naming an actor for an outlet (group, period) to be estimated.")
 ]
+TextField = Annotated[str, typer.Option(help="Text field of a generic CSV/JSON Lines corpus.")]
+IdField = Annotated[str | None, typer.Option(help="Id field (default: row number).")]
+OutletField = Annotated[str | None, typer.Option(help="Outlet field.")]
+DateField = Annotated[str | None, typer.Option(help="Date field.")]
+TitleField = Annotated[str | None, typer.Option(help="Title (headline) field.")]
+Outlet = Annotated[
+    str | None,
+    typer.Option("--outlet", help="The outlet of every article of the inputs (a folder or file of one outlet)."),
+]
+
+
+def _fields(
+    text_field: str, id_field: str | None, outlet_field: str | None, date_field: str | None, title_field: str | None
+) -> Fields | None:
+    """The fields named by the field options, or None when none was (FA-KES and AllSides are recognised)."""
+    named = any(f is not None for f in (id_field, outlet_field, date_field, title_field)) or text_field != "text"
+    return Fields(text_field, id_field, outlet_field, date_field, title_field) if named else None
+
+
+def _outlet(outlet: str | None, outlet_field: str | None) -> str | None:
+    if outlet is not None and outlet_field is not None:
+        raise FramingError("give --outlet (one outlet for every article) or --outlet-field, not both")
+    if outlet is not None and not outlet.strip():
+        raise FramingError("--outlet is empty; give the outlet's name")
+    return outlet
 
 
 def fail(message: str, code: int) -> None:
@@ -58,10 +101,23 @@ def friendly(command):
 @app.command("score")
 @friendly
 def score_cli(
-    inputs: Annotated[list[Path], typer.Argument(help="Files or directories: .txt folders, CSV, JSON Lines.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output file: .parquet for Parquet, else JSON Lines.")],
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Files or folders (read recursively): .txt, .html, CSV, JSON Lines, Parquet, any of them .gz; "
+            "- reads standard input."
+        ),
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Output file: .jsonl, .parquet, .csv (flat) or .xlsx (needs openpyxl).")
+    ],
     model: Annotated[Path | None, typer.Option(help="Model directory (default: best shipped model).")] = None,
-    sentences: Annotated[bool, typer.Option("--sentences", help="Each input row is one sentence (id, text).")] = False,
+    sentences: Annotated[
+        bool,
+        typer.Option(
+            "--sentences", help="Each input row is one sentence: JSON Lines (id, text) or a .txt file, one per line."
+        ),
+    ] = False,
     segmenter: Annotated[str, typer.Option(help="Sentence splitter: blingfire (fast) or pysbd.")] = "blingfire",
     workers: Annotated[
         int | None, typer.Option(help="Worker processes (default: one per core for the lexicon, 1 for a transformer).")
@@ -69,19 +125,36 @@ def score_cli(
     int8: Annotated[
         bool, typer.Option("--int8", help="Quantise the transformer to int8 (faster; see README).")
     ] = False,
-    text_field: Annotated[str, typer.Option(help="Text field of a generic CSV/JSON Lines corpus.")] = "text",
-    id_field: Annotated[str | None, typer.Option(help="Id field (default: row number).")] = None,
-    outlet_field: Annotated[str | None, typer.Option(help="Outlet field.")] = None,
-    date_field: Annotated[str | None, typer.Option(help="Date field.")] = None,
-    title_field: Annotated[str | None, typer.Option(help="Title field.")] = None,
+    text_field: TextField = "text",
+    id_field: IdField = None,
+    outlet_field: OutletField = None,
+    date_field: DateField = None,
+    title_field: TitleField = None,
+    outlet: Outlet = None,
+    score_titles: Annotated[
+        bool,
+        typer.Option(
+            "--score-titles",
+            help="Also score each article's title, as its first sentence (moves every sentence's index and offsets; "
+            "see README).",
+        ),
+    ] = False,
 ) -> None:
-    """Label every sentence of the inputs; one JSON Lines row per sentence."""
+    """Label every sentence of the inputs; one row per sentence."""
     from framing.scoring.streaming import score
 
-    named = any(f is not None for f in (id_field, outlet_field, date_field, title_field)) or text_field != "text"
-    fields = Fields(text_field, id_field, outlet_field, date_field, title_field) if named else None
+    fields = _fields(text_field, id_field, outlet_field, date_field, title_field)
     report = score(
-        inputs, out, model, sentences=sentences, fields=fields, segmenter_name=segmenter, workers=workers, int8=int8
+        inputs,
+        out,
+        model,
+        sentences=sentences,
+        fields=fields,
+        segmenter_name=segmenter,
+        workers=workers,
+        int8=int8,
+        outlet=_outlet(outlet, outlet_field),
+        score_titles=score_titles,
     )
     typer.echo(f"scored {report.sentences} sentences of {report.articles} documents -> {out}", err=True)
     if report.failures:
@@ -213,7 +286,18 @@ def _data(data: Path | None) -> Path:
     return data or default_data_root()
 
 
-def _gold(gold: Path | None, split: str | None, data: Path, domain: str | None = None) -> list:
+def _gold(
+    gold: Path | None,
+    split: str | None,
+    data: Path | None,
+    domain: str | None = None,
+    corpus: Path | None = None,
+    fields: Fields | None = None,
+    outlet: str | None = None,
+) -> list:
+    """Gold sentences: the project's annotations, or the records of ``gold`` joined to the shared corpora,
+    or to the user's own ``corpus`` (read with the field options ``framing annotate`` was given)."""
+    from framing.corpus.readers import load_articles
     from framing.gold.annotations import (
         annotation_documents,
         domain_gold,
@@ -223,9 +307,16 @@ def _gold(gold: Path | None, split: str | None, data: Path, domain: str | None =
         split_gold,
     )
 
+    if corpus is not None and gold is None:
+        raise FramingError(
+            "--corpus needs --gold: the annotation records of that corpus (`framing annotate` writes them)"
+        )
     if gold is None:
-        rows = load_annotations(data)
+        rows = load_annotations(_data(data))
+    elif corpus is not None:
+        rows = load_gold(gold, load_articles(corpus, fields, outlet), set(), allow_reserved=True)
     else:
+        data = _data(data)
         rows = load_gold(gold, annotation_documents(data), evaluation_ids(data), allow_reserved=True)
     rows = domain_gold(split_gold(rows, split) if split else rows, domain)
     if not rows:
@@ -242,12 +333,18 @@ SlicesOption = Annotated[bool, typer.Option(help="Also accuracy on the hard-case
 @app.command("evaluate")
 @friendly
 def evaluate_cli(
-    model: Annotated[Path, typer.Option(help="Model directory.")],
+    model: Annotated[Path | None, typer.Option(help="Model directory (default: best shipped model).")] = None,
     gold: Annotated[
         Path | None,
         typer.Option(
             help="Gold JSON Lines: annotation records (offsets) or sentence rows with text and labels "
             "(default: the project's annotations)."
+        ),
+    ] = None,
+    corpus: Annotated[
+        Path | None,
+        typer.Option(
+            help="The corpus --gold's records were annotated on (`framing annotate CORPUS`), with its field options."
         ),
     ] = None,
     split: Annotated[
@@ -257,6 +354,12 @@ def evaluate_cli(
     out: Annotated[Path | None, typer.Option(help="Folder for metrics JSON and the confusion plot.")] = None,
     domain: DomainOption = None,
     slices: SlicesOption = False,
+    text_field: TextField = "text",
+    id_field: IdField = None,
+    outlet_field: OutletField = None,
+    date_field: DateField = None,
+    title_field: TitleField = None,
+    outlet: Outlet = None,
 ) -> None:
     """Per-field macro-F1 with 95% bootstrap intervals over articles, per-label scores, confusion matrices."""
     import json
@@ -268,7 +371,8 @@ def evaluate_cli(
 
     if out:
         check_folder(out)
-    rows = _gold(gold, split, _data(data), domain)
+    fields = _fields(text_field, id_field, outlet_field, date_field, title_field)
+    rows = _gold(gold, split, data, domain, corpus, fields, _outlet(outlet, outlet_field))
     loaded = load_model(model)
     predicted = predict_gold(loaded, rows)
     evaluation = evaluate_predictions(loaded.name, rows, predicted)
@@ -299,7 +403,7 @@ def compare_cli(
     from framing.gold.evaluate import compare_predictions, evaluate_predictions, format_evaluation, predict_gold
     from framing.gold.slices import format_slices, slice_accuracy
 
-    rows = _gold(gold, split, _data(data), domain)
+    rows = _gold(gold, split, data, domain)
     a, b = load_model(model_a), load_model(model_b)
     pred_a, pred_b = predict_gold(a, rows), predict_gold(b, rows)
     for name, predicted in ((a.name, pred_a), (b.name, pred_b)):
@@ -323,20 +427,31 @@ def annotate_cli(
     ] = False,
     limit: Annotated[int | None, typer.Option(help="Stop after this many records.")] = None,
     data: Annotated[Path | None, typer.Option(help="Shared data root (for the reserved evaluation ids).")] = None,
-    text_field: Annotated[str, typer.Option(help="Text field of a generic corpus.")] = "text",
-    id_field: Annotated[str | None, typer.Option(help="Id field of a generic corpus.")] = None,
+    only_naming: Annotated[
+        bool,
+        typer.Option(
+            "--only-naming", help="Skip the sentences the model sees naming no actor (then recall cannot be measured)."
+        ),
+    ] = False,
+    text_field: TextField = "text",
+    id_field: IdField = None,
+    outlet_field: OutletField = None,
+    date_field: DateField = None,
+    title_field: TitleField = None,
+    outlet: Outlet = None,
 ) -> None:
-    """Label sentences by the guidelines, one key per field; records are appended as you go."""
+    """Label sentences by the guidelines, one key per field (u takes back the last record); records are
+    appended as you go. `framing evaluate --gold OUT --corpus CORPUS` measures a model on them."""
     from framing.classifiers.loading import load_model
     from framing.gold.annotate import annotatable, annotate
     from framing.gold.annotations import evaluation_ids
 
     check_output(out, [corpus])
-    fields = Fields(text_field, id_field) if (text_field != "text" or id_field) else None
+    fields = _fields(text_field, id_field, outlet_field, date_field, title_field)
     data_root = _data(data)
     reserved = evaluation_ids(data_root) if (data_root / "fa-kes").is_dir() else set()
     annotate(
-        annotatable(corpus, reserved, fields),
+        annotatable(corpus, reserved, fields, _outlet(outlet, outlet_field)),
         out,
         load_model(model),
         annotator,
@@ -344,6 +459,7 @@ def annotate_cli(
         limit,
         ask=input,
         show=typer.echo,
+        only_naming=only_naming,
     )
 
 

@@ -97,6 +97,12 @@ def train_network(model, X: list[str], targets: np.ndarray, dev=None, context=No
         weight_decay=s.weight_decay,
     )
     steps = s.epochs * -(-len(X) // s.batch_size)
+    if getattr(model, "progress", False):  # before the first epoch's progress, which can take a while to come
+        print(
+            f"training on {len(X):,} sentences: {s.epochs} epoch(s) of {steps // s.epochs:,} batches of "
+            f"{s.batch_size}" + (f", then {len(dev[0]):,} dev sentences each epoch" if dev is not None else ""),
+            file=sys.stderr,
+        )
     scheduler = get_linear_schedule_with_warmup(optimizer, int(s.warmup * steps), steps)
     losses = {
         f: torch.nn.CrossEntropyLoss(weight=class_weights(targets[:, j], len(LABELS[f]), s.class_weight))

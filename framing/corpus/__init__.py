@@ -1,5 +1,6 @@
 """Stage 1, reading: articles from CSV, JSON Lines, Parquet, text folders and HTML, and their sentences.
 
-Modules: ``readers`` (``Article``, ``read_path``), ``sentences`` (segmenters with character offsets).
+Modules: ``readers`` (``Article``, ``read_path``), ``sources`` (``.gz`` files, recursive folders, standard
+input), ``html`` (pages read with trafilatura), ``sentences`` (segmenters with character offsets).
 May import: ``framing.errors``, ``framing.io``, ``framing.resources``, ``framing.progress``.
 """

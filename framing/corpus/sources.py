@@ -120,6 +120,8 @@ def spooled_stdin(text_field: str = "text", sentences: bool = False) -> Iterator
     source = sys.stdin.buffer if sys.stdin is not None and not sys.stdin.closed else None
     if source is None:
         raise FramingError("standard input is closed; give files, or pipe articles into `-`")
+    if sys.stdin.isatty():  # nothing piped in: reading would wait for typing
+        raise FramingError("- reads standard input, which is a terminal here; pipe articles in (cat a.csv | ... -)")
     with tempfile.TemporaryDirectory(prefix="framing-") as tmp:
         folder = Path(tmp) / "stdin"
         folder.mkdir()

@@ -1,14 +1,18 @@
 """Interactive annotation in the guidelines' record format, resumable.
 
-Each sentence is shown with its neighbours and the model's suggestion; one
-key per field confirms (Enter) or corrects it. Every record is appended and
-flushed at once, so quitting at any point loses nothing, and a new session
-skips what the output file already holds.
+Each sentence is shown with its outlet, how far the session has come ("12 of
+2,458"), its neighbours and the model's suggestion; one key per field confirms
+(Enter) or corrects it, ``u`` takes back the last record of the session and
+shows its sentence again. Every record is appended and flushed at once, so
+quitting at any point loses nothing, and a new session skips what the output
+file already holds. ``only_naming`` offers only the sentences the model sees
+naming an actor (a gold set drawn so measures precision, not recall).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -19,6 +23,7 @@ import numpy as np
 from framing.classifiers.schema import FIELDS, Context
 from framing.corpus.readers import Article, read_path
 from framing.errors import DocumentError, FramingError
+from framing.progress import progress
 
 #: One key per label; Enter takes the suggestion.
 KEYS = {
@@ -40,12 +45,18 @@ class Item:
     confidence: float
 
 
+#: Sentences the model suggests labels for at a time (one progress step).
+SUGGEST_BATCH = 256
 #: Why annotation cannot go on without a keyboard.
 NO_INPUT = "standard input is closed, so no answer can be read; run `framing annotate` in a terminal"
 
 
 class Quit(Exception):
     """The annotator asked to stop."""
+
+
+class Undo(Exception):
+    """The annotator asked to take back the last record."""
 
 
 def done_keys(out: Path) -> set[tuple[str, int, int]]:
@@ -63,12 +74,27 @@ def done_keys(out: Path) -> set[tuple[str, int, int]]:
     return keys
 
 
-def items(articles: Iterable[Article], model, skip: set, uncertain_first: bool) -> list[Item]:
-    """Sentences to annotate with the model's suggestion, least sure first if asked."""
+def suggestions(classifier, texts: list[str], context: list[Context]) -> list[np.ndarray]:
+    """``classifier.predict_proba`` in batches of SUGGEST_BATCH, with progress: on a large corpus the
+    suggestions take minutes before the first sentence is shown."""
+    parts = []
+    with progress(total=len(texts), desc="suggesting labels", unit=" sentences") as bar:
+        for begin in range(0, len(texts), SUGGEST_BATCH):
+            end = begin + SUGGEST_BATCH
+            parts.append(classifier.predict_proba(texts[begin:end], context[begin:end]))
+            bar.update(len(texts[begin:end]))
+    return [np.concatenate([part[j] for part in parts]) for j in range(len(FIELDS))]
+
+
+def items(
+    articles: Iterable[Article], model, skip: set, uncertain_first: bool, only_naming: bool = False
+) -> list[Item]:
+    """Sentences to annotate with the model's suggestion, least sure first if asked; with ``only_naming``,
+    only those whose suggestion names the opposition or the state."""
     from framing.corpus.sentences import split
 
     pending = []
-    for article in articles:
+    for article in progress(articles, desc="splitting sentences", unit=" docs"):
         sentences = split(article.doc, article.text, "pysbd")  # the gold set was drawn with pysbd
         for i, s in enumerate(sentences):
             if (article.doc, s.start, s.end) in skip:
@@ -78,11 +104,13 @@ def items(articles: Iterable[Article], model, skip: set, uncertain_first: bool) 
             pending.append(Item(article, s.start, s.end, before, s.text, after, ("none",) * 3, 1.0))
     if pending:
         context = [Context(p.article.title or None, p.before or None) for p in pending]
-        probabilities = model.classifier.predict_proba([p.text for p in pending], context)
+        probabilities = suggestions(model.classifier, [p.text for p in pending], context)
         labels = model.classifier.labels_
         for n, item in enumerate(pending):
             item.suggestion = tuple(str(labels[j][int(np.argmax(probabilities[j][n]))]) for j in range(len(FIELDS)))
             item.confidence = float(min(p[n].max() for p in probabilities))
+    if only_naming:
+        pending = [p for p in pending if p.suggestion[0] != "none" or p.suggestion[1] != "none"]
     if uncertain_first:
         pending.sort(key=lambda p: p.confidence)
     return pending
@@ -92,9 +120,11 @@ def ask_field(field: str, suggested: str, ask: Callable[[str], str], show: Calla
     keys = KEYS[field]
     menu = " ".join(f"[{k}]{label[len(k) :]}" if label.startswith(k) else f"[{k}]={label}" for k, label in keys.items())
     while True:
-        answer = ask(f"{field} ({menu}; Enter = {suggested}, q = quit): ").strip().lower()
+        answer = ask(f"{field} ({menu}; Enter = {suggested}, u = undo, q = quit): ").strip().lower()
         if answer == "q":
             raise Quit
+        if answer == "u":
+            raise Undo
         if answer == "" and (field != "voice" or suggested != "none"):
             return suggested
         if answer in keys:
@@ -102,9 +132,13 @@ def ask_field(field: str, suggested: str, ask: Callable[[str], str], show: Calla
         show(f"  '{answer}' is not one of {', '.join(keys)}")
 
 
-def label_item(item: Item, ask: Callable[[str], str], show: Callable[[str], None]) -> dict:
+def label_item(
+    item: Item, ask: Callable[[str], str], show: Callable[[str], None], position: tuple[int, int] = (1, 1)
+) -> dict:
+    """Ask for one sentence's labels; ``position`` is (this sentence's number, how many) in the session."""
     show("")
-    show(f"{item.article.doc} [{item.start}:{item.end}]  outlet={item.article.outlet}")
+    outlet = item.article.outlet or "unknown outlet"
+    show(f"{position[0]:,} of {position[1]:,}  {outlet}  {item.article.doc} [{item.start}:{item.end}]")
     if item.before:
         show(f"   {item.before}")
     show(f">> {item.text}")
@@ -130,50 +164,75 @@ def annotate(
     limit: int | None = None,
     ask: Callable[[str], str] = input,
     show: Callable[[str], None] = print,
+    *,
+    only_naming: bool = False,
 ) -> int:
     """Label sentences one by one, appending records to ``out``; returns how many were added.
 
-    The end of the input stops the session like ``q``; an input that is closed or lost (``0<&-``) is
-    a ``FramingError``, checked before any work when ``ask`` is ``input``."""
+    ``u`` removes the session's last record from ``out`` and asks for its sentence again (records of
+    earlier sessions are not taken back). The end of the input stops the session like ``q``; an input
+    that is closed or lost (``0<&-``) is a ``FramingError``, checked before any work when ``ask`` is
+    ``input``."""
     if ask is input and (sys.stdin is None or sys.stdin.closed):
         raise FramingError(NO_INPUT)
-    todo = items(articles, model, done_keys(out), uncertain_first)
+    todo = items(articles, model, done_keys(out), uncertain_first, only_naming)[:limit]
     show(f"{len(todo)} sentences to annotate; labels follow ../shared/annotation-guidelines.md")
-    added = 0
+    ends: list[int] = []  # where each record of this session starts in the file, to take it back
     out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open("a", encoding="utf-8") as handle:
-        for item in todo[:limit]:
+    with out.open("ab") as handle:
+        while len(ends) < len(todo):
+            item = todo[len(ends)]
             try:
-                labels = label_item(item, ask, show)
+                labels = label_item(item, ask, show, (len(ends) + 1, len(todo)))
+            except Undo:
+                _undo(handle, ends, show)
+                continue
             except (Quit, EOFError):
                 break
             except (RuntimeError, ValueError, OSError):  # input(): lost sys.stdin, or I/O on a closed file
-                raise FramingError(f"{NO_INPUT} ({added} records were saved to {out})") from None
-            record = {
-                "doc": item.article.doc,
-                "start": item.start,
-                "end": item.end,
-                **labels,
-                "annotator": annotator,
-                "suggestion": {"model": model.name, **dict(zip(FIELDS, item.suggestion))},
-            }
-            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+                raise FramingError(f"{NO_INPUT} ({len(ends)} records were saved to {out})") from None
+            ends.append(handle.seek(0, os.SEEK_END))
+            handle.write((json.dumps(record(item, labels, annotator, model.name), ensure_ascii=False) + "\n").encode())
             handle.flush()
-            added += 1
-    show(f"added {added} records to {out}")
-    return added
+    show(f"added {len(ends)} records to {out}")
+    return len(ends)
 
 
-def annotatable(path: Path, reserved: set[str], fields=None) -> Iterator[Article]:
-    """Articles of a corpus that may be annotated: reserved evaluation documents are left out.
+def record(item: Item, labels: dict, annotator: str, model_name: str) -> dict:
+    """The annotation record of one sentence, as the guidelines define it (offsets, no text)."""
+    return {
+        "doc": item.article.doc,
+        "start": item.start,
+        "end": item.end,
+        **labels,
+        "annotator": annotator,
+        "suggestion": {"model": model_name, **dict(zip(FIELDS, item.suggestion))},
+    }
+
+
+def _undo(handle, ends: list[int], show: Callable[[str], None]) -> None:
+    """Cut the session's last record off the file (``ends`` loses its start), or say there is none."""
+    if not ends:
+        show("  nothing to undo in this session (earlier sessions' records stay; edit the file to change them)")
+        return
+    handle.truncate(ends.pop())
+    handle.flush()
+    show("  took back the last record; label its sentence again")
+
+
+def annotatable(path: Path, reserved: set[str], fields=None, outlet: str | None = None) -> Iterator[Article]:
+    """Articles of a corpus (read as ``framing score`` reads it: ``fields``, ``outlet``) that may be
+    annotated: reserved evaluation documents are left out.
 
     A shared corpus (FA-KES, AllSides) is refused when its reserved ids are not
     known (``reserved`` empty), so that nothing reserved can slip through.
     """
     from framing.gold.annotations import RESERVED_FILES, is_reserved
 
+    if str(path) == "-":
+        raise FramingError("annotate reads your answers from standard input; give the corpus as a file or folder")
     covered = {r.partition(":")[0] for r in reserved if ":" in r}  # corpora whose reserved ids are known
-    for article in read_path(path, fields):
+    for article in read_path(path, fields, outlet):
         if isinstance(article, DocumentError):
             continue
         if article.corpus in RESERVED_FILES and article.corpus not in covered:

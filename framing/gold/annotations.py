@@ -139,7 +139,10 @@ def load_gold(
             text, outlet = record["text"], record.get("outlet")
             title, previous = record.get("title"), record.get("previous")
         elif article is None:
-            raise FramingError(f"{where}: document {doc} is not in the corpus; check --data and the doc key")
+            raise FramingError(
+                f"{where}: document {doc} is not in the corpus; give the corpus it was annotated on with --corpus "
+                "(and the field options `framing annotate` was given), or check --data"
+            )
         else:
             text = check_span(article.text, record.get("start"), record.get("end"), where)
             outlet, title = article.outlet, article.title

@@ -32,8 +32,14 @@ from framing.errors import FramingError
 from framing.io import atomic_write
 from framing.scoring.rows import ScoredSentence, read_scores, usable_rows
 
-#: Sentences embedded per table cell (the cell says how many there are in all).
-CELL_LIMIT = 60
+#: Sentences embedded per table cell, in document order (the panel says how many there are in all, and
+#: how many of those the page does not hold): a cell of the AllSides report has up to 738, and 500 keep
+#: the page under ~10 MB while listing every sentence of all but the largest cells.
+CELL_LIMIT = 500
+#: Sentences the panel lists at a time; a button lists the next ones.
+CELL_PAGE = 60
+#: Sections with more outlets than this fold their long tables and tall figures (a click opens them).
+FOLD_OUTLETS = 20
 DELEGITIMISING = {"opposition": ("terrorist", "jihadist"), "state": ("regime",)}
 PAGE = Path(__file__).with_name("template.html")
 #: The template's slots, ``{{name}}``; all are filled in one pass, so data is never read as a slot.
@@ -124,11 +130,13 @@ def svg(paths: list[Path]) -> str:
     return text[text.index("<svg") :]
 
 
-def figure(title: str, paths: list[Path], caption: str) -> str:
-    """A figure's SVG with its title and caption; a note instead where it could not be drawn."""
+def figure(title: str, paths: list[Path], caption: str, *, folded: bool = False) -> str:
+    """A figure's SVG with its title and caption (``folded``: the SVG behind a click); a note instead
+    where it could not be drawn."""
     if not paths:
         return f'<p class="note">{esc(title)}: not drawn, as no outlet names both the opposition and the state.</p>'
-    return f"<figure><h3>{esc(title)}</h3>{svg(paths)}<figcaption>{esc(caption)}</figcaption></figure>"
+    drawing = fold("show the figure", svg(paths), folded)
+    return f"<figure><h3>{esc(title)}</h3>{drawing}<figcaption>{esc(caption)}</figcaption></figure>"
 
 
 def highlight(text: str, evidence: list[dict]) -> str:
@@ -146,31 +154,38 @@ def highlight(text: str, evidence: list[dict]) -> str:
 
 
 def cell_data(rows: list[ScoredSentence]) -> dict:
-    """Per outlet and label: share, count and the sentences behind it (first CELL_LIMIT, in document order)."""
-    cells: dict = defaultdict(dict)
+    """Per outlet: ``sentences``, each sentence shown once, and per ``actor:label`` cell its count ``n``, the
+    outlet's sentences naming the actor ``of``, and ``rows``, the places in ``sentences`` of the first
+    CELL_LIMIT sentences behind the cell (in document order). A sentence in two cells is embedded once."""
+    cells: dict = defaultdict(lambda: {"sentences": []})
     naming = {actor: Counter() for actor in ACTORS}
     for r in rows:
         for actor in ACTORS:
             if r.label(actor) != "none":
                 naming[actor][r.outlet_name] += 1
     for r in rows:
-        outlet = r.outlet_name
+        outlet, place = cells[r.outlet_name], None
         for actor in ACTORS:
             label = r.label(actor)
             if label == "none":
                 continue
-            cell = cells[outlet].setdefault(f"{actor}:{label}", {"n": 0, "of": naming[actor][outlet], "sentences": []})
+            cell = outlet.setdefault(f"{actor}:{label}", {"n": 0, "of": naming[actor][r.outlet_name], "rows": []})
             cell["n"] += 1
-            if len(cell["sentences"]) < CELL_LIMIT:
-                cell["sentences"].append(
-                    {
-                        "doc": r.doc,
-                        "i": r.sentence,
-                        "voice": r.voice,
-                        "html": highlight(r.text, r.evidence),
-                    }
-                )
-    return cells
+            if len(cell["rows"]) < CELL_LIMIT:
+                place = place if place is not None else _embed(outlet["sentences"], r)
+                cell["rows"].append(place)
+    return {outlet: data for outlet, data in cells.items() if data["sentences"]}  # outlets naming an actor
+
+
+def _embed(sentences: list[dict], r: ScoredSentence) -> int:
+    """Add a sentence as the panel shows it (its deciding terms marked); returns its place in ``sentences``."""
+    sentences.append({"doc": r.doc, "i": r.sentence, "voice": r.voice, "html": highlight(r.text, r.evidence)})
+    return len(sentences) - 1
+
+
+def fold(summary: str, content: str, folded: bool) -> str:
+    """``content`` in a closed ``<details>`` that ``summary`` (text) opens, or as it is when not ``folded``."""
+    return f"<details><summary>{esc(summary)}</summary>{content}</details>" if folded else content
 
 
 def outlet_table(name: str, rows: list[ScoredSentence], profile_rows) -> str:
@@ -341,6 +356,7 @@ def build_section(section: Section, work: Path) -> dict:
         heatmap = divergence_heatmap(comparison, folder / "divergence", f"{name}: Jensen-Shannon divergence")
     too_few = f"fewer than {s.min_articles} articles or {s.min_sentences} sentences naming an actor"
     outlets = len({r.outlet_name for r in rows})
+    many = outlets > FOLD_OUTLETS  # long tables and tall figures are folded
     parts = [
         f'<section id="section-{esc(name)}"><h2>{esc(name)}</h2>',
         f"<p>{len(rows):,} sentences of {len({r.doc for r in rows}):,} documents from "
@@ -349,8 +365,10 @@ def build_section(section: Section, work: Path) -> dict:
         "<h3>Outlets by label: click a cell for the sentences behind it</h3>",
         '<p class="note">Shares count the model\'s labels (estimator: count); the next table adjusts them '
         "for the model's measured errors.</p>",
-        outlet_table(name, rows, analysis.profiles["all"]),
-        corrected_table(analysis),
+        fold(f"show the table of {outlets} outlets", outlet_table(name, rows, analysis.profiles["all"]), many),
+        fold(f"show the corrected shares of {outlets} outlets", corrected_table(analysis), many)
+        if analysis.corrected is not None
+        else "",
     ]
     if any(p.enough for p in analysis.profiles["all"]):
         parts += [
@@ -358,23 +376,26 @@ def build_section(section: Section, work: Path) -> dict:
                 "Framing map",
                 [p for p in figures if "framing-map" in p.name],
                 "Each point an outlet; whiskers are 95% intervals over articles. Hollow, unlabelled points: "
-                f"outlets with {too_few}, not estimated.",
+                f"outlets with {too_few}, not estimated. An outlet's label is left out where it would cover "
+                "another; the legend names those outlets, and those not on the map as they name one actor only.",
             ),
             figure(
                 "Framing profiles",
                 [p for p in figures if "profiles" in p.name],
                 "Label shares of the sentences naming each actor; whiskers: 95% interval of the first boundary. "
                 f"Outlets with {too_few} have no bar ('too few articles').",
+                folded=many,
             ),
             figure(
                 "Framing map, own voice only",
                 [p for p in own_figures if "framing-map" in p.name],
                 "As above, counting only namings in the outlet's own narration.",
+                folded=many,
             ),
         ]
     else:
         parts.append(f'<p class="note">No outlet is estimated: every outlet has {esc(too_few)}.</p>')
-    parts += ["<h3>How much of the framing is quoted</h3>", voice_table(rows)]
+    parts += ["<h3>How much of the framing is quoted</h3>", fold(f"show {outlets} outlets", voice_table(rows), many)]
     for actor in ACTORS:
         paths = [p for p in heatmap if f"divergence-{actor}" in p.name]
         if paths:
@@ -442,7 +463,8 @@ def provenance(sections: list[Section], settings: Settings) -> str:
         "intervals": "percentile bootstrap over articles widened to a design-effect Jeffreys interval",
         "tests": "larger p of a permutation test over articles and Welch's t over articles, Benjamini-Hochberg",
         "groups": groups or "each outlet",
-        "sentences per cell shown": CELL_LIMIT,
+        "sentences per cell embedded": CELL_LIMIT,
+        "sentences per cell listed at a time": CELL_PAGE,
         "outlets in heatmaps": TOP_OUTLETS,
     }
     items.append(f"<li>settings: {esc(json.dumps(config, default=sorted))}</li>")
@@ -512,6 +534,7 @@ def render_report(
             "provenance": provenance(sections, sections[0].analysis.settings),
             "sections": "\n".join(b["html"] for b in built.values()),
             "data": script_json({n: b["cells"] for n, b in built.items()}),
+            "page": str(CELL_PAGE),
         },
     )
     target = out / "report.html"

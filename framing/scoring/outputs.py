@@ -35,8 +35,8 @@ def output_format(path: Path) -> str:
     as is ``.xlsx`` without ``openpyxl``."""
     suffix = Path(path).suffix.lower()
     if suffix not in FORMATS:
-        given = f"its extension {suffix!r}" if suffix else "no extension"
-        raise FramingError(f"{path}: has {given}; name the output {' or '.join(f'*{s}' for s in FORMATS)}")
+        given = f"an unknown output format {suffix!r}" if suffix else "no extension to tell the output format"
+        raise FramingError(f"{path}: has {given}; name the output {', '.join(FORMATS)} (by its extension)")
     if suffix == ".xlsx":
         try:
             import openpyxl  # noqa: F401

@@ -1,4 +1,5 @@
-"""Score articles or sentences into rows, one row per sentence (JSON Lines or Parquet).
+"""Score articles or sentences into rows, one row per sentence (JSON Lines, Parquet, CSV or Excel:
+``framing.scoring.outputs``).
 
 Work streams in chunks of articles: each chunk is read, split, classified and
 encoded, and the writer appends it to a temporary file that replaces the
@@ -25,11 +26,12 @@ import numpy as np
 
 from framing.classifiers.loading import LoadedModel, load_model
 from framing.classifiers.schema import FIELDS, Context
-from framing.corpus.readers import Article, Fields, check_article, read_path
+from framing.corpus.readers import Article, Fields, check_article, read_path, sentence_lines
 from framing.corpus.sentences import DEFAULT_SEGMENTER, Sentence, segmenter, split
+from framing.corpus.sources import STDIN, as_stdin, kind, spooled_stdin
 from framing.errors import DocumentError, FramingError
 from framing.io import atomic_write, check_output, jsonl_rows
-from framing.progress import progress
+from framing.progress import count_in_background, progress
 from framing.scoring.outputs import ChunkWriter, binary, encode, output_format
 from framing.scoring.rows import ScoredSentence
 
@@ -78,10 +80,21 @@ def label_rows(
     return rows
 
 
-def sentence_articles(path: Path) -> Iterator[Article | DocumentError]:
+def sentence_articles(path: Path, outlet: str | None = None) -> Iterator[Article | DocumentError]:
     """``--sentences`` input: JSON Lines rows with ``id`` and ``text`` (and optional ``outlet``, ``date``,
-    and the context a transformer reads: ``title``, the headline, and ``previous``, the sentence before)."""
-    for item in jsonl_rows(path):
+    and the context a transformer reads: ``title``, the headline, and ``previous``, the sentence before),
+    or a ``.txt`` file of one sentence per non-empty line (id ``<file>:<line>``); either possibly ``.gz``,
+    or ``-``, standard input. ``outlet`` is the outlet of every sentence."""
+    if str(path) == STDIN:
+        with spooled_stdin(sentences=True) as spooled:
+            try:
+                for item in sentence_articles(spooled, outlet):
+                    yield as_stdin(item, spooled) if isinstance(item, DocumentError) else item
+            except FramingError as error:
+                raise as_stdin(error, spooled) from None
+        return
+    rows = sentence_lines(Path(path)) if kind(path) == ".txt" else jsonl_rows(path)
+    for item in rows:
         if isinstance(item, DocumentError):  # a malformed line: reported, the rest are scored
             yield item
             continue
@@ -94,9 +107,8 @@ def sentence_articles(path: Path) -> Iterator[Article | DocumentError]:
             yield DocumentError(f"{path} line {number}: {', '.join(bad)} must be text")
             continue
         extra = {"previous": row["previous"]} if row.get("previous") else {}
-        article = Article(
-            "sentences", str(row["id"]), row["text"], row.get("outlet"), row.get("date"), row.get("title"), extra
-        )
+        where = outlet or row.get("outlet")
+        article = Article("sentences", str(row["id"]), row["text"], where, row.get("date"), row.get("title"), extra)
         try:
             check_article(article, f"{path} line {number}")
         except DocumentError as error:
@@ -117,6 +129,14 @@ def sentence_context(pairs: list[tuple[Article, Sentence]]) -> list[Context]:
             previous = pairs[i - 1][1].text if same else None
         context.append(Context(article.title or None, previous))
     return context
+
+
+def with_title(article: Article) -> Article:
+    """The article with its title (if any) as its first line, then a blank line, then its text: the
+    title is scored as the first sentence, and every offset counts from the title's start (``--score-titles``)."""
+    if not (article.title or "").strip():
+        return article
+    return replace(article, text=f"{article.title.strip()}\n\n{article.text}")
 
 
 def sentences_of(article: Article, whole: bool, segmenter_name: str = DEFAULT_SEGMENTER) -> list[Sentence]:
@@ -258,34 +278,51 @@ def score(
     segmenter_name: str = DEFAULT_SEGMENTER,
     workers: int | None = None,
     int8: bool = False,
+    *,
+    outlet: str | None = None,
+    score_titles: bool = False,
 ) -> ScoreReport:
-    """Score every input file or directory into ``out`` (Parquet for a .parquet name, else JSON Lines).
+    """Score every input file or directory (``-``: standard input) into ``out``, in the format its extension
+    names (``framing.scoring.outputs``: .jsonl, .parquet, .csv, .xlsx).
 
-    ``workers``: processes (None: one per core for the lexicon, 1 for the transformer). ``out`` may not be
+    ``workers``: processes (None: one per core for the lexicon, 1 for the transformer). ``outlet``: the
+    outlet of every article. ``score_titles``: score each article's title as its first sentence
+    (``with_title``; off by default, as it moves every sentence's index and offsets). ``out`` may not be
     an input, nor anything but a regular file or a new name."""
     from framing.classifiers.loading import default_model_path
 
     segmenter(segmenter_name)  # an unknown name fails before any work
-    for path in inputs:
-        if not Path(path).exists():
+    if sum(str(path) == STDIN for path in inputs) > 1:
+        raise FramingError("standard input (-) can be read only once; give - once")
+    files = [Path(path) for path in inputs if str(path) != STDIN]
+    for path in files:
+        if not path.exists():
             raise FramingError(f"{path}: no such file or directory")
-    check_output(out, inputs)
+    check_output(out, files)
+    fmt = output_format(out)  # an unknown extension fails here, before the model is loaded
     if workers is not None and workers < 1:
         raise FramingError(f"--workers must be at least 1, not {workers}; leave it out for the default")
-    job = Job(Path(model_path or default_model_path()), int8, segmenter_name, output_format(out), sentences)
+    job = Job(Path(model_path or default_model_path()), int8, segmenter_name, fmt, sentences)
     model = _model(job)
     workers = workers or default_workers(model)
     report = ScoreReport()
 
     def articles() -> Iterator[Article | DocumentError]:
         for path in inputs:
-            yield from (sentence_articles(path) if sentences else read_path(Path(path), fields))
+            if sentences:
+                yield from sentence_articles(path, outlet)
+                continue
+            for item in read_path(path if str(path) == STDIN else Path(path), fields, outlet):
+                yield with_title(item) if score_titles and isinstance(item, Article) else item
 
     size = model.classifier.runtime.chunk_chars
     batches = chunks(articles(), report, size)
     results = _sequential(job, batches) if workers == 1 else _parallel(job, batches, workers)
     bar = progress(desc=label, unit=" docs")
-    with atomic_write(out, "wb" if job.fmt == "parquet" else "w") as handle:
+    # the documents are counted beside a transformer (slow enough that reading twice costs nothing) for an ETA
+    countable = model.classifier.runtime.in_process and not any(str(path) == STDIN for path in inputs)
+    counting = count_in_background(bar, articles, Article) if countable else None
+    with atomic_write(out, "wb" if binary(job.fmt) else "w") as handle:
         writer = ChunkWriter(handle, job.fmt)
         try:
             for payload, n_sentences, n_articles in results:
@@ -294,6 +331,8 @@ def score(
                 report.articles += n_articles
                 bar.update(n_articles)
         finally:
+            if counting is not None:
+                counting.set()
             bar.close()
             writer.close()
         if report.articles == 0 and report.failures:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
@@ -45,7 +47,7 @@ class Experiment(Strict):
     @model_validator(mode="after")
     def _one_seed(self) -> Experiment:
         if "seed" in self.transformer.model_fields_set:
-            raise ValueError("set seed at the top of the config, not in [transformer]")
+            raise ValueError("transformer.seed: set seed at the top of the config, not in [transformer]")
         return self
 
 
@@ -82,8 +84,41 @@ def load_experiment(path: Path, overrides: dict[str, str] | None = None) -> Expe
     try:
         return Experiment.model_validate(config)
     except ValidationError as error:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
-        raise FramingError(f"{path}: {problems}")
+        raise FramingError("; ".join(problem(e, path, overrides or {}) for e in error.errors()))
+
+
+def valid_keys(loc: tuple) -> list[str]:
+    """The keys the table at ``loc`` (``("transformer",)``; ``()``: the top) may hold; none where ``loc``
+    is not a table of the config."""
+    model: type[BaseModel] = Experiment
+    for part in loc:
+        field = model.model_fields.get(str(part))
+        if field is None or not (isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel)):
+            return []
+        model = field.annotation
+    return list(model.model_fields)
+
+
+def problem(error: dict, path: Path, overrides: dict[str, str]) -> str:
+    """One validation error as the user can act on it: the key, where its value came from (the file or a
+    command-line override), what is wrong and, for an unknown key, the closest valid one."""
+    loc, message = tuple(map(str, error["loc"])), error["msg"]
+    named = re.match(r"(?:Value error, )?([\w.]+): (.*)", message) if not loc else None
+    if named:  # a check of the whole config (``Experiment``'s validators) names its key first
+        loc, message = tuple(named.group(1).split(".")), named.group(2)
+    key = ".".join(loc)
+    given = next((k for k in overrides if f"{key}.".startswith(f"{k}.") or k.startswith(f"{key}.")), None)
+    where = f"command-line override --{given} {overrides[given]}" if given is not None else str(path)
+    if error["type"] != "extra_forbidden":
+        return f"{where}: {key + ': ' if key else ''}{message}"
+    valid = valid_keys(loc[:-1])
+    prefix = ".".join(loc[:-1]) + "." if len(loc) > 1 else ""
+    close = difflib.get_close_matches(loc[-1], valid, n=1, cutoff=0.6)
+    if close:
+        hint = f"did you mean {prefix}{close[0]}?"
+    else:
+        hint = f"the keys of {'[' + prefix[:-1] + ']' if prefix else 'the top level'} are {', '.join(valid)}"
+    return f"{where}: unknown key {key}; {hint}"
 
 
 def parse_overrides(args: list[str]) -> dict[str, str]:

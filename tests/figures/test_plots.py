@@ -52,10 +52,14 @@ def test_heatmap_marks_units_not_compared(tmp_path, monkeypatch):
 
 @pytest.fixture(scope="module")
 def fifty():
-    """A synthetic profile of 50 outlets with long names: 45 estimated, 4 thin, one naming no state."""
+    """A synthetic profile of 50 outlets with long names, 30 of them crowded around the same shares (as the
+    AllSides outlets are): 5 too thin to estimate, one naming no state."""
     rng = np.random.default_rng(1)
+    crowd = {"opposition": (0.7, 0.1, 0.2), "state": (0.7, 0.3)}
     outlets = [
-        SyntheticOutlet(f"Outlet {i:02d} Daily News", 2 if i % 12 == 0 else 25, 4.0, 10.0, random_truth(rng))
+        SyntheticOutlet(
+            f"Outlet {i:02d} Daily News", 2 if i % 12 == 0 else 25, 4.0, 10.0, crowd if i % 5 else random_truth(rng)
+        )
         for i in range(50)
     ]
     rows = [r if r.outlet != "Outlet 49 Daily News" else replace(r, state="none") for r in corpus(rng, outlets)]
@@ -76,8 +80,10 @@ def test_framing_map_of_fifty_outlets_has_no_overlapping_labels_and_names_the_re
     groups = {r.group for r in fifty}
     assert len(groups) == 50
     assert [g for g in sorted(groups) if g not in labelled and g not in legend] == [], "an outlet was dropped silently"
-    unlabelled = groups - labelled - {"Outlet 49 Daily News"}
-    assert f"not labelled for lack of room ({len(unlabelled) - 5})" in legend  # thin ones are listed as such
+    thin = {r.group for r in fifty if not r.enough}
+    crowded = groups - labelled - thin - {"Outlet 49 Daily News"}
+    assert crowded and f"not labelled for lack of room ({len(crowded)})" in legend
+    assert f"too few articles or sentences for an interval; not labelled ({len(thin)})" in legend
     assert "not on the map, no sentence naming the state (1): Outlet 49 Daily News" in legend
 
 

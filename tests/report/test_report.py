@@ -1,5 +1,6 @@
 """The HTML report: built from real scores, self-contained, and (in headless Chromium) clickable."""
 
+import json
 import os
 import re
 import shutil
@@ -7,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from framing.report import page
 from framing.report.page import highlight, report
 from framing.scoring.streaming import score
 
@@ -119,3 +121,81 @@ def test_report_and_tables_show_the_same_intervals(tmp_path, root):
             assert expected in page, (group, actor, label)
             shown += 1
     assert shown > 0
+
+
+@pytest.fixture(scope="module")
+def many_outlets_report(tmp_path_factory):
+    """Synthetic scores of 25 outlets of 6 sentences and one, "Big", of 160 sentences naming both actors;
+    the page embeds 130 sentences per cell and lists 50 at a time (set small here, to keep the test quick)."""
+    from tests.report.test_hostile import scores_row, write_scores
+
+    folder = tmp_path_factory.mktemp("many")
+    text = "The regime shelled the town as terrorists fled."
+    rows = [
+        scores_row(f"syn:{o}-{a}", s, f"outlet {o:02d}", text, "terrorist", "regime", "m")
+        for o in range(25)
+        for a in range(3)
+        for s in range(2)
+    ]
+    rows += [
+        scores_row(f"syn:big-{a}", s, "Big", text, "terrorist", "regime", "m") for a in range(40) for s in range(4)
+    ]
+    scores = write_scores(folder / "many.jsonl", rows)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(page, "CELL_LIMIT", 130)
+        patch.setattr(page, "CELL_PAGE", 50)
+        return report([scores], folder / "out", n_boot=20, min_articles=1, min_sentences=1)
+
+
+def test_many_outlets_fold_long_sections_and_embed_sentences_once(many_outlets_report):
+    from tests.report.test_hostile import Page
+
+    text = many_outlets_report.read_text(encoding="utf-8")
+    parsed = Page(text)
+    assert [tag for tag, _ in parsed.tags].count("details") >= 4  # outlet and voice tables, profiles, own map
+    assert re.search(r"<details><summary>show the table of 26 outlets</summary><table class=\"outlets\"", text)
+    big = json.loads(parsed.scripts[0])["syn"]["Big"]
+    assert big["state:regime"]["n"] == 160 and big["state:regime"]["rows"] == list(range(130))
+    assert big["opposition:terrorist"]["rows"] == list(range(130)) and len(big["sentences"]) == 130
+    assert 'data-page="50"' in text
+
+
+@pytest.mark.skipif(
+    not (CHROMIUM and DRIVER) and not os.environ.get("FRAMING_REQUIRE_BROWSER"),
+    reason="chromium and chromedriver are not installed (make browser installs them)",
+)
+def test_a_cell_pages_through_its_sentences(many_outlets_report):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--window-size=1400,1000",
+    ):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+    try:
+        driver.get(Path(many_outlets_report).as_uri())
+        cell = driver.find_element(By.CSS_SELECTOR, 'td.cell[data-outlet="Big"][data-key="state:regime"]')
+        assert not cell.is_displayed(), "the table of 26 outlets should start folded"
+        driver.find_element(By.XPATH, "//summary[starts-with(., 'show the table of 26 outlets')]").click()
+        cell.click()
+        listed = [len(driver.find_elements(By.CSS_SELECTOR, "#panel-list li"))]
+        count = driver.find_element(By.ID, "panel-count").text
+        while driver.find_elements(By.ID, "more"):
+            driver.find_element(By.ID, "more").click()
+            listed.append(len(driver.find_elements(By.CSS_SELECTOR, "#panel-list li")))
+        assert listed == [50, 100, 130] and count == "160 of 160 sentences naming the state; 50 listed"
+        assert "The other 30 are not in this page" in driver.find_element(By.ID, "panel-more").text
+        assert driver.find_element(By.ID, "panel-count").text.endswith("; 130 listed")
+        log = driver.get_log("browser")
+        assert not [e for e in log if e["level"] == "SEVERE" or "Content Security Policy" in e["message"]], log
+    finally:
+        driver.quit()

@@ -115,3 +115,31 @@ def test_sentence_rows_may_carry_context(tmp_path):
     assert articles[0].title == "Head" and articles[0].extra == {"previous": "Before."}
     assert articles[1].title is None and articles[1].extra == {}
     assert isinstance(articles[2], Exception) and "title" in str(articles[2])
+
+
+def test_scoring_with_a_transformer_shows_progress_with_an_eta(tmp_path, root, tiny_dir, monkeypatch, capsys):
+    """Where stderr is a log: a line every few seconds (here: every chunk of one article), with the total
+    that the documents counted beside the work give, and so the ETA."""
+    import time
+
+    from framing.classifiers.protocol import Runtime
+    from framing.classifiers.transformer import TransformerClassifier
+
+    real = scoring.count_in_background
+
+    def counted_first(bar, items, kind):  # the count runs beside the work: here it is waited for
+        stop = real(bar, items, kind)
+        for _ in range(500):
+            if bar.total is not None:
+                break
+            time.sleep(0.01)
+        return stop
+
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.setenv("FRAMING_PROGRESS_SECONDS", "0")
+    monkeypatch.setattr(TransformerClassifier, "runtime", Runtime(True, 300))
+    monkeypatch.setattr(scoring, "count_in_background", counted_first)
+    report = score([root / "seeds"], tmp_path / "s.jsonl", tiny_dir)
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.startswith("scoring: ")]
+    assert len(lines) >= 3 and all(f"/{report.articles} docs (" in line and "ETA" in line for line in lines)
+    assert lines[-1].startswith(f"scoring: {report.articles}/{report.articles} docs (100%)")
