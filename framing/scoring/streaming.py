@@ -16,6 +16,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -255,12 +256,23 @@ def _parallel(job: Job, batches: Iterator[list[Article]], workers: int) -> Itera
             result, n = in_flight.popleft()
             yield *result.get(), n
     except BaseException:
-        pool.terminate()  # an error or a stop signal: end the workers now
+        pool.terminate()  # an error or a stop signal: end the workers now...
+        _reap_workers()  # ...and make sure none is left (Pool.join could wait forever on one terminate missed)
         raise
     else:
         pool.close()  # done: the workers finish their queue and exit on their own, no signal involved
-    finally:
         pool.join()
+
+
+def _reap_workers(grace: float = 2.0) -> None:
+    """Kill the pool workers of this process still alive ``grace`` seconds after they were told to stop."""
+    deadline = time.monotonic() + grace
+    for child in multiprocessing.active_children():
+        if "PoolWorker" in child.name:
+            child.join(max(0.0, deadline - time.monotonic()))
+            if child.is_alive():
+                child.kill()
+                child.join(1.0)
 
 
 def default_workers(model: LoadedModel) -> int:
