@@ -48,3 +48,10 @@ def test_import_is_light():
         "False",
         "False",
     ]
+
+
+def test_top_level_names_are_the_api():
+    from framing import api
+
+    assert framing._API == set(api.__all__)
+    assert all(getattr(framing, name) is getattr(api, name) for name in api.__all__)

@@ -80,6 +80,22 @@ def article_counts(
     return counts
 
 
+def unit_shares(
+    matrix: np.ndarray, labels: list[str], label_sets: dict[str, tuple[str, ...]], picks: np.ndarray | None
+) -> dict[str, tuple[float, float, float]]:
+    """Share, low and high of each label set of one unit (articles x ``labels`` counts): the interval of
+    ``share_interval`` over the bootstrap ``picks``, or NaN ends where the unit is not estimated (no picks)."""
+    naming = matrix.sum(axis=1)
+    result = {}
+    for name, parts in label_sets.items():
+        numerator = matrix[:, [labels.index(p) for p in parts]].sum(axis=1)
+        if picks is None:
+            result[name] = float(numerator.sum() / naming.sum()), math.nan, math.nan
+        else:
+            result[name] = share_interval(numerator, naming, picks)
+    return result
+
+
 def profile(
     rows: list[ScoredSentence],
     by: str = "outlet",
@@ -115,14 +131,10 @@ def profile(
             counts = (int(naming.sum()), len(docs))
             estimated = meets_minimum(counts[1], counts[0], min_articles, min_sentences)
             picks = rng.integers(0, len(matrix), size=(n_boot, len(matrix))) if estimated else None
-            unit = []
-            for name, parts in label_sets.items():
-                numerator = matrix[:, [labels.index(p) for p in parts]].sum(axis=1)
-                if estimated:
-                    share, low, high = share_interval(numerator, naming, picks)
-                else:
-                    share, low, high = float(numerator.sum() / naming.sum()), math.nan, math.nan
-                unit.append(ProfileRow(group, actor, name, share, low, high, *counts, estimated))
+            unit = [
+                ProfileRow(group, actor, name, *shares, *counts, estimated)
+                for name, shares in unit_shares(matrix, labels, label_sets, picks).items()
+            ]
             if estimator == "adjusted":
                 unit = corrected_rows(unit, matrix, picks, label_sets, rates=rates.fields[actor], rng=rng)
             result += unit

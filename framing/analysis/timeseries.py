@@ -16,14 +16,13 @@ from pathlib import Path
 
 import numpy as np
 
-from framing.analysis.profile import COMBINED, VOICES, article_counts
+from framing.analysis.profile import COMBINED, VOICES, article_counts, unit_shares
 from framing.analysis.stats import (
     MIN_ARTICLES,
     MIN_SENTENCES,
     check_minimum,
     check_replicates,
     meets_minimum,
-    share_interval,
 )
 from framing.classifiers.schema import ACTORS, LABELS
 from framing.errors import FramingError
@@ -106,13 +105,8 @@ def timeseries(
             naming = matrix.sum(axis=1)
             thin = not meets_minimum(len(docs), int(naming.sum()), min_articles, min_sentences)
             picks = None if thin else rng.integers(0, len(matrix), size=(n_boot, len(matrix)))
-            for name, parts in label_sets.items():
-                numerator = matrix[:, [labels.index(p) for p in parts]].sum(axis=1)
-                if thin:
-                    share, low, high = float(numerator.sum() / naming.sum()), math.nan, math.nan
-                else:
-                    share, low, high = share_interval(numerator, naming, picks)
-                result.append(TimeRow(group, when, actor, name, share, low, high, int(naming.sum()), len(docs), thin))
+            for name, shares in unit_shares(matrix, labels, label_sets, picks).items():
+                result.append(TimeRow(group, when, actor, name, *shares, int(naming.sum()), len(docs), thin))
     return sorted(result, key=lambda r: (r.group, ACTORS.index(r.actor), r.period))
 
 

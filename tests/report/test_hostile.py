@@ -8,7 +8,6 @@ the scores file's name, the model's name, sentences and the page title carry pay
 import base64
 import hashlib
 import json
-import os
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -18,7 +17,7 @@ import pytest
 
 from framing.errors import FramingError
 from framing.report.page import fill, report, script_json
-from tests.report.test_report import CHROMIUM, DRIVER
+from tests.report.browser import headless_chromium, needs_browser
 
 ATTRIBUTE = '"><img src=x onerror="window.__pwned=1">'
 SINGLE = "'><img src=x onerror='window.__pwned=1'>"
@@ -189,25 +188,13 @@ def test_a_file_with_no_row_to_show_is_an_error(tmp_path):
         report([write_scores(tmp_path / "s.jsonl", rows)], tmp_path / "out", n_boot=5)
 
 
-@pytest.mark.skipif(
-    not (CHROMIUM and DRIVER) and not os.environ.get("FRAMING_REQUIRE_BROWSER"),
-    reason="chromium and chromedriver are not installed (make browser installs them)",
-)
+@needs_browser
 def test_no_script_runs_from_crafted_data(crafted_report):
     """Open the page, click every cell, every document and section link, open a crafted #doc= address:
     the payloads show as text, nothing of them runs, and the policy is never violated by the page."""
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"):
-        options.add_argument(flag)
-    options.add_argument("--disable-background-networking")
-    options.add_argument("--window-size=1400,1000")
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+    driver = headless_chromium()
 
     def click(element) -> None:  # in view, clear of the sticky header
         driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)

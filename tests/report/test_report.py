@@ -1,9 +1,7 @@
 """The HTML report: built from real scores, self-contained, and (in headless Chromium) clickable."""
 
 import json
-import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,6 +9,7 @@ import pytest
 from framing.report import page
 from framing.report.page import highlight, report
 from framing.scoring.streaming import score
+from tests.report.browser import headless_chromium, needs_browser
 
 
 @pytest.fixture(scope="module")
@@ -36,32 +35,15 @@ def test_highlight_marks_the_deciding_terms_and_escapes():
     assert marked == 'The <mark class="deciding" title="opposition: rebel">rebels</mark> &lt;b&gt;'
 
 
-CHROMIUM, DRIVER = shutil.which("chromium") or shutil.which("chromium-browser"), shutil.which("chromedriver")
 
 
-@pytest.mark.skipif(
-    not (CHROMIUM and DRIVER) and not os.environ.get("FRAMING_REQUIRE_BROWSER"),
-    reason="chromium and chromedriver are not installed (make browser installs them)",
-)
+@needs_browser
 def test_clicking_a_cell_lists_its_sentences(fakes_report, tmp_path):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
 
     from framing.scoring.rows import read_scores
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--window-size=1400,1000",
-    ):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+    driver = headless_chromium()
     try:
         driver.get(Path(fakes_report).as_uri())
         driver.find_element(By.CSS_SELECTOR, 'td.cell[data-outlet="etilaf"][data-key="state:regime"]').click()
@@ -160,27 +142,11 @@ def test_many_outlets_fold_long_sections_and_embed_sentences_once(many_outlets_r
     assert 'data-page="50"' in text
 
 
-@pytest.mark.skipif(
-    not (CHROMIUM and DRIVER) and not os.environ.get("FRAMING_REQUIRE_BROWSER"),
-    reason="chromium and chromedriver are not installed (make browser installs them)",
-)
+@needs_browser
 def test_a_cell_pages_through_its_sentences(many_outlets_report):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--window-size=1400,1000",
-    ):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+    driver = headless_chromium()
     try:
         driver.get(Path(many_outlets_report).as_uri())
         cell = driver.find_element(By.CSS_SELECTOR, 'td.cell[data-outlet="Big"][data-key="state:regime"]')
