@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from framing.analysis.results import Settings, analyse, stored_rates, write_tables
-from framing.analysis.stats import MIN_ARTICLES, MIN_SENTENCES, check_minimum
+from framing.analysis.stats import MIN_ARTICLES, MIN_SENTENCES
 from framing.classifiers.directory import read_config
 from framing.classifiers.loading import MODELS_DIR, default_model_path
 from framing.figures.plots import plot_profile
@@ -51,7 +51,7 @@ def run(
     Outlets with fewer than ``min_articles`` articles or ``min_sentences`` sentences naming an
     actor are not estimated for it (``framing.analysis.stats``), in the profiles and in the report.
     """
-    check_minimum(min_articles, min_sentences)
+    settings = Settings(n_boot=n_boot, seed=seed, min_articles=min_articles, min_sentences=min_sentences)
     data_root = data_root or default_data_root()
     model = model or default_model_path()
     folder = out_root / datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
@@ -64,7 +64,6 @@ def run(
         )
     baseline = MODELS_DIR / "lexicon"
     is_lexicon = read_config(model)["model"]["type"] == "lexicon"
-    settings = Settings(n_boot=n_boot, seed=seed, min_articles=min_articles, min_sentences=min_sentences)
     reported, compared = [], []
     for name, path in found.items():
         print(f"[{name}] scoring {path} with {model}", file=sys.stderr)
