@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-fast lint clean browser bench wheel-check
+.PHONY: demo test test-slow test-all lint clean browser bench wheel-check
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,16 +24,20 @@ browser:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; \
 	fi
 
-## Every test, the slow ones (real packaged encoder, whole corpus) and the browser test included.
-test: $(STAMP) browser
-	SE_OFFLINE=1 $(BIN)/python -m pytest -q -n 2 --dist loadfile
+## The tests not marked slow, on two processes: what a developer runs after each change (about a minute).
+test: $(STAMP)
+	SE_OFFLINE=1 $(BIN)/python -m pytest -q -n 2 --dist loadfile -m "not slow"
+
+## The slow tests (real packaged encoder, whole corpora, headless Chromium, fresh processes, long simulations).
+test-slow: $(STAMP) browser
+	SE_OFFLINE=1 $(BIN)/python -m pytest -q -n 2 --dist loadfile -m slow
+
+## Every test, as CI runs them.
+test-all: test test-slow
 
 ## Speed and memory of scoring (README, "Speed"): a few minutes.
 bench: $(STAMP)
 	$(BIN)/framing benchmark --out runs/benchmark.json
-
-test-fast: $(STAMP)
-	SE_OFFLINE=1 $(BIN)/python -m pytest -q -n 2 --dist loadfile -m "not slow"
 
 ## Build the wheel, install it in a fresh venv and run the CLI outside the checkout.
 wheel-check: $(STAMP)

@@ -3,7 +3,8 @@
 The Python API (``framing.api``) is available at the top level, loaded on first use so that
 ``import framing`` (and ``framing --help``) stays fast: ``framing.load_model``,
 ``framing.score_texts``, ``framing.score_files``, ``framing.read_scores``, ``framing.to_table``,
-``framing.analyse``, ``framing.Settings`` and ``framing.ScoredSentence``.
+``framing.rows_from``, ``framing.profile``, ``framing.compare``, ``framing.plot``, ``framing.analyse``,
+``framing.Settings`` and ``framing.ScoredSentence``.
 """
 
 __version__ = "0.3.0"
@@ -15,8 +16,12 @@ _API = {
     "ScoredSentence",
     "Settings",
     "analyse",
+    "compare",
     "load_model",
+    "plot",
+    "profile",
     "read_scores",
+    "rows_from",
     "score_files",
     "score_texts",
     "to_table",

@@ -11,9 +11,11 @@ from typing import Annotated
 import typer
 
 from framing.analysis.stats import MIN_ARTICLES, MIN_SENTENCES
+from framing.classifiers.explain import MIN_DROP, TOP
 from framing.corpus.readers import Fields
 from framing.errors import FramingError, stop_on_signals
 from framing.io import check_folder, check_output
+from framing.scoring.evidence import EXPLAIN_LIMIT
 
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, help="Measure how news outlets name the sides of a conflict."
@@ -53,6 +55,14 @@ Outlet = Annotated[
     str | None,
     typer.Option("--outlet", help="The outlet of every article of the inputs (a folder or file of one outlet)."),
 ]
+OutletNamesOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--outlet-names",
+        help="Display names of outlets: a CSV with the header outlet,name, or a JSON or TOML map of outlet to name; "
+        "outlets not in it keep their own, two given one name are counted as one.",
+    ),
+]
 
 
 def _fields(
@@ -69,6 +79,12 @@ def _outlet(outlet: str | None, outlet_field: str | None) -> str | None:
     if outlet is not None and not outlet.strip():
         raise FramingError("--outlet is empty; give the outlet's name")
     return outlet
+
+
+def _outlet_names(path: Path | None) -> dict[str, str] | None:
+    from framing.corpus.outlets import read_outlet_names
+
+    return read_outlet_names(path) if path is not None else None
 
 
 def fail(message: str, code: int) -> None:
@@ -104,7 +120,7 @@ def score_cli(
     inputs: Annotated[
         list[Path],
         typer.Argument(
-            help="Files or folders (read recursively): .txt, .html, CSV, JSON Lines, Parquet, any of them .gz; "
+            help="Files or folders (read recursively): .txt, .html, CSV, JSON Lines, Parquet, any of them .gz or .zst; "
             "- reads standard input."
         ),
     ],
@@ -139,11 +155,13 @@ def score_cli(
             "see README).",
         ),
     ] = False,
+    outlet_names: OutletNamesOption = None,
 ) -> None:
     """Label every sentence of the inputs; one row per sentence."""
     from framing.scoring.streaming import score
 
     fields = _fields(text_field, id_field, outlet_field, date_field, title_field)
+    names = _outlet_names(outlet_names)
     report = score(
         inputs,
         out,
@@ -155,11 +173,83 @@ def score_cli(
         int8=int8,
         outlet=_outlet(outlet, outlet_field),
         score_titles=score_titles,
+        outlet_names=names,
     )
     typer.echo(f"scored {report.sentences} sentences of {report.articles} documents -> {out}", err=True)
+    for note in report.notes:
+        typer.echo(f"note: {note}", err=True)
     if report.failures:
         for failure in report.failures:
             typer.echo(f"failed: {failure}", err=True)
+        raise typer.Exit(1)
+
+
+@app.command("explain")
+@friendly
+def explain_cli(
+    sentences: Annotated[list[str] | None, typer.Argument(help="Sentences to explain.")] = None,
+    sentences_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--sentences",
+            help="A file of sentences, one a line (.jsonl: rows with id, text and optionally title and previous, "
+            "the context a transformer reads).",
+        ),
+    ] = None,
+    scores: Annotated[
+        Path | None,
+        typer.Option(
+            help="A scores file (.jsonl or .parquet): add the model's evidence to its rows whose labels no lexicon "
+            "term decided, and write it back."
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="With --scores: write here instead of over the scores file.")
+    ] = None,
+    corpus: Annotated[
+        Path | None,
+        typer.Option(
+            help="With --scores: the corpus they were scored from (its headlines are context the model reads)."
+        ),
+    ] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option(help="With --scores: at most this many rows, the first of each outlet and label first."),
+    ] = None,
+    model: Annotated[Path | None, typer.Option(help="Model directory (default: best shipped model).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print each sentence's scores row as JSON.")] = False,
+    top: Annotated[int, typer.Option(help="Most words shown per label.")] = TOP,
+    min_drop: Annotated[
+        float, typer.Option(help="Smallest fall in a label's probability for a word to be shown.")
+    ] = MIN_DROP,
+) -> None:
+    """The words each label rests on: the lexicon's deciding terms and the model's own (each word removed in
+    turn; how much the label's probability falls without it)."""
+    import json
+
+    from framing.scoring.evidence import explain_scores, explain_sentences, format_row, sentence_inputs
+
+    if scores is not None:
+        if sentences or sentences_file is not None:
+            raise FramingError("give sentences or --scores, not both")
+        if out is not None:
+            check_output(out)
+        done = explain_scores(scores, model, out, corpus=corpus, limit=limit, top=top, min_drop=min_drop)
+        other = f" ({done.other_model} rows of another model left as they were)" if done.other_model else ""
+        typer.echo(
+            f"model evidence for {done.explained} of {done.lacking} rows whose labels no lexicon term decided "
+            f"-> {out or scores}{other}",
+            err=True,
+        )
+        return
+    if out is not None or corpus is not None or limit is not None:
+        raise FramingError("--out, --corpus and --limit go with --scores")
+    articles, failures = sentence_inputs(sentences or [], sentences_file)
+    for row in explain_sentences(model, articles, top=top, min_drop=min_drop):
+        typer.echo(json.dumps(row.as_dict(), ensure_ascii=False) if as_json else format_row(row) + "\n")
+    for failure in failures:
+        typer.echo(f"failed: {failure}", err=True)
+    if failures:
         raise typer.Exit(1)
 
 
@@ -194,13 +284,12 @@ def profile_cli(
     ] = None,
 ) -> None:
     """Per group and actor: label shares with 95% intervals over articles (groups with too few: flagged)."""
-    from framing.analysis.correction import rates_for_rows
-    from framing.analysis.profile import profile, write_profile
+    from framing.analysis.profile import profile, profile_rates, write_profile
     from framing.scoring.rows import read_scores
 
     check_output(out, scores)
     scored = read_scores(scores)
-    rates = rates_for_rows(scored, model, rates_domain) if (estimator, voice) == ("adjusted", "all") else None
+    rates = profile_rates(scored, estimator, voice, model, rates_domain)
     rows = profile(
         scored,
         by=by,
@@ -260,11 +349,29 @@ def run_cli(
     n_boot: Annotated[int, typer.Option(help="Bootstrap replicates.")] = 2000,
     min_articles: MinArticles = MIN_ARTICLES,
     min_sentences: MinSentences = MIN_SENTENCES,
+    outlet_names: OutletNamesOption = None,
+    explain_limit: Annotated[
+        int,
+        typer.Option(
+            help="Sentences per corpus the report shows that get the model's evidence where no lexicon term "
+            "decided their label (0: none; `framing explain --scores` adds the rest)."
+        ),
+    ] = EXPLAIN_LIMIT,
 ) -> None:
     """The main job: score, profile and plot the seeds, FA-KES and AllSides."""
     from framing.pipeline import run
 
-    summary = run(data, out, model, n_boot=n_boot, min_articles=min_articles, min_sentences=min_sentences)
+    names = _outlet_names(outlet_names)
+    summary = run(
+        data,
+        out,
+        model,
+        n_boot=n_boot,
+        min_articles=min_articles,
+        min_sentences=min_sentences,
+        outlet_names=names,
+        explain_limit=explain_limit,
+    )
     typer.echo(f"\nRun folder: {summary.folder}")
     for name, paths in summary.outputs.items():
         if name in summary.counts:
@@ -487,6 +594,20 @@ def train_cli(
         f"trained {meta['name']} in {meta['train_seconds']} s; dev mean macro-F1 {dev['value']:.3f} "
         f"({dev['low']:.3f}-{dev['high']:.3f}); run directory {run_dir}"
     )
+
+
+@app.command("init-scheme")
+@friendly
+def init_scheme_cli(
+    name: Annotated[str, typer.Argument(help="Short name of the new scheme, e.g. balkans.")],
+    out: Annotated[Path | None, typer.Option(help="Folder to write into (default: ./NAME).")] = None,
+) -> None:
+    """Start a label scheme for another conflict: a commented scheme.toml, an empty lexicon and a
+    guidelines template (never overwrites)."""
+    from framing.schemes.skeleton import init_scheme
+
+    for path in init_scheme(name, out):
+        typer.echo(str(path), err=True)
 
 
 def _groups(specs: list[str] | None) -> dict | None:

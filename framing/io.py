@@ -1,4 +1,4 @@
-"""Atomic output files and JSON Lines reading."""
+"""Atomic output files, compressed input (``.gz``, ``.zst``) and JSON Lines reading."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import codecs
 import errno
 import glob
 import gzip
+import io
 import json
 import os
 import stat
@@ -28,6 +29,19 @@ WRITE_FAILURES = {
     errno.EPERM: "permission denied",
     errno.ENOTDIR: "a folder on its path is a file",
 }
+#: Compressed input by its last suffix: gzip, or Zstandard (``zstandard``, read by ``ZstdReader``).
+COMPRESSIONS = {".gz": "gz", ".zst": "zst"}
+#: Compressed input read this many bytes at a time: a damaged or highly compressible stream (a "bomb") is
+#: decompressed in pieces of at most ~32 MB (Zstandard's largest ratio is about 32,000), never whole.
+ZSTD_INPUT = 1024
+
+
+class DamagedData(OSError):
+    """Zstandard data that is damaged or cut off (as ``gzip.BadGzipFile`` is for gzip)."""
+
+
+#: What a damaged compressed file raises while it is being read.
+DAMAGED = (EOFError, zlib.error, gzip.BadGzipFile, DamagedData)
 
 
 @contextmanager
@@ -127,6 +141,79 @@ def _umask() -> int:
     return mask
 
 
+def compression(path: Path) -> str | None:
+    """``gz`` or ``zst`` for a compressed file (by its last suffix), else None."""
+    return COMPRESSIONS.get(Path(path).suffix.lower())
+
+
+def open_bytes(path: Path) -> IO[bytes]:
+    """A binary reading handle of the file's content, decompressed as a stream (``.gz``, ``.zst``); damaged
+    compressed data raises one of ``DAMAGED`` while it is read."""
+    path = Path(path)
+    found = compression(path)
+    if found == "gz":
+        return gzip.open(path, "rb")
+    if found == "zst":
+        return io.BufferedReader(ZstdReader(path))
+    return path.open("rb")
+
+
+class ZstdReader(io.RawIOBase):
+    """The decompressed bytes of a Zstandard file, every frame of it, read as a stream.
+
+    Written on ``decompressobj`` because the package's own readers end quietly at data cut off inside a
+    frame; here that, and damaged data, raise ``DamagedData``.
+    """
+
+    def __init__(self, path: Path) -> None:
+        import zstandard
+
+        self._errors = zstandard.ZstdError
+        self._file = Path(path).open("rb")
+        self._zstd = zstandard.ZstdDecompressor()
+        self._frame = self._zstd.decompressobj()
+        self._inside = False  # the current frame has had input and has not ended
+        self._out = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while not self._out:
+            if not self._fill():
+                return 0
+        n = min(len(buffer), len(self._out))
+        buffer[:n] = self._out[:n]
+        self._out = self._out[n:]
+        return n
+
+    def _fill(self) -> bool:
+        """Decompress the next piece of input; False at the end of the file."""
+        data = self._file.read(ZSTD_INPUT)
+        if not data:
+            if self._inside:
+                raise DamagedData("the data ends inside a Zstandard frame")
+            return False
+        out = []
+        try:
+            while data:
+                self._inside = True
+                out.append(self._frame.decompress(data))
+                if not self._frame.eof:
+                    break
+                data = self._frame.unused_data  # the next frame's start, if any
+                self._frame, self._inside = self._zstd.decompressobj(), False
+        except self._errors as error:
+            raise DamagedData(str(error)) from None
+        self._out = memoryview(b"".join(out))
+        return True
+
+    def close(self) -> None:
+        if not self.closed:
+            self._file.close()
+        super().close()
+
+
 def read_jsonl(path: Path) -> Iterator[dict]:
     """Objects of a JSON Lines file; a bad line is an error naming the file and line."""
     for item in jsonl_rows(path):
@@ -138,18 +225,18 @@ def read_jsonl(path: Path) -> Iterator[dict]:
 def jsonl_rows(path: Path) -> Iterator[tuple[int, dict] | DocumentError]:
     """Line numbers and objects of a UTF-8 JSON Lines file (a byte-order mark is skipped); a line that
     is not a JSON object is a ``DocumentError`` naming the file and line, and reading goes on. A ``.gz``
-    file is decompressed as it is read; damaged compressed data is a ``FramingError``."""
+    or ``.zst`` file is decompressed as it is read; damaged compressed data is a ``FramingError``."""
     path = Path(path)
     if not path.is_file():
         raise FramingError(f"{path}: no such file")
     try:
         yield from _jsonl_rows(path)
-    except (EOFError, zlib.error, gzip.BadGzipFile) as error:
+    except DAMAGED as error:
         raise FramingError(f"{path}: the compressed data is damaged or cut off ({error}); re-compress it")
 
 
 def _jsonl_rows(path: Path) -> Iterator[tuple[int, dict] | DocumentError]:
-    with gzip.open(path, "rb") if path.suffix.lower() == ".gz" else path.open("rb") as lines:
+    with open_bytes(path) as lines:
         for number, raw in enumerate(lines, start=1):
             if number == 1:
                 raw = raw.removeprefix(codecs.BOM_UTF8)

@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from framing.analysis.results import Settings, analyse, stored_rates, write_tables
+from framing.analysis.results import CorpusAnalysis, Settings, analyse, stored_rates, write_tables
 from framing.analysis.stats import MIN_ARTICLES, MIN_SENTENCES
 from framing.classifiers.directory import read_config
 from framing.classifiers.loading import MODELS_DIR, default_model_path
 from framing.figures.plots import plot_profile
-from framing.report.page import Section, render_report
+from framing.report.page import Section, displayed, render_report
 from framing.resources import DATA_ENV, default_data_root, seeds_dir
+from framing.scoring.evidence import (
+    EXPLAIN_LIMIT,
+    add_model_evidence,
+    corpus_titles,
+    row_context,
+    unexplained,
+    write_scores,
+)
 from framing.scoring.rows import read_scores
-from framing.scoring.streaming import score
+from framing.scoring.streaming import loaded_model, score
 
 
 def corpora(data_root: Path) -> dict[str, Path]:
@@ -44,9 +54,14 @@ def run(
     *,
     min_articles: int = MIN_ARTICLES,
     min_sentences: int = MIN_SENTENCES,
+    outlet_names: Mapping[str, str] | None = None,
+    explain_limit: int = EXPLAIN_LIMIT,
 ) -> RunSummary:
     """Score every corpus, analyse it once (``framing.analysis.results``), and write its tables, plots and
-    the report from that one analysis.
+    the report from that one analysis. ``outlet_names`` (``framing.corpus.outlets``) renames outlets as
+    every corpus is read. Where the report compares the model with the lexicon, the first
+    ``explain_limit`` sentences it shows whose label no lexicon term decided get the model's evidence
+    (``explain_shown``).
 
     Outlets with fewer than ``min_articles`` articles or ``min_sentences`` sentences naming an
     actor are not estimated for it (``framing.analysis.stats``), in the profiles and in the report.
@@ -68,9 +83,12 @@ def run(
     for name, path in found.items():
         print(f"[{name}] scoring {path} with {model}", file=sys.stderr)
         scores = folder / f"{name}-scores.jsonl"
-        report = score([path], scores, model_path=model, label=name)
+        report = score([path], scores, model_path=model, label=name, outlet_names=outlet_names)
         summary.failures += report.failures
+        for note in report.notes:
+            print(f"[{name}] note: {note}", file=sys.stderr)
         summary.counts[name] = (report.articles, report.sentences)
+        scorer = loaded_model()  # the model just scored with, kept for its evidence below
         print(f"[{name}] profiles, comparisons and series", file=sys.stderr)
         rows = read_scores([scores])
         rates, missing = stored_rates(rows, model)
@@ -78,12 +96,13 @@ def run(
         analysis.notes += [missing] if missing else []
         paths = [scores] + write_tables(analysis, folder, name)
         if name != "seeds" or len(found) == 1:
-            reported.append(Section(analysis, scores))
             if not is_lexicon:
                 print(f"[{name}] scoring with the lexicon too, for the report's agreement section", file=sys.stderr)
                 other = folder / f"{name}-scores-lexicon.jsonl"
-                score([path], other, model_path=baseline, label=f"{name} (lexicon)")
+                score([path], other, model_path=baseline, label=f"{name} (lexicon)", outlet_names=outlet_names)
                 compared.append(other)
+                analysis = explain_shown(name, path, scores, analysis, scorer, other, explain_limit)
+            reported.append(Section(analysis, scores))
         if name != "seeds":
             for voice, rows in analysis.profiles.items():
                 title = f"{name}: {model.name}, {'own voice only' if voice == 'own' else 'all sentences'}"
@@ -97,3 +116,28 @@ def run(
         latest.unlink(missing_ok=True)
         latest.symlink_to(folder.name)
     return summary
+
+
+def explain_shown(
+    name: str, corpus: Path, scores: Path, analysis: CorpusAnalysis, scorer, other: Path, limit: int
+) -> CorpusAnalysis:
+    """``analysis`` with the model's evidence (``framing.scoring.evidence``) added to the first ``limit``
+    sentences the report shows (``framing.report.page.displayed``, with the lexicon's scores ``other``)
+    whose label no lexicon term decided, and ``scores`` written again with it: the report reads it there."""
+    started, rows = time.monotonic(), analysis.rows
+    if limit <= 0 or scorer is None:
+        return analysis
+    lacking = [i for i in displayed(rows, read_scores([other])) if unexplained(rows[i])]
+    picked = lacking[:limit]
+    if not picked:
+        return analysis
+    titles = corpus_titles(corpus, {rows[i].doc for i in picked})
+    rows = add_model_evidence(rows, scorer.classifier, picked, row_context(rows, titles))
+    write_scores(rows, scores)
+    took = time.monotonic() - started
+    print(
+        f"[{name}] model evidence for {len(picked)} of {len(lacking)} shown sentences with no deciding term "
+        f"({took:.0f} s)",
+        file=sys.stderr,
+    )
+    return replace(analysis, rows=rows)

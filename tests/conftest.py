@@ -10,6 +10,18 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
 
 
+def pytest_configure(config) -> None:
+    """Under pytest-xdist each worker gets one core's worth of threads: torch's default (every core, per
+    worker) oversubscribes the machine and its threads spin against each other's."""
+    import os
+
+    workers = os.environ.get("PYTEST_XDIST_WORKER_COUNT")
+    if workers and int(workers) > 1:
+        threads = str(max(1, (os.cpu_count() or 1) // int(workers)))
+        for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ.setdefault(name, threads)
+
+
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT

@@ -1,5 +1,7 @@
 """The Python API at the package's top level gives the rows and results the CLI writes."""
 
+import csv
+import json
 import subprocess
 import sys
 
@@ -55,3 +57,118 @@ def test_top_level_names_are_the_api():
 
     assert framing._API == set(api.__all__)
     assert all(getattr(framing, name) is getattr(api, name) for name in api.__all__)
+    assert {"rows_from", "profile", "compare", "plot"} <= framing._API
+    assert all(getattr(api, name).__doc__ for name in api.__all__)
+
+
+# -- profile, compare and plot from a DataFrame --------------------------------------------------
+
+#: Two outlets that name the sides differently, a few articles each (made-up sentences).
+ARTICLES = {
+    "A": ["Rebels shelled the town. The regime denied it.", "Rebels advanced. The government said nothing."] * 3,
+    "B": ["Terrorists shelled the town. The government denied it.", "Terrorist groups withdrew."] * 3,
+}
+SETTINGS = ["--n-boot", "200", "--min-articles", "2", "--min-sentences", "2"]
+
+
+@pytest.fixture(scope="module")
+def scored(tmp_path_factory):
+    """A scores file of ARTICLES, written by `framing score`, and its DataFrame."""
+    from typer.testing import CliRunner
+
+    from framing.cli import app
+    from tests.conftest import ROOT
+
+    folder = tmp_path_factory.mktemp("scored")
+    corpus = folder / "articles.jsonl"
+    records = [{"text": text, "source": outlet} for outlet, texts in ARTICLES.items() for text in texts]
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    scores = folder / "scores.parquet"
+    model = ["--model", str(ROOT / "models" / "lexicon")]
+    result = CliRunner().invoke(app, ["score", str(corpus), "--out", str(scores), "--outlet-field", "source", *model])
+    assert result.exit_code == 0, result.output
+    return scores, framing.to_table(framing.read_scores([scores])).to_pandas()
+
+
+def cli(*args) -> None:
+    from typer.testing import CliRunner
+
+    from framing.cli import app
+
+    result = CliRunner().invoke(app, [str(a) for a in args])
+    assert result.exit_code == 0, result.output
+
+
+def csv_rows(path) -> list[dict]:
+    with open(path, encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_rows_from_a_dataframe_or_table_are_the_rows(scored):
+    scores, frame = scored
+    rows = framing.read_scores([scores])
+    assert framing.rows_from(frame) == rows == framing.rows_from(framing.to_table(rows)) == framing.rows_from(rows)
+    minimal = frame[["doc", "outlet", "opposition", "state", "voice"]]  # other columns take their defaults
+    key = lambda r: (r.doc, r.outlet, r.state)  # noqa: E731
+    assert list(map(key, framing.rows_from(minimal))) == list(map(key, rows))
+
+
+def test_profile_from_a_dataframe_is_the_cli_profile(scored, tmp_path):
+    scores, frame = scored
+    cli("profile", scores, "--out", tmp_path / "p.csv", *SETTINGS, "--voice", "own")
+    table = framing.profile(frame, voice="own", n_boot=200, min_articles=2, min_sentences=2)
+    written = csv_rows(tmp_path / "p.csv")
+    assert table.column_names == list(written[0])
+
+    def cell(key, value) -> str:  # as write_profile writes it
+        if key in ("share", "low", "high"):
+            return "" if value is None else f"{value:.4f}"
+        return str(value).lower() if key == "enough" else str(value)
+
+    shown = [{k: cell(k, v) for k, v in r.items()} for r in table.to_pylist()]
+    assert shown == written and {r["group"] for r in written} == {"A", "B"}
+
+
+def test_compare_from_a_dataframe_is_the_cli_comparison(scored, tmp_path):
+    scores, frame = scored
+    cli("compare-outlets", scores, "--out", tmp_path / "c", *SETTINGS)
+    written = csv_rows(tmp_path / "c" / "differences.csv")
+    table = framing.compare(frame, n_boot=200, min_articles=2, min_sentences=2)
+    assert table.column_names == list(written[0]) and table.num_rows == len(written) > 0
+    for got, want in zip(table.to_pylist(), written):
+        for key, value in got.items():
+            if isinstance(value, float):
+                assert value == pytest.approx(float(want[key]), rel=1e-3, abs=1e-4), key
+            else:
+                assert str(value).lower() == want[key].lower(), key
+    grouped = framing.compare(frame, groups={"first": ["A"]}, n_boot=50, min_articles=2, min_sentences=2)
+    assert set(grouped.column("b").to_pylist()) == {"other outlets"}
+
+
+def test_plot_writes_the_figures(scored, tmp_path):
+    _, frame = scored
+    drawn = framing.plot(frame, tmp_path / "profiles.png")
+    assert drawn == tmp_path / "profiles.png" and drawn.read_bytes().startswith(b"\x89PNG")
+    profile = framing.profile(frame, n_boot=50, min_articles=2, min_sentences=2)
+    assert framing.plot(profile.to_pandas(), tmp_path / "map.svg", "map").read_text().lstrip().startswith("<?xml")
+    result = framing.analyse("mine", framing.rows_from(frame), framing.Settings(n_boot=50, min_articles=2))
+    assert framing.plot(result, tmp_path / "figures" / "map.png", kind="map").is_file()
+    with pytest.raises(FramingError, match="kind must be one of profiles, map"):
+        framing.plot(profile, tmp_path / "x.png", "bars")
+    with pytest.raises(FramingError, match="cannot draw a figure as .csv"):
+        framing.plot(profile, tmp_path / "x.csv")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["figures", "map.svg", "profiles.png"]  # no temporary files
+
+
+def test_missing_columns_and_bad_rows_are_named(scored):
+    _, frame = scored
+    with pytest.raises(FramingError, match="the DataFrame has no column 'state', 'voice' \\(its columns: doc, "):
+        framing.rows_from(frame.drop(columns=["state", "voice"]))
+    bad = frame.copy()
+    bad.loc[2, "opposition"] = "freedom fighters"
+    with pytest.raises(FramingError, match="DataFrame row 2 \\(from 0\\): opposition is 'freedom fighters'"):
+        framing.profile(bad)
+    with pytest.raises(FramingError, match="scores.jsonl: rows_from takes .*; read a scores file with read_scores"):
+        framing.rows_from("scores.jsonl")
+    with pytest.raises(FramingError, match="not a dict"):
+        framing.rows_from({"doc": "x"})

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import tomli_w
 from typer.testing import CliRunner
 
@@ -98,6 +99,7 @@ def test_annotate_two_records_then_quit(tmp_path, root):
     assert len(records) >= 1 and all(r["annotator"] == "tester" for r in records)
 
 
+@pytest.mark.slow  # seven fresh Python processes, each importing torch
 def test_benchmark_runs_on_a_small_corpus(tmp_path, root, data_root, tiny_dir):
     """Every step of the benchmark, on a few sentences and a tiny transformer (the real figures: make bench)."""
     result = invoke(

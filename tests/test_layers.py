@@ -17,6 +17,7 @@ RANK = {
     "progress": 0,
     "resources": 0,
     "corpus": 1,
+    "schemes": 1,
     "classifiers": 2,
     "gold": 3,
     "scoring": 4,

@@ -21,7 +21,14 @@ from pathlib import Path
 
 import numpy as np
 
-from framing.analysis.correction import PROFILE_ESTIMATORS, DomainRates, check_estimator, corrected_rows
+from framing.analysis.correction import (
+    AUTO,
+    PROFILE_ESTIMATORS,
+    DomainRates,
+    check_estimator,
+    corrected_rows,
+    rates_for_rows,
+)
 from framing.analysis.stats import (
     MIN_ARTICLES,
     MIN_SENTENCES,
@@ -94,6 +101,15 @@ def unit_shares(
         else:
             result[name] = share_interval(numerator, naming, picks)
     return result
+
+
+def profile_rates(
+    rows: list[ScoredSentence], estimator: str, voice: str, model_dir: Path | None = None, domain: str = AUTO
+) -> DomainRates | None:
+    """The error rates ``profile`` needs for ``estimator``: for ``adjusted`` over every voice those stored with
+    the model that labelled ``rows`` (``correction.rates_for_rows``, from ``model_dir`` where given); else None.
+    ``framing profile`` and ``framing.profile`` both take their rates from here."""
+    return rates_for_rows(rows, model_dir, domain) if (estimator, voice) == ("adjusted", "all") else None
 
 
 def profile(

@@ -16,7 +16,18 @@ from pathlib import Path
 import numpy as np
 
 from framing.classifiers.protocol import Runtime
-from framing.classifiers.schema import ACTORS, FIELDS, LABELS, check_sentences, strongest
+from framing.classifiers.schema import (
+    ACTORS,
+    DEFAULT_SCHEME,
+    FIELDS,
+    LABELS,
+    SCHEME,
+    SCHEME_FILE,
+    Scheme,
+    check_sentences,
+    load_scheme,
+    strongest,
+)
 from framing.errors import FramingError
 
 #: Exclusions that mean ISIS or Kurdish forces (they make generic terms ambiguous).
@@ -27,7 +38,9 @@ _ACTOR_EXCLUSION = re.compile(
 
 @dataclass(frozen=True)
 class Evidence:
-    """One matched term: its span in the sentence and what it says."""
+    """One matched term: its span in the sentence and what it says. ``source`` is ``lexicon`` for a term
+    of the word list, ``model`` for a word the model's label rests on (``framing.classifiers.explain``:
+    ``drop`` is how much the label's probability falls without it)."""
 
     term: str
     start: int
@@ -36,9 +49,15 @@ class Evidence:
     label: str
     quoted: bool
     deciding: bool = False
+    source: str = "lexicon"
+    drop: float | None = None
 
     def as_dict(self) -> dict:
-        return {k: getattr(self, k) for k in ("term", "start", "end", "field", "label", "quoted", "deciding")}
+        """The entry as a scores file holds it: a lexicon term with the keys it always had (files written
+        before model evidence read the same), a model word with ``source`` and ``drop`` too."""
+        keys = ("term", "start", "end", "field", "label", "quoted", "deciding")
+        extra = ("source", "drop") if self.source != "lexicon" else ()
+        return {k: getattr(self, k) for k in keys + extra}
 
 
 @dataclass(frozen=True)
@@ -137,18 +156,31 @@ def _texts(table: dict, key: str, where: str) -> list[str]:
     return values
 
 
-class Lexicon:
-    """Terms and patterns per label, compiled into one case-insensitive regex."""
+def _scheme_of(spec: dict, source: str, scheme: Scheme | None) -> Scheme:
+    """The scheme a lexicon's labels follow: the one its ``scheme`` key names, given or the default."""
+    name = spec.get("scheme", DEFAULT_SCHEME)
+    scheme = scheme or (SCHEME if name == SCHEME.name else None)
+    if scheme is None or scheme.name != name:
+        given = f", not {scheme.name!r}" if scheme is not None else ""
+        raise FramingError(f"{source}: a lexicon of scheme {name!r}{given}; give that scheme's file (scheme.toml)")
+    return scheme
 
-    def __init__(self, spec: dict, source: str = "<lexicon>") -> None:
+
+class Lexicon:
+    """Terms and patterns per label, compiled into one case-insensitive regex. Its labels are those of
+    the scheme its file names (``scheme = "..."``; none: the default), given as ``scheme``."""
+
+    def __init__(self, spec: dict, source: str = "<lexicon>", scheme: Scheme | None = None) -> None:
         self.source = source
         self.version = spec.get("version")
+        self.scheme = _scheme_of(spec, source, scheme)
+        known, actors = self.scheme.labels, self.scheme.actor_fields
         literals: dict[str, _Entry] = {}
         patterns: list[tuple[str, _Entry]] = []
         try:
             for key, table in spec.get("labels", {}).items():
                 field, label = key.split(":")
-                if label not in LABELS[field] or field not in ACTORS:
+                if field not in actors or label not in known[field]:
                     raise ValueError(f"unknown label {key!r}")
                 for kind in ("specific", "generic"):
                     for term in _texts(table, "terms" if kind == "specific" else "generic", key):
@@ -156,7 +188,7 @@ class Lexicon:
                 patterns += [(p, _Entry((key,), "specific")) for p in _texts(table, "patterns", key)]
             for table in spec.get("compound", []):
                 labels = _texts(table, "labels", "compound")
-                if not all(k.partition(":")[2] in LABELS.get(k.partition(":")[0], ()) for k in labels):
+                if not all(k.partition(":")[2] in known.get(k.partition(":")[0], ()) for k in labels):
                     raise ValueError(f"a compound's labels {labels} are not all field:label of the schema")
                 patterns += [(p, _Entry(tuple(labels), "specific")) for p in _texts(table, "patterns", "compound")]
             exclude = spec.get("exclude", {})
@@ -174,7 +206,9 @@ class Lexicon:
         self._entries: list[_Entry] = [entry for _, entry in patterns]
         self._literals = literals
         alternatives = [f"(?P<p{i}>{p})" for i, (p, _) in enumerate(patterns)]
-        alternatives.append("(?P<lit>" + trie_pattern(list(literals)) + ")")
+        if literals:  # an empty trie would match the empty string everywhere
+            alternatives.append("(?P<lit>" + trie_pattern(list(literals)) + ")")
+        alternatives = alternatives or ["(?!)"]  # an empty lexicon (a new scheme's) matches nothing
         try:
             self.matcher = re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w-])", re.IGNORECASE)
             marker_words = "|".join(re.escape(m) for m in sorted(markers, key=len, reverse=True))
@@ -183,9 +217,15 @@ class Lexicon:
             raise FramingError(f"{source}: a pattern does not compile ({error}); fix it in the lexicon file")
 
     @classmethod
-    def from_file(cls, path: Path) -> Lexicon:
+    def from_file(cls, path: Path, scheme: Scheme | None = None) -> Lexicon:
+        """A lexicon file; one of another scheme than the default reads its scheme from ``scheme`` or
+        from the ``scheme.toml`` beside it (as in a model directory or the files of ``framing init-scheme``)."""
         try:
-            return cls(tomllib.loads(path.read_text(encoding="utf-8")), str(path))
+            spec = tomllib.loads(path.read_text(encoding="utf-8"))
+            beside = path.parent / SCHEME_FILE
+            if scheme is None and spec.get("scheme", DEFAULT_SCHEME) != DEFAULT_SCHEME and beside.is_file():
+                scheme = load_scheme(beside)
+            return cls(spec, str(path), scheme)
         except FileNotFoundError:
             raise FramingError(f"{path}: lexicon file not found; the model directory is incomplete")
         except tomllib.TOMLDecodeError as error:

@@ -7,29 +7,31 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from framing.classifiers.directory import META_NAME, MODEL_TYPES, read_config
+from framing.classifiers.directory import META_NAME, MODEL_TYPES, read_config, read_scheme
 from framing.classifiers.lexicon import Lexicon, LexiconClassifier
 from framing.errors import FramingError
 from framing.resources import models_dir
+from framing.schemes import Scheme
 
 MODELS_DIR = models_dir()
 
 
 @dataclass
 class LoadedModel:
-    """A classifier with the name and metadata of its directory."""
+    """A classifier with the name and metadata of its directory, and the label scheme it predicts."""
 
     name: str
     path: Path
     classifier: object
     config: dict
     meta: dict
+    scheme: Scheme | None = None
 
 
 def _load_lexicon(path: Path, config: dict, int8: bool = False) -> LexiconClassifier:
     if int8:
         raise FramingError(f"{path}: --int8 quantises a transformer; the lexicon has no weights to quantise")
-    lexicon = Lexicon.from_file(path / config["model"].get("lexicon", "lexicon.toml"))
+    lexicon = Lexicon.from_file(path / config["model"].get("lexicon", "lexicon.toml"), read_scheme(path, config))
     return LexiconClassifier(lexicon).fit([])
 
 
@@ -43,10 +45,14 @@ LOADERS: dict[str, Callable[..., object]] = {"lexicon": _load_lexicon, "transfor
 assert tuple(LOADERS) == MODEL_TYPES
 
 
-def load_model(path: Path | None = None, int8: bool = False) -> LoadedModel:
-    """Load a model directory (default: the best shipped model); ``int8`` quantises a transformer."""
+def load_model(path: Path | None = None, int8: bool = False, *, scheme: Scheme | None = None) -> LoadedModel:
+    """Load a model directory (default: the best shipped model); ``int8`` quantises a transformer. With
+    ``scheme``, a model of another label scheme is an error (before any weights are read)."""
     path = Path(path) if path is not None else default_model_path()
     config = read_config(path)
+    predicts = read_scheme(path, config)
+    if scheme is not None:
+        check_scheme(path, predicts, scheme)
     meta_path = path / META_NAME
     try:
         meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.is_file() else {}
@@ -55,7 +61,18 @@ def load_model(path: Path | None = None, int8: bool = False) -> LoadedModel:
     except UnicodeDecodeError:
         raise FramingError(f"{meta_path}: not UTF-8; re-save it as UTF-8 or copy the model directory again")
     classifier = LOADERS[config["model"]["type"]](path, config, int8=int8)
-    return LoadedModel(config["model"].get("name", path.name), path, classifier, config, meta)
+    return LoadedModel(config["model"].get("name", path.name), path, classifier, config, meta, predicts)
+
+
+def check_scheme(where: Path | str, predicts: Scheme | None, wanted: Scheme) -> None:
+    """A model (at ``where``) that ``predicts`` another scheme than the one ``wanted`` is an error (``None``:
+    a classifier loaded without a directory, whose scheme is unknown, passes)."""
+    if predicts is not None and not predicts.same_as(wanted):
+        raise FramingError(
+            f"{where}: the model predicts the labels of scheme {predicts.name!r} (version {predicts.version}, hash "
+            f"{predicts.hash[:12]}), not those of scheme {wanted.name!r} (version {wanted.version}, hash "
+            f"{wanted.hash[:12]}) asked for; give a model of that scheme"
+        )
 
 
 #: The best shipped model: the transformer beats the lexicon on the test split by 5.5 points of mean

@@ -152,11 +152,21 @@ class _Network(nn.Module):
     """Encoder and mean pooling (``embed``), then one linear head per field (``classify``) over the
     embedding, the lexicon's one-hot labels (with hints) and the context features (with context)."""
 
-    def __init__(self, encoder: nn.Module, hidden: int, dropout: float, hint_size: int = 0, context: int = 0) -> None:
+    def __init__(
+        self,
+        encoder: nn.Module,
+        hidden: int,
+        dropout: float,
+        hint_size: int = 0,
+        context: int = 0,
+        labels: dict[str, tuple[str, ...]] | None = None,
+    ) -> None:
         super().__init__()
         self.encoder = encoder
         self.dropout = nn.Dropout(dropout)
-        self.heads = nn.ModuleDict({f: nn.Linear(hidden + hint_size + context, len(LABELS[f])) for f in FIELDS})
+        width = hidden + hint_size + context
+        labels = LABELS if labels is None else labels  # per field, in the scheme's order: one head each
+        self.heads = nn.ModuleDict({f: nn.Linear(width, len(values)) for f, values in labels.items()})
 
     def embed(self, input_ids, attention_mask, token_type_ids=None) -> torch.Tensor:
         """Mean-pooled last hidden states, one row per sentence."""
@@ -180,12 +190,19 @@ class _Network(nn.Module):
         return self.classify(self.embed(input_ids, attention_mask, token_type_ids), hints, context)
 
 
-HINT_SIZE = sum(len(LABELS[f]) for f in FIELDS)
+def hint_size(labels: dict[str, tuple[str, ...]]) -> int:
+    """Columns of the lexicon's one-hot labels: one per label of every field of a scheme."""
+    return sum(len(values) for values in labels.values())
 
 
-def context_size(settings: TransformerSettings, hidden: int) -> int:
-    """Feature columns the context adds: per slot its embedding (optional), its hints, and a present flag."""
-    per_slot = (hidden if settings.context_embeddings else 0) + (HINT_SIZE if settings.hints else 0) + 1
+#: The hint columns of the default (Syrian) scheme.
+HINT_SIZE = hint_size(LABELS)
+
+
+def context_size(settings: TransformerSettings, hidden: int, hints: int = HINT_SIZE) -> int:
+    """Feature columns the context adds: per slot its embedding (optional), its hints (``hints`` columns,
+    the scheme's ``hint_size``), and a present flag."""
+    per_slot = (hidden if settings.context_embeddings else 0) + (hints if settings.hints else 0) + 1
     return len(settings.context) * per_slot
 
 

@@ -1,47 +1,39 @@
-"""The label schema of ../shared/annotation-guidelines.md, in one place."""
+"""The label schema of ../shared/annotation-guidelines.md, in one place.
+
+The labels are data: ``framing/schemes/syria.toml``, read into a ``Scheme`` (``framing.schemes``).
+The module-level names below are that default scheme's, for the code that follows it; code that takes
+any scheme asks its ``Scheme`` object instead.
+"""
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
-GUIDELINES_VERSION = "1.2"
+from framing.schemes import DEFAULT_SCHEME, SCHEME_FILE, Scheme, default_scheme, load_scheme  # noqa: F401
 
-FIELDS: tuple[str, ...] = ("opposition", "state", "voice")
-ACTORS: tuple[str, ...] = ("opposition", "state")
+#: The default (Syrian) scheme, read from its file.
+SCHEME: Scheme = default_scheme()
+
+GUIDELINES_VERSION = SCHEME.guidelines.version
+
+FIELDS: tuple[str, ...] = SCHEME.fields
+ACTORS: tuple[str, ...] = SCHEME.actor_fields
 
 #: Labels per field, in a fixed order that every ``predict_proba`` follows.
-LABELS: dict[str, tuple[str, ...]] = {
-    "opposition": ("none", "rebel", "terrorist", "jihadist"),
-    "state": ("none", "government", "regime"),
-    "voice": ("none", "own", "reported"),
-}
+LABELS: dict[str, tuple[str, ...]] = dict(SCHEME.labels)
 
 #: When several namings of one actor meet in a sentence, the highest rank wins.
-PRECEDENCE: dict[str, tuple[str, ...]] = {
-    "opposition": ("rebel", "jihadist", "terrorist"),
-    "state": ("government", "regime"),
-}
+PRECEDENCE: dict[str, tuple[str, ...]] = dict(SCHEME.precedence)
 
 
 def strongest(field: str, labels: list[str]) -> str:
     """The label that wins among ``labels`` for an actor field (``none`` if empty)."""
-    order = PRECEDENCE[field]
-    ranked = [label for label in labels if label in order]
-    return max(ranked, key=order.index) if ranked else "none"
+    return SCHEME.strongest(field, labels)
 
 
 def check_record(record: dict) -> list[str]:
     """Problems with the three labels of a record (empty when it is valid)."""
-    problems = []
-    for field in FIELDS:
-        value = record.get(field)
-        if value not in LABELS[field]:
-            problems.append(f"{field}={value!r} is not one of {', '.join(LABELS[field])}")
-    if not problems:
-        named = record["opposition"] != "none" or record["state"] != "none"
-        if named == (record["voice"] == "none"):
-            problems.append("voice must be none exactly when opposition and state are both none")
-    return problems
+    return SCHEME.check_record(record)
 
 
 def check_sentences(X) -> None:

@@ -41,12 +41,23 @@ from framing.classifiers.network import (  # noqa: F401 (re-exported: the transf
     _Network,
     context_features,
     context_size,
+    hint_size,
     resolve_encoder,
     set_seed,
     settings_from,
 )
 from framing.classifiers.protocol import Runtime
-from framing.classifiers.schema import CONTEXT_SLOTS, FIELDS, LABELS, Context, check_context, check_sentences
+from framing.classifiers.schema import (
+    CONTEXT_SLOTS,
+    DEFAULT_SCHEME,
+    FIELDS,
+    LABELS,
+    SCHEME,
+    Context,
+    Scheme,
+    check_context,
+    check_sentences,
+)
 from framing.errors import FramingError
 
 
@@ -56,11 +67,20 @@ class TransformerClassifier:
     #: A torch network: scored in this process on every core, in big length-sorted chunks.
     runtime = Runtime(in_process=True, chunk_chars=250_000)
 
-    def __init__(self, settings: TransformerSettings | None = None, lexicon=None, progress: bool = False) -> None:
+    def __init__(
+        self,
+        settings: TransformerSettings | None = None,
+        lexicon=None,
+        progress: bool = False,
+        *,
+        scheme: Scheme | None = None,
+    ) -> None:
         self.settings = settings or TransformerSettings()
         self.lexicon = lexicon
         self.progress = progress
+        self.scheme = scheme or SCHEME  # the fields and labels of the heads
         self.history_: list[dict] = []
+        _check_lexicon(self.scheme, lexicon, self.settings.hints)
 
     # -- building -------------------------------------------------------------
     def _load_tokenizer(self) -> None:
@@ -71,7 +91,7 @@ class TransformerClassifier:
             self.tokenizer_ = AutoTokenizer.from_pretrained(resolve_encoder(s.tokenizer or s.encoder))
         except OSError as error:
             raise FramingError(f"cannot load tokenizer of {s.tokenizer or s.encoder!r} ({error})")
-        self.labels_ = [np.array(LABELS[f]) for f in FIELDS]
+        self.labels_ = [np.array(self.scheme.labels[f]) for f in self.scheme.fields]
 
     def _build(self) -> None:
         from transformers import AutoConfig, AutoModel
@@ -101,20 +121,22 @@ class TransformerClassifier:
             for p in encoder.parameters():
                 p.requires_grad = False
         hidden = encoder.config.hidden_size
-        self.network_ = _Network(encoder, hidden, s.dropout, HINT_SIZE if s.hints else 0, context_size(s, hidden))
+        hints = hint_size(self.scheme.labels)
+        context = context_size(s, hidden, hints)
+        self.network_ = _Network(encoder, hidden, s.dropout, hints if s.hints else 0, context, self.scheme.labels)
         if s.hints:
             self._start_from_lexicon(encoder.config.hidden_size)
 
     def _start_from_lexicon(self, hidden: int) -> None:
         """Initialise each head to follow the lexicon's one-hot label (the network learns corrections)."""
-        offset = hidden
+        offset, hints = hidden, hint_size(self.scheme.labels)
         with torch.no_grad():
-            for f in FIELDS:
-                k = len(LABELS[f])
+            for f in self.scheme.fields:
+                k = len(self.scheme.labels[f])
                 head = self.network_.heads[f]
                 head.weight[:, :hidden].mul_(0.1)
                 head.weight[:, offset : offset + k] = self.settings.hint_weight * torch.eye(k)
-                head.weight[:, hidden + HINT_SIZE :] = 0.0  # context columns start silent
+                head.weight[:, hidden + hints :] = 0.0  # context columns start silent
                 head.bias.zero_()
                 offset += k
 
@@ -127,8 +149,10 @@ class TransformerClassifier:
     def _hints(self, X: Sequence[str], decisions: list | None = None) -> list[list[float]]:
         """The lexicon's labels of each sentence, one-hot per field."""
         decisions = self._decisions(X) if decisions is None else decisions
+        labels = self.scheme.labels
         return [
-            [float(label == value) for f, value in zip(FIELDS, d.labels()) for label in LABELS[f]] for d in decisions
+            [float(label == value) for f, value in zip(self.scheme.fields, d.labels()) for label in labels[f]]
+            for d in decisions
         ]
 
     def encode(self, X: Sequence[str], decisions: list | None = None) -> dict[str, list]:
@@ -192,11 +216,11 @@ class TransformerClassifier:
         check_context(context, len(X))
         if len(y) != len(X):
             raise ValueError(f"X has {len(X)} sentences but y has {len(y)} rows")
-        targets = _targets(y)
+        targets = _targets(y, self.scheme)
         if self.settings.threads:  # a training setting: a loaded model scores with the caller's threads
             torch.set_num_threads(self.settings.threads)
         self._build()
-        dev = (X_dev, _targets(y_dev), dev_context) if X_dev is not None and y_dev is not None else None
+        dev = (X_dev, _targets(y_dev, self.scheme), dev_context) if X_dev is not None and y_dev is not None else None
         self.history_ = train_network(self, list(X), targets, dev, context)
         return self
 
@@ -238,7 +262,7 @@ class TransformerClassifier:
                 again = pooled.copy()
                 again[rows] = self._embed(self.onnx_full_, encoded, rows, len(order))[rows]
                 redone = self._heads(again, prepared)
-                for j in range(len(FIELDS)):
+                for j in range(len(self.scheme.fields)):
                     logits[j][close] = redone[j][close]
             self.fallbacks_ += len(close)
         return logits
@@ -271,8 +295,9 @@ class TransformerClassifier:
         context = context_features(self.settings, pooled, hints, {k: v[:n] for k, v in prepared["slots"].items()})
         if context is not None:
             parts.append(context)
-        features = np.concatenate(parts, axis=1) if n else np.zeros((0, self.head_weights_[FIELDS[0]][0].shape[1]))
-        return [features @ self.head_weights_[f][0].T + self.head_weights_[f][1] for f in FIELDS]
+        fields = self.scheme.fields
+        features = np.concatenate(parts, axis=1) if n else np.zeros((0, self.head_weights_[fields[0]][0].shape[1]))
+        return [features @ self.head_weights_[f][0].T + self.head_weights_[f][1] for f in fields]
 
     def predict_proba(self, X: Sequence[str], context: Sequence[Context] | None = None) -> list[np.ndarray]:
         """One (n, k) array per field in ``labels_`` order; voice made consistent with the actors."""
@@ -294,16 +319,16 @@ class TransformerClassifier:
             return [None] * prepared["n"]
         explanations = []
         for i, decision in enumerate(decisions):
-            chosen = {f: LABELS[f][best[j][i]] for j, f in enumerate(FIELDS)}
+            chosen = {f: self.scheme.labels[f][best[j][i]] for j, f in enumerate(self.scheme.fields)}
             evidence = tuple(replace(e, deciding=e.label == chosen[e.field]) for e in decision.evidence)
             explanations.append(replace(decision, evidence=evidence))
         return explanations
 
     def predict(self, X: Sequence[str], context: Sequence[Context] | None = None) -> np.ndarray:
-        """The most probable label per field: an (n, 3) array in ``FIELDS`` order."""
+        """The most probable label per field: an (n, fields) array in the scheme's field order."""
         probabilities = self.predict_proba(X, context)
         columns = [labels[p.argmax(axis=1)] for labels, p in zip(self.labels_, probabilities)]
-        return np.array(columns, dtype=object).T.reshape(len(X), len(FIELDS))
+        return np.array(columns, dtype=object).T.reshape(len(X), len(self.scheme.fields))
 
     def _take_heads(self) -> None:
         """The torch heads' current weights as numpy arrays (inference runs the heads in numpy)."""
@@ -344,16 +369,17 @@ class TransformerClassifier:
     @classmethod
     def load(cls, path: Path, lexicon=None, int8: bool = False) -> TransformerClassifier:
         """Rebuild from ``config.toml``, load the weights, and make it ready for inference (``int8``: quantised)."""
-        from framing.classifiers.directory import read_config
+        from framing.classifiers.directory import read_config, read_scheme
 
         config = read_config(path)
         settings = settings_from(config.get("transformer", {}), str(path / "config.toml"))
+        scheme = read_scheme(path, config)
         if settings.hints and lexicon is None:
             from framing.classifiers.lexicon import Lexicon
 
             lexicon_file = path / config["model"].get("lexicon", "lexicon.toml")
             lexicon = Lexicon.from_file(lexicon_file)
-        model = cls(settings, lexicon)
+        model = cls(settings, lexicon, scheme=scheme)
         cached, source = None, ""
         if int8:
             from framing.classifiers.int8 import cache_paths, read_cache, source_digest
@@ -364,7 +390,7 @@ class TransformerClassifier:
             files = read_cache(*cached, source)
             if files is not None:  # exported before from these very files: no torch network to build
                 model._load_tokenizer()
-                model.head_weights_ = _read_heads(path)
+                model.head_weights_ = _read_heads(path, scheme.fields)
                 return model._use_onnx(*files, names=cached)
         model._build()
         try:
@@ -445,11 +471,11 @@ def read_weights(file: Path) -> dict[str, torch.Tensor]:
         raise FramingError(f"{file}: not a readable safetensors file ({error}); it is truncated or damaged, copy it")
 
 
-def _read_heads(path: Path) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Head weights and biases from a model directory's heads file, as numpy arrays."""
+def _read_heads(path: Path, fields: tuple[str, ...] = FIELDS) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Head weights and biases (one head per field) from a model directory's heads file, as numpy arrays."""
     try:
         heads = read_weights(path / HEADS_FILE)
-        return {f: (heads[f"{f}.weight"].float().numpy(), heads[f"{f}.bias"].float().numpy()) for f in FIELDS}
+        return {f: (heads[f"{f}.weight"].float().numpy(), heads[f"{f}.bias"].float().numpy()) for f in fields}
     except KeyError as error:
         raise FramingError(f"{path}: {HEADS_FILE} is missing or incomplete ({error}); copy the whole directory")
 
@@ -460,11 +486,12 @@ def _softmax(logits: np.ndarray) -> np.ndarray:
 
 
 def _probabilities(logits: list[np.ndarray]) -> list[np.ndarray]:
-    """Softmax per field, with voice made consistent with the actors: ``none`` exactly when nobody is named."""
+    """Softmax per field (the actors, then voice), with voice made consistent with the actors: ``none``
+    exactly when nobody is named."""
     probabilities = [_softmax(x) for x in logits]
-    opposition, state, voice = probabilities
-    nobody = (opposition.argmax(1) == 0) & (state.argmax(1) == 0)
-    voice[nobody] = np.eye(len(LABELS["voice"]))[0]
+    *actors, voice = probabilities
+    nobody = np.logical_and.reduce([p.argmax(1) == 0 for p in actors])
+    voice[nobody] = np.eye(voice.shape[1])[0]
     named = ~nobody
     voice[named, 0] = 0.0
     voice[named] /= voice[named].sum(axis=1, keepdims=True)
@@ -477,8 +504,25 @@ def _margin(probabilities: np.ndarray) -> np.ndarray:
     return top[:, -1] - top[:, -2]
 
 
-def _targets(y: Sequence[Sequence[str]]) -> np.ndarray:
+def _targets(y: Sequence[Sequence[str]], scheme: Scheme = SCHEME) -> np.ndarray:
+    labels, fields = scheme.labels, scheme.fields
     try:
-        return np.array([[LABELS[f].index(row[j]) for j, f in enumerate(FIELDS)] for row in y], dtype=np.int64)
+        return np.array([[labels[f].index(row[j]) for j, f in enumerate(fields)] for row in y], dtype=np.int64)
     except (ValueError, IndexError) as error:
-        raise ValueError(f"y rows must be (opposition, state, voice) labels of the schema ({error})")
+        raise ValueError(f"y rows must be ({', '.join(fields)}) labels of scheme {scheme.name} ({error})")
+
+
+def _check_lexicon(scheme: Scheme, lexicon, hints: bool) -> None:
+    """A lexicon (hints and evidence) must be of the model's scheme; hints, for now, need the default
+    scheme's fields and labels, which are all a lexicon decides."""
+    lexicon_scheme = getattr(getattr(lexicon, "scheme", None), "name", DEFAULT_SCHEME)
+    if lexicon is not None and lexicon_scheme != scheme.name:
+        raise FramingError(
+            f"lexicon {getattr(lexicon, 'source', '')} is of scheme {lexicon_scheme!r}, the transformer's is "
+            f"{scheme.name!r}: give a lexicon of {scheme.name!r}, or none and set hints = false"
+        )
+    if hints and scheme.labels != LABELS:
+        raise FramingError(
+            f"lexicon hints decide the labels of the {DEFAULT_SCHEME!r} scheme only; scheme {scheme.name!r} has "
+            f"other fields or labels: set hints = false in [transformer]"
+        )

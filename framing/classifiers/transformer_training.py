@@ -8,6 +8,7 @@ features of the heads, as in scoring, where they come from the same pass)."""
 from __future__ import annotations
 
 import copy
+import hashlib
 import sys
 import time
 
@@ -15,8 +16,6 @@ import numpy as np
 import torch
 from datasets import Dataset
 from transformers import get_linear_schedule_with_warmup
-
-from framing.classifiers.schema import FIELDS, LABELS
 
 
 def _batches(lengths: np.ndarray, batch_size: int, rng: np.random.Generator) -> list[np.ndarray]:
@@ -83,10 +82,17 @@ def train_network(model, X: list[str], targets: np.ndarray, dev=None, context=No
     """Train ``model.network_`` in place; returns one history row per epoch."""
     from framing.progress import progress
 
-    s = model.settings
+    s, fields, labels = model.settings, model.scheme.fields, model.scheme.labels  # one head and loss per field
     rng = np.random.default_rng(s.seed)
-    data = Dataset.from_dict({"text": X, **{f: targets[:, j] for j, f in enumerate(FIELDS)}})
-    data = data.map(lambda batch: dict(model.encode(batch["text"])), batched=True, remove_columns=["text"])
+    data = Dataset.from_dict({"text": X, **{f: targets[:, j] for j, f in enumerate(fields)}})
+    # in memory, nothing cached: a fingerprint of the texts spares `datasets` hashing the closure (the whole network)
+    fingerprint = hashlib.sha256("\x00".join([*X, str(s.max_length)]).encode()).hexdigest()[:32]
+    data = data.map(
+        lambda batch: dict(model.encode(batch["text"])),
+        batched=True,
+        remove_columns=["text"],
+        new_fingerprint=fingerprint,
+    )
     lengths = np.array([len(ids) for ids in data["input_ids"]])
     table = _ContextTable(model, X, context) if s.context and context is not None else None
     network = model.network_
@@ -105,8 +111,8 @@ def train_network(model, X: list[str], targets: np.ndarray, dev=None, context=No
         )
     scheduler = get_linear_schedule_with_warmup(optimizer, int(s.warmup * steps), steps)
     losses = {
-        f: torch.nn.CrossEntropyLoss(weight=class_weights(targets[:, j], len(LABELS[f]), s.class_weight))
-        for j, f in enumerate(FIELDS)
+        f: torch.nn.CrossEntropyLoss(weight=class_weights(targets[:, j], len(labels[f]), s.class_weight))
+        for j, f in enumerate(fields)
     }
     rows = [dict(zip(data.column_names, values)) for values in zip(*(data[c] for c in data.column_names))]
     history, best, best_state = [], -1.0, None
@@ -119,11 +125,11 @@ def train_network(model, X: list[str], targets: np.ndarray, dev=None, context=No
         batches = _batches(lengths, s.batch_size, rng)
         for index in progress(batches, desc=f"epoch {epoch}/{s.epochs}", unit=" batches"):
             batch = model.collate([rows[i] for i in index])
-            labels = {f: batch.pop(f) for f in FIELDS}
+            gold = {f: batch.pop(f) for f in fields}
             if table is not None:
                 batch["context"] = features[torch.from_numpy(np.asarray(index))]
             logits = network(**batch)
-            loss = sum(losses[f](logits[f], labels[f]) for f in FIELDS)
+            loss = sum(losses[f](logits[f], gold[f]) for f in fields)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(network.parameters(), 1.0)
             optimizer.step()

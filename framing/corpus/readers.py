@@ -20,7 +20,6 @@ from framing.corpus.sources import (
     DAMAGED,
     STDIN,
     as_stdin,
-    check_readable,
     compression,
     damaged,
     document_id,
@@ -114,7 +113,7 @@ def _document_bytes(path: Path) -> bytes:
 
 
 def read_text_file(path: Path, corpus: str, outlet: str | None = None, id: str | None = None) -> Article:
-    """One ``.txt`` file (or ``.html`` page, ``framing.corpus.html``; either possibly ``.gz``) as one
+    """One ``.txt`` file (or ``.html`` page, ``framing.corpus.html``; either possibly ``.gz`` or ``.zst``) as one
     article; its id is ``id``, by default the file name without suffixes."""
     text = decode(_document_bytes(path), str(path))
     if not text.strip():
@@ -280,7 +279,7 @@ def _json_rows(path: Path) -> Iterator[tuple[str, dict] | DocumentError]:
 
 
 def _rows(path: Path) -> Iterator[tuple[str, dict] | DocumentError]:
-    """Rows of a CSV, JSON Lines or Parquet file (CSV and JSON Lines possibly ``.gz``) as dicts with
+    """Rows of a CSV, JSON Lines or Parquet file (CSV and JSON Lines possibly ``.gz`` or ``.zst``) as dicts with
     where they are (file and line, or row), bad rows as errors: one bad row never costs the others;
     compressed data damaged part-way costs the rows after the damage."""
     if path.stat().st_size == 0:
@@ -468,7 +467,7 @@ def _articles(rows: Iterable, build, unique: bool = True) -> Iterator[Article | 
 
 def read_path(path: Path, fields: Fields | None = None, outlet: str | None = None) -> Iterator[Article | DocumentError]:
     """Articles from a directory (``.txt`` and ``.html`` files, recursively), one text file or HTML page,
-    a CSV/JSON Lines/Parquet corpus, any of them ``.gz``, or standard input (``-``, ``read_stdin``).
+    a CSV/JSON Lines/Parquet corpus, any of them ``.gz`` or ``.zst``, or standard input (``-``, ``read_stdin``).
 
     ``outlet`` is the outlet of every article read (a folder of one outlet's articles)."""
     if str(path) == STDIN:
@@ -477,7 +476,6 @@ def read_path(path: Path, fields: Fields | None = None, outlet: str | None = Non
     path = Path(path)
     if not path.exists():
         raise FramingError(f"{path}: no such file or directory")
-    check_readable(path)
     for item in _read(path, fields, outlet):
         if outlet is not None and isinstance(item, Article):
             item.outlet = outlet
@@ -498,7 +496,7 @@ def _read(path: Path, fields: Fields | None, outlet: str | None) -> Iterator[Art
 
 def read_stdin(fields: Fields | None = None, outlet: str | None = None) -> Iterator[Article | DocumentError]:
     """Articles piped into standard input: JSON Lines, a CSV (its header names the text field), an HTML
-    page or one plain-text article, gzip-compressed or not (``sources.guess_suffix``); the corpus is
+    page or one plain-text article, gzip- or Zstandard-compressed or not (``sources.guess_suffix``); the corpus is
     ``stdin`` and messages name ``<stdin>``."""
     with spooled_stdin((fields or Fields()).text) as spooled:
         try:
@@ -509,7 +507,7 @@ def read_stdin(fields: Fields | None = None, outlet: str | None = None) -> Itera
 
 
 def sentence_lines(path: Path) -> Iterator[tuple[int, dict] | DocumentError]:
-    """A plain-text ``--sentences`` file (possibly ``.gz``): one sentence per non-empty line, as rows
+    """A plain-text ``--sentences`` file (possibly ``.gz`` or ``.zst``): one sentence per non-empty line, as rows
     ``{"id": "<file>:<line>", "text": ...}`` with their line numbers, like JSON Lines rows."""
     if _looks_binary(path):
         yield DocumentError(f"{path}: looks like a binary file (NUL bytes); give a text file in UTF-8")

@@ -1,36 +1,29 @@
 """Where articles come from before a reader sees them: compressed files, folders, standard input.
 
-A ``.gz`` file is read as the file it holds (``articles.csv.gz`` is a CSV), decompressed as a stream
-(``.zst`` is refused with a hint: the ``zstandard`` package is not a dependency). A folder is walked
-recursively in path order, hidden files and folders left out. ``-`` is standard input, spooled to
-a temporary file whose format is guessed from its first bytes.
+A ``.gz`` or ``.zst`` (Zstandard) file is read as the file it holds (``articles.csv.gz`` is a CSV),
+decompressed as a stream (``framing.io.open_bytes``). A folder is walked recursively in path order,
+hidden files and folders left out. ``-`` is standard input, spooled to a temporary file whose format
+and compression are guessed from its first bytes.
 """
 
 from __future__ import annotations
 
-import gzip
 import os
 import shutil
 import sys
 import tempfile
-import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
 
 from framing.errors import DocumentError, FramingError
+from framing.io import DAMAGED, compression, open_bytes  # in io, where JSON Lines reading needs them too
 
 STDIN = "-"
-#: What a damaged compressed file raises while it is being read.
-DAMAGED = (EOFError, zlib.error, gzip.BadGzipFile)
+#: The first bytes of a compressed stream (standard input has no suffix to tell it by).
+MAGIC = {b"\x1f\x8b": ".gz", b"\x28\xb5\x2f\xfd": ".zst"}
 #: Single-article formats a folder may hold (each possibly compressed).
 DOCUMENT_SUFFIXES = (".txt", ".html", ".htm")
-
-
-def compression(path: Path) -> str | None:
-    """``gz`` for a gzip-compressed file (by its last suffix), else None."""
-    return "gz" if Path(path).suffix.lower() == ".gz" else None
 
 
 def kind(path: Path) -> str:
@@ -43,18 +36,6 @@ def stem(path: Path) -> str:
     """The file name without its format and compression suffixes: ``a`` for ``a.csv.gz``."""
     path = Path(path)
     return Path(path.stem).stem if compression(path) else path.stem
-
-
-def open_bytes(path: Path) -> IO[bytes]:
-    """A binary reading handle of the file's (decompressed) content."""
-    path = Path(path)
-    return gzip.open(path, "rb") if compression(path) == "gz" else path.open("rb")
-
-
-def check_readable(path: Path) -> None:
-    """Refuse a compression this package cannot read (``.zst``: ``zstandard`` is not a dependency)."""
-    if Path(path).suffix.lower() == ".zst":
-        raise FramingError(f"{path}: .zst files cannot be read; decompress it (zstd -d) or compress it with gzip")
 
 
 def damaged(path: Path, error: BaseException) -> str:
@@ -116,7 +97,7 @@ def guess_suffix(head: bytes, text_field: str, sentences: bool) -> str:
 @contextmanager
 def spooled_stdin(text_field: str = "text", sentences: bool = False) -> Iterator[Path]:
     """Standard input copied to ``stdin.<format>`` in a temporary folder ``stdin`` (so articles read
-    from it belong to the corpus ``stdin``), removed afterwards; gzip input is recognised."""
+    from it belong to the corpus ``stdin``), removed afterwards; gzip and Zstandard input are recognised."""
     source = sys.stdin.buffer if sys.stdin is not None and not sys.stdin.closed else None
     if source is None:
         raise FramingError("standard input is closed; give files, or pipe articles into `-`")
@@ -129,17 +110,17 @@ def spooled_stdin(text_field: str = "text", sentences: bool = False) -> Iterator
         with raw.open("wb") as handle:
             shutil.copyfileobj(source, handle)
         with raw.open("rb") as handle:
-            magic = handle.read(2)
-        packed = magic == b"\x1f\x8b"
+            magic = handle.read(4)
+        packed = next((suffix for start, suffix in MAGIC.items() if magic.startswith(start)), "")
         if packed:
-            raw = raw.rename(raw.with_suffix(".gz"))
+            raw = raw.rename(raw.with_suffix(packed))
         with open_bytes(raw) as handle:
             try:
                 head = handle.read(8192)
             except DAMAGED as error:
                 raise FramingError(damaged(Path(STDIN), error))
         suffix = guess_suffix(head, text_field, sentences)
-        yield raw.rename(folder / f"stdin{suffix}{'.gz' if packed else ''}")
+        yield raw.rename(folder / f"stdin{suffix}{packed}")
 
 
 def as_stdin(error: FramingError, spooled: Path) -> FramingError:

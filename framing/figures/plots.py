@@ -41,6 +41,8 @@ COLOURS = {
 ACTOR_COLOURS = {"opposition": "#C44E52", "state": "#8172B3"}
 MARKERS = {"opposition": "o", "state": "s"}
 TOO_FEW = "too few articles"
+#: Up to this many units a divergence heatmap prints each cell's value; beyond, the cells are too many to read.
+NUMBERED_UNITS = 16
 
 
 def _by_group(rows: list[ProfileRow], actor: str) -> dict[str, dict[str, ProfileRow]]:
@@ -56,11 +58,30 @@ def save(fig: plt.Figure, out: Path, stem: str) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     paths = [out / f"{stem}.png", out / f"{stem}.svg"]
     for path in paths:
-        tmp = path.with_name(f".{path.name}.tmp")
-        fig.savefig(tmp, dpi=150, bbox_inches="tight", format=path.suffix[1:])
-        tmp.replace(path)
+        _write(fig, path)
     plt.close(fig)
     return paths
+
+
+def save_figure(fig: plt.Figure, path: Path) -> Path:
+    """Save one figure to ``path``, in the format its suffix names (.png, .svg, .pdf, ...), and close it."""
+    path = Path(path)
+    formats = fig.canvas.get_supported_filetypes()
+    try:
+        if path.suffix[1:].lower() not in formats:
+            kind = path.suffix or "a file without a suffix"
+            raise FramingError(f"{path}: cannot draw a figure as {kind}; name a .png, .svg or .pdf file")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return _write(fig, path)
+    finally:
+        plt.close(fig)
+
+
+def _write(fig: plt.Figure, path: Path) -> Path:
+    tmp = path.with_name(f".{path.name}.tmp")  # the file appears whole or not at all
+    fig.savefig(tmp, dpi=150, bbox_inches="tight", format=path.suffix[1:].lower())
+    tmp.replace(path)
+    return path
 
 
 def _profile_order(table: dict[str, dict[str, ProfileRow]], actor: str) -> list[str]:
@@ -277,14 +298,25 @@ def can_map(rows: list[ProfileRow]) -> bool:
     return bool(set(_by_group(rows, "opposition")) & set(_by_group(rows, "state")))
 
 
-def plot_profile(rows: list[ProfileRow], out: Path, title: str = "") -> list[Path]:
-    """The stacked profiles and, where some group names both actors, the framing map, written to ``out``."""
+#: The figures of a profile by name (``framing.plot``'s ``kind``).
+PROFILE_FIGURES = {"profiles": stacked_profiles, "map": framing_map}
+
+
+def profile_figure(rows: list[ProfileRow], kind: str = "profiles", title: str = "") -> plt.Figure:
+    """One figure of a profile: ``profiles`` (the stacked bars) or ``map`` (the framing map)."""
+    if kind not in PROFILE_FIGURES:
+        raise FramingError(f"kind must be one of {', '.join(PROFILE_FIGURES)}, not {kind!r}")
     if not rows:
         raise FramingError("the profile is empty; nothing to plot")
     if any(r.estimator != "count" for r in rows):  # say so wherever an adjusted profile is drawn
         title = f"{title or 'Framing profile'}: shares adjusted for the model's error rates"
-    paths = save(stacked_profiles(rows, title), out, "profiles")
-    return paths + (save(framing_map(rows, title), out, "framing-map") if can_map(rows) else [])
+    return PROFILE_FIGURES[kind](rows, title)
+
+
+def plot_profile(rows: list[ProfileRow], out: Path, title: str = "") -> list[Path]:
+    """The stacked profiles and, where some group names both actors, the framing map, written to ``out``."""
+    paths = save(profile_figure(rows, "profiles", title), out, "profiles")
+    return paths + (save(profile_figure(rows, "map", title), out, "framing-map") if can_map(rows) else [])
 
 
 def _heatmap(comparison: Comparison, rows: list[DivergenceRow], actor: str, title: str) -> plt.Figure:
@@ -305,6 +337,8 @@ def _heatmap(comparison: Comparison, rows: list[DivergenceRow], actor: str, titl
             ax.add_patch(
                 Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor=(1, 1, 1, 0.6), edgecolor="#888", hatch="///", lw=0)
             )
+        if len(units) > NUMBERED_UNITS:
+            continue
         dark = significant[i, j] and values[i, j] > 0.6 * top
         ax.text(
             j,
@@ -325,6 +359,8 @@ def _heatmap(comparison: Comparison, rows: list[DivergenceRow], actor: str, titl
         Patch(facecolor="white", edgecolor="#888", hatch="///", label=f"not significant (BH-adjusted p >= {ALPHA})"),
         Patch(facecolor="#e6e6e6", label=f"not compared ({TOO_FEW}: {minimum} naming the {actor}) or same unit"),
     ]
+    if len(units) > NUMBERED_UNITS:
+        legend.append(Patch(facecolor="none", edgecolor="none", label="values: the colour bar, or the divergence CSV"))
     ax.legend(handles=legend, loc="upper center", bbox_to_anchor=(0.5, -0.18), frameon=False, fontsize=8)
     ax.set_title(title or f"How differently {actor} is named (tests over articles)")
     fig.tight_layout()

@@ -27,9 +27,11 @@ from urllib.parse import quote
 from framing import __version__
 from framing.analysis.results import TOP_OUTLETS, CorpusAnalysis, Settings, analyse, naming_counts, stored_rates
 from framing.analysis.stats import MIN_ARTICLES, MIN_SENTENCES
+from framing.classifiers.explain import MIN_DROP
 from framing.classifiers.schema import ACTORS, LABELS
 from framing.errors import FramingError
 from framing.io import atomic_write
+from framing.scoring.evidence import by_place, unexplained
 from framing.scoring.rows import ScoredSentence, read_scores, usable_rows
 
 #: Sentences embedded per table cell, in document order (the panel says how many there are in all, and
@@ -38,6 +40,8 @@ from framing.scoring.rows import ScoredSentence, read_scores, usable_rows
 CELL_LIMIT = 500
 #: Sentences the panel lists at a time; a button lists the next ones.
 CELL_PAGE = 60
+#: Sentences where two models disagree listed in the agreement section.
+DISAGREEMENTS = 40
 #: Sections with more outlets than this fold their long tables and tall figures (a click opens them).
 FOLD_OUTLETS = 20
 DELEGITIMISING = {"opposition": ("terrorist", "jihadist"), "state": ("regime",)}
@@ -140,14 +144,17 @@ def figure(title: str, paths: list[Path], caption: str, *, folded: bool = False)
 
 
 def highlight(text: str, evidence: list[dict]) -> str:
-    """The sentence as HTML with each matched term marked (deciding terms more strongly)."""
+    """The sentence as HTML with each matched term marked (deciding terms more strongly) and the model's
+    evidence (words its label rests on, ``framing.scoring.evidence``) marked apart, with its drop."""
     out, cursor = [], 0
     for e in sorted(evidence, key=lambda e: e["start"]):
         if e["start"] < cursor:
             continue
         out.append(esc(text[cursor : e["start"]]))
-        kind = "deciding" if e.get("deciding") else "term"
+        kind = "model" if e.get("source") == "model" else "deciding" if e.get("deciding") else "term"
         note = f"{e['field']}: {e['label']}" + (", quoted" if e.get("quoted") else "")
+        if kind == "model":
+            note = f"model evidence: drop {e['drop']:.2f} ({note})"
         out.append(f'<mark class="{kind}" title="{esc(note)}">{esc(text[e["start"] : e["end"]])}</mark>')
         cursor = e["end"]
     return "".join(out) + esc(text[cursor:])
@@ -181,6 +188,35 @@ def _embed(sentences: list[dict], r: ScoredSentence) -> int:
     """Add a sentence as the panel shows it (its deciding terms marked); returns its place in ``sentences``."""
     sentences.append({"doc": r.doc, "i": r.sentence, "voice": r.voice, "html": highlight(r.text, r.evidence)})
     return len(sentences) - 1
+
+
+def displayed(rows: list[ScoredSentence], other: list[ScoredSentence] | None = None) -> list[int]:
+    """The places in ``rows`` of the sentences the page shows, most visible first: with ``other`` (a second
+    model's scores) the agreement section's disagreeing sentences, then those behind the cells, the first
+    of every cell first (``framing.scoring.evidence.by_place``), up to CELL_LIMIT per cell as ``cell_data``
+    embeds them. The main job adds model evidence to these sentences in this order."""
+    first: list[int] = []
+    if other is not None:
+        from framing.analysis.agreement import disagreements
+
+        where = {(r.doc, r.sentence): i for i, r in enumerate(rows)}
+        first = [where[d["doc"], d["sentence"]] for d in disagreements(rows, other, limit=DISAGREEMENTS)]
+    listed = set(first)
+    return first + [i for i in by_place(rows, within=CELL_LIMIT) if i not in listed]
+
+
+def evidence_note(rows: list[ScoredSentence], path: Path | None) -> str:
+    """A note on the shown sentences with a label that neither a deciding term nor model evidence supports
+    (empty when there are none): how many, and the command that adds the model's evidence."""
+    missing = sum(1 for i in by_place(rows, within=CELL_LIMIT) if unexplained(rows[i]))
+    if not missing:
+        return ""
+    where = str(path) if path is not None else "SCORES"
+    return (
+        f"{missing:,} of the sentences behind the cells have a label that no lexicon term decided and no model "
+        f"evidence marks (not computed for them, or no single word moves the label by {MIN_DROP}); "
+        f"`framing explain --scores {where}` adds it."
+    )
 
 
 def fold(summary: str, content: str, folded: bool) -> str:
@@ -331,13 +367,13 @@ def agreement_part(section: Section, work: Path) -> str:
             if d[f + "_a"] != d[f + "_b"]
         )
         + "</small></li>"
-        for d in disagreements(section.rows, section.other, limit=40)
+        for d in disagreements(section.rows, section.other, limit=DISAGREEMENTS)
     )
     return (
         f"<h3>{esc(result.model_a)} versus {esc(result.model_b)}</h3>"
         '<table class="plain"><thead><tr><th>outlet</th><th>field</th><th>agreement</th><th>kappa</th>'
         f"<th>sentences</th></tr></thead><tbody>{lines}</tbody></table>"
-        f"<h4>Sentences where they disagree (first 40; labels {esc(result.model_a)} / "
+        f"<h4>Sentences where they disagree (first {DISAGREEMENTS}; labels {esc(result.model_a)} / "
         f"{esc(result.model_b)})</h4><ul class='sentences'>{examples}</ul>"
     )
 
@@ -362,6 +398,7 @@ def build_section(section: Section, work: Path) -> dict:
         f"<p>{len(rows):,} sentences of {len({r.doc for r in rows}):,} documents from "
         f"{outlets} outlet{'s' * (outlets != 1)}; scored by {esc(', '.join(sorted({r.model for r in rows})))}.</p>",
         "".join(f'<p class="note">{esc(note)}</p>' for note in section.notes + analysis.notes),
+        f'<p class="note">{esc(note)}</p>' if (note := evidence_note(rows, section.path)) else "",
         "<h3>Outlets by label: click a cell for the sentences behind it</h3>",
         '<p class="note">Shares count the model\'s labels (estimator: count); the next table adjusts them '
         "for the model's measured errors.</p>",

@@ -27,7 +27,8 @@ GROUPS = ("outlet", "year", "date", "doc", "model", "voice")
 class ScoredSentence:
     """One sentence with its labels: where it is (``doc``, index, character offsets), its article's
     outlet and date, the label per field, each field's probabilities (``scores``), the lexicon terms
-    found in it (``evidence``) and the model that labelled it."""
+    found in it and, where added (``framing.scoring.evidence``), the words the model's labels rest on
+    (``evidence``: ``Evidence.as_dict`` entries) and the model that labelled it."""
 
     doc: str
     sentence: int = 0
@@ -88,10 +89,20 @@ class ScoredSentence:
         known = {f.name for f in fields(cls)}
         values = {k: v for k, v in row.items() if k in known} | labels
         values["doc"] = str(row["doc"])
+        if isinstance(values.get("evidence"), list):
+            values["evidence"] = [_unnulled(entry) for entry in values["evidence"]]
         for key in ("outlet", "date"):
             if values.get(key) is not None and not isinstance(values[key], str):
                 values[key] = _text(values[key])
         return cls(**values)
+
+
+def _unnulled(entry):
+    """An evidence entry without the model-evidence keys that Arrow (Parquet, datasets, Spark) fills with
+    null for a lexicon term, so that it reads as the same entry from JSON Lines."""
+    if not isinstance(entry, dict):
+        return entry
+    return {k: v for k, v in entry.items() if not (k in ("source", "drop") and v is None)}
 
 
 def _text(value) -> str | None:
@@ -108,6 +119,7 @@ def arrow_schema():
     evidence = pa.struct(
         [("term", pa.string()), ("start", pa.int32()), ("end", pa.int32()), ("field", pa.string())]
         + [("label", pa.string()), ("quoted", pa.bool_()), ("deciding", pa.bool_())]
+        + [("source", pa.string()), ("drop", pa.float64())]  # model evidence only; null for a lexicon term
     )
     scores = pa.struct([(f, pa.struct([(label, pa.float64()) for label in LABELS[f]])) for f in FIELDS])
     return pa.schema(
@@ -180,6 +192,11 @@ def evidence_problem(entry, length: int) -> str | None:
     field_name, label = entry.get("field"), entry.get("label")
     if field_name not in ACTORS or label not in LABELS[field_name]:
         return f"evidence label {field_name!r}: {label!r} is not in the schema"
+    source, drop = entry.get("source", "lexicon"), entry.get("drop")
+    if source not in ("lexicon", "model"):
+        return f"evidence source {source!r} is not lexicon or model"
+    if source == "model" and not (type(drop) in (int, float) and 0 <= drop <= 1):
+        return f"model evidence drop {drop!r} is not a number within 0-1"
     return None
 
 

@@ -18,15 +18,16 @@ import os
 import signal
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
-from framing.classifiers.loading import LoadedModel, load_model
-from framing.classifiers.schema import FIELDS, Context
+from framing.classifiers.loading import LoadedModel, check_scheme, load_model
+from framing.classifiers.schema import FIELDS, SCHEME, Context
+from framing.corpus.outlets import OutletNames
 from framing.corpus.readers import Article, Fields, check_article, read_path, sentence_lines
 from framing.corpus.sentences import DEFAULT_SEGMENTER, Sentence, segmenter, split
 from framing.corpus.sources import STDIN, as_stdin, kind, spooled_stdin
@@ -42,17 +43,21 @@ IN_FLIGHT = 2
 
 @dataclass
 class ScoreReport:
-    """What a scoring run did: counts, and the documents that failed."""
+    """What a scoring run did: counts, the documents that failed, and notes on the outlet names map
+    (``framing.corpus.outlets.OutletNames.notes``: outlets merged under one name, names no article had)."""
 
     articles: int = 0
     sentences: int = 0
     failures: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 def label_rows(
     model: LoadedModel, sentences: list[tuple[Article, Sentence]], prepared=None
 ) -> list[ScoredSentence]:
-    """Classify a chunk of sentences; labels are the most probable in ``labels_`` order."""
+    """Classify a chunk of sentences; labels are the most probable in ``labels_`` order (rows hold the
+    default scheme's fields: a model of another scheme is an error)."""
+    check_scheme(model.path, model.scheme, SCHEME)
     texts = [s.text for _, s in sentences]
     classifier = model.classifier
     names = [[str(label) for label in labels] for labels in classifier.labels_]
@@ -84,7 +89,7 @@ def label_rows(
 def sentence_articles(path: Path, outlet: str | None = None) -> Iterator[Article | DocumentError]:
     """``--sentences`` input: JSON Lines rows with ``id`` and ``text`` (and optional ``outlet``, ``date``,
     and the context a transformer reads: ``title``, the headline, and ``previous``, the sentence before),
-    or a ``.txt`` file of one sentence per non-empty line (id ``<file>:<line>``); either possibly ``.gz``,
+    or a ``.txt`` file of one sentence per non-empty line (id ``<file>:<line>``); either possibly ``.gz`` or ``.zst``,
     or ``-``, standard input. ``outlet`` is the outlet of every sentence."""
     if str(path) == STDIN:
         with spooled_stdin(sentences=True) as spooled:
@@ -169,10 +174,11 @@ def loaded_model() -> LoadedModel | None:
 
 
 def _model(job: Job) -> LoadedModel:
-    """The job's model, loaded once per process (inherited when workers fork)."""
+    """The job's model, loaded once per process (inherited when workers fork); scores rows hold the default
+    scheme's fields, so a model of another scheme is an error."""
     key = (job.model_path, job.int8)
     if _WORKER.get("key") != key:
-        _WORKER.update(key=key, model=load_model(job.model_path, int8=job.int8))
+        _WORKER.update(key=key, model=load_model(job.model_path, int8=job.int8, scheme=SCHEME))
     return _WORKER["model"]
 
 
@@ -293,14 +299,17 @@ def score(
     *,
     outlet: str | None = None,
     score_titles: bool = False,
+    outlet_names: Mapping[str, str] | None = None,
 ) -> ScoreReport:
     """Score every input file or directory (``-``: standard input) into ``out``, in the format its extension
     names (``framing.scoring.outputs``: .jsonl, .parquet, .csv, .xlsx).
 
     ``workers``: processes (None: one per core for the lexicon, 1 for the transformer). ``outlet``: the
     outlet of every article. ``score_titles``: score each article's title as its first sentence
-    (``with_title``; off by default, as it moves every sentence's index and offsets). ``out`` may not be
-    an input, nor anything but a regular file or a new name."""
+    (``with_title``; off by default, as it moves every sentence's index and offsets). ``outlet_names``: display
+    names of outlets (``framing.corpus.outlets``), applied as articles are read; the report's ``notes`` say
+    which outlets it merged and which of its outlets no article had. ``out`` may not be an input, nor
+    anything but a regular file or a new name."""
     from framing.classifiers.loading import default_model_path
 
     segmenter(segmenter_name)  # an unknown name fails before any work
@@ -314,6 +323,7 @@ def score(
     fmt = output_format(out)  # an unknown extension fails here, before the model is loaded
     if workers is not None and workers < 1:
         raise FramingError(f"--workers must be at least 1, not {workers}; leave it out for the default")
+    names = OutletNames(outlet_names, "outlet names") if outlet_names is not None else None
     job = Job(Path(model_path or default_model_path()), int8, segmenter_name, fmt, sentences)
     model = _model(job)
     workers = workers or default_workers(model)
@@ -328,7 +338,7 @@ def score(
                 yield with_title(item) if score_titles and isinstance(item, Article) else item
 
     size = model.classifier.runtime.chunk_chars
-    batches = chunks(articles(), report, size)
+    batches = chunks(names.apply(articles()) if names else articles(), report, size)
     results = _sequential(job, batches) if workers == 1 else _parallel(job, batches, workers)
     bar = progress(desc=label, unit=" docs")
     # the documents are counted beside a transformer (slow enough that reading twice costs nothing) for an ETA
@@ -351,4 +361,5 @@ def score(
             raise DocumentError("nothing could be scored:\n" + "\n".join(report.failures))
         if report.articles == 0:
             raise FramingError(f"{', '.join(map(str, inputs))}: no documents to score")
+    report.notes += names.notes() if names else []
     return report

@@ -15,8 +15,9 @@ from pathlib import Path
 import tomli_w
 
 from framing import __version__
+from framing.classifiers.directory import scheme_record, write_scheme
 from framing.classifiers.lexicon import Lexicon, LexiconClassifier
-from framing.classifiers.schema import FIELDS, GUIDELINES_VERSION, LABELS
+from framing.classifiers.schema import FIELDS, GUIDELINES_VERSION, LABELS, SCHEME, Scheme
 from framing.errors import FramingError
 from framing.gold.annotations import GoldSentence, contexts, domain_of, load_annotations, load_splits, split_gold
 from framing.gold.evaluate import evaluate_predictions
@@ -57,16 +58,10 @@ def _path(value: str) -> Path:
     return (CHECKOUT or Path.cwd()) / path
 
 
-def model_card(meta: dict, config: dict) -> str:
+def model_card(meta: dict, config: dict, scheme: Scheme = SCHEME) -> str:
     dev = meta.get("metrics", {}).get("dev", {})
-    lines = [
-        f"# {meta['name']}",
-        "",
-        f"A `{meta['type']}` model of **framing** (labels of annotation guidelines "
-        f"v{meta['guidelines']}): for each sentence, how it names the Syrian opposition "
-        "(`none`, `rebel`, `terrorist`, `jihadist`), the state (`none`, `government`, `regime`), and whether "
-        "that naming is the outlet's own wording (`voice`).",
-        "",
+    lines = [f"# {meta['name']}", "", _card_summary(meta, scheme), ""]
+    lines += [
         f"- created {meta['created']} with framing {meta['versions']['framing']}, seed {meta['seed']}",
         f"- trained on {meta['train_sentences']} gold sentences (data hash `{meta['data_hash']}`)",
     ]
@@ -84,13 +79,31 @@ def model_card(meta: dict, config: dict) -> str:
             "| field | macro-F1 | interval |",
             "|---|---|---|",
         ]
-        for f in FIELDS:
+        for f in dev["fields"]:
             s = dev["fields"][f]
             lines.append(f"| {f} | {s['macro_f1']:.3f} | {s['low']:.3f}-{s['high']:.3f} |")
         m = dev["mean_macro_f1"]
         lines.append(f"| mean | {m['value']:.3f} | {m['low']:.3f}-{m['high']:.3f} |")
     lines += ["", "Load with `framing.load_model(path)`; score with `framing score --model PATH`.", ""]
     return "\n".join(lines)
+
+
+def _card_summary(meta: dict, scheme: Scheme) -> str:
+    """What the model labels: the Syrian wording for the default scheme, the scheme's fields for another."""
+    if scheme.same_as(SCHEME):
+        return (
+            f"A `{meta['type']}` model of **framing** (labels of annotation guidelines "
+            f"v{meta['guidelines']}): for each sentence, how it names the Syrian opposition "
+            "(`none`, `rebel`, `terrorist`, `jihadist`), the state (`none`, `government`, `regime`), and whether "
+            "that naming is the outlet's own wording (`voice`)."
+        )
+    named = ", ".join(f"{a.display} (" + ", ".join(f"`{v}`" for v in a.labels) + ")" for a in scheme.actors)
+    return (
+        f"A `{meta['type']}` model of **framing** for the label scheme `{scheme.name}` v{scheme.version} "
+        f"(scheme.toml; guidelines {scheme.guidelines.document} v{scheme.guidelines.version}): for each "
+        f"sentence, how it names {named}, and whether that naming is the outlet's own wording "
+        f"(`{scheme.voice.field}`)."
+    )
 
 
 def train(experiment: Experiment, run_dir: Path, model_out: Path | None = None) -> dict:
@@ -163,17 +176,23 @@ def train(experiment: Experiment, run_dir: Path, model_out: Path | None = None) 
     return meta
 
 
-def write_model_dir(path: Path, classifier, config: dict, meta: dict, lexicon_path: Path) -> None:
-    """config.toml, meta.json, the lexicon, weights (safetensors) and a model card."""
+def write_model_dir(path: Path, classifier, config: dict, meta: dict, lexicon_path: Path | None) -> None:
+    """config.toml, meta.json, the scheme file, the lexicon (if any: a transformer of another scheme without
+    hints has none), weights (safetensors) and a model card. The classifier's scheme (its own, or its
+    lexicon's) is recorded as ``scheme`` in ``config`` and ``meta`` (both updated) and copied as scheme.toml."""
+    scheme = getattr(classifier, "scheme", None) or getattr(getattr(classifier, "lexicon", None), "scheme", SCHEME)
+    config["scheme"] = meta["scheme"] = scheme_record(scheme)
     tmp = path.with_name(f".{path.name}.tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
-    shutil.copy(lexicon_path, tmp / "lexicon.toml")
+    write_scheme(tmp, scheme)
+    if lexicon_path is not None:
+        shutil.copy(lexicon_path, tmp / "lexicon.toml")
     (tmp / "config.toml").write_text(tomli_w.dumps(_drop_none(config)), encoding="utf-8")
     if hasattr(classifier, "save"):
         classifier.save(tmp)
     (tmp / "meta.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
-    (tmp / "README.md").write_text(model_card(meta, config), encoding="utf-8")
+    (tmp / "README.md").write_text(model_card(meta, config, scheme), encoding="utf-8")
     shutil.rmtree(path, ignore_errors=True)
     tmp.rename(path)
 

@@ -5,12 +5,14 @@ the README's figures.
 """
 
 import numpy as np
+import pytest
 
 from framing.analysis.differences import compare_outlets
 from framing.analysis.profile import profile
 from framing.analysis.simulation import SyntheticOutlet, corpus, random_outlet, simulate_coverage, simulate_null
 
 
+@pytest.mark.slow  # hundreds of simulated corpora
 def test_intervals_cover_the_true_shares_where_units_pass_the_minimum():
     result = simulate_coverage(np.random.default_rng(0), 400, n_boot=200, seed=0)
     assert 0.93 <= result.covered.mean() <= 0.97, result.covered.mean()
@@ -20,6 +22,7 @@ def test_intervals_cover_the_true_shares_where_units_pass_the_minimum():
     assert (result.width > 0).all()
 
 
+@pytest.mark.slow  # hundreds of simulated corpora
 def test_no_true_difference_flags_at_most_five_percent_of_pairs():
     rng = np.random.default_rng(1)
     results = [simulate_null(rng, 8, n_boot=20, n_perm=200, seed=i) for i in range(30)]

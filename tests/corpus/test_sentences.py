@@ -47,6 +47,7 @@ def test_unknown_segmenter_is_a_clear_error():
         split("x", "Text.", "spacy")
 
 
+@pytest.mark.slow  # the whole corpus
 @both
 def test_offsets_are_exact_on_fakes(data_root, segmenter):
     for article in read_path(data_root / "fa-kes" / "FA-KES-Dataset.csv"):

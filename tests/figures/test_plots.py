@@ -100,3 +100,20 @@ def test_stacked_profiles_title_does_not_overprint_the_panel_titles(fifty):
     assert not [pair for pair in combinations(boxes, 2) if pair[0].overlaps(pair[1])]
     top = suptitle.get_window_extent().y0
     assert all(ax.get_tightbbox().y1 <= top for ax in fig.axes), "a panel reaches into the title"
+
+
+def test_heatmap_prints_values_only_while_they_can_be_read(tmp_path, monkeypatch):
+    import framing.figures.plots as plots
+
+    figures = []
+    real_save = plots.save
+    monkeypatch.setattr(plots, "save", lambda fig, out, stem: figures.append(fig) or real_save(fig, out, stem))
+    comparison = compare_outlets(rows(), n_boot=50, n_perm=50)
+    divergence_heatmap(comparison, tmp_path)
+    assert figures[0].axes[0].texts, "five units: each compared cell shows its value"
+    monkeypatch.setattr(plots, "NUMBERED_UNITS", 4)
+    figures.clear()
+    divergence_heatmap(comparison, tmp_path)
+    axes = figures[0].axes[0]
+    assert not axes.texts
+    assert "colour bar" in " ".join(t.get_text() for t in axes.get_legend().get_texts())

@@ -20,6 +20,7 @@ def gold(data_root):
     return load_annotations(data_root)
 
 
+@pytest.mark.slow  # segments every article the gold set draws from
 def test_the_gold_set_meets_its_counts(gold, data_root):
     from collections import Counter
 

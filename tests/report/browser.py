@@ -10,10 +10,15 @@ import pytest
 CHROMIUM, DRIVER = shutil.which("chromium") or shutil.which("chromium-browser"), shutil.which("chromedriver")
 
 #: Skips a test where Chromium is missing, unless FRAMING_REQUIRE_BROWSER (set in CI) makes it fail instead.
-needs_browser = pytest.mark.skipif(
+_installed = pytest.mark.skipif(
     not (CHROMIUM and DRIVER) and not os.environ.get("FRAMING_REQUIRE_BROWSER"),
     reason="chromium and chromedriver are not installed (make browser installs them)",
 )
+
+
+def needs_browser(test):
+    """A test that opens the report in headless Chromium: slow (seconds per page), run by ``make test-slow``."""
+    return pytest.mark.slow(_installed(test))
 
 
 def headless_chromium():

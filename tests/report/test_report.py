@@ -14,9 +14,22 @@ from tests.report.browser import headless_chromium, needs_browser
 
 @pytest.fixture(scope="module")
 def fakes_report(tmp_path_factory, data_root, root):
-    """The report of FA-KES scored by the lexicon (the page, not the model, is under test here)."""
+    """The report of FA-KES scored by the lexicon (the page, not the model, is under test here): the first
+    ten articles of each outlet, which keeps every section of the page and a second of scoring."""
+    import csv
+    from collections import Counter
+
     folder = tmp_path_factory.mktemp("report")
-    score([data_root / "fa-kes" / "FA-KES-Dataset.csv"], folder / "fakes.jsonl", root / "models" / "lexicon")
+    with open(data_root / "fa-kes" / "FA-KES-Dataset.csv", newline="", encoding="utf-8") as handle:
+        rows, kept = csv.DictReader(handle), Counter()
+        with open(folder / "fakes.csv", "w", newline="", encoding="utf-8") as out:  # in a temporary folder only
+            writer = csv.DictWriter(out, rows.fieldnames)
+            writer.writeheader()
+            for row in rows:
+                kept[row["source"]] += 1
+                if kept[row["source"]] <= 10:
+                    writer.writerow(row)
+    score([folder / "fakes.csv"], folder / "fakes.jsonl", root / "models" / "lexicon")
     return report([folder / "fakes.jsonl"], folder / "out", n_boot=200)
 
 
@@ -107,15 +120,16 @@ def test_report_and_tables_show_the_same_intervals(tmp_path, root):
 
 @pytest.fixture(scope="module")
 def many_outlets_report(tmp_path_factory):
-    """Synthetic scores of 25 outlets of 6 sentences and one, "Big", of 160 sentences naming both actors;
-    the page embeds 130 sentences per cell and lists 50 at a time (set small here, to keep the test quick)."""
+    """Synthetic scores of 6 outlets of 6 sentences and one, "Big", of 160 sentences naming both actors;
+    the page folds sections of more than 5 outlets, embeds 130 sentences per cell and lists 50 at a time
+    (all set small here, to keep the test quick: drawing 20 outlets takes seconds)."""
     from tests.report.test_hostile import scores_row, write_scores
 
     folder = tmp_path_factory.mktemp("many")
     text = "The regime shelled the town as terrorists fled."
     rows = [
         scores_row(f"syn:{o}-{a}", s, f"outlet {o:02d}", text, "terrorist", "regime", "m")
-        for o in range(25)
+        for o in range(6)
         for a in range(3)
         for s in range(2)
     ]
@@ -124,6 +138,7 @@ def many_outlets_report(tmp_path_factory):
     ]
     scores = write_scores(folder / "many.jsonl", rows)
     with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(page, "FOLD_OUTLETS", 5)
         patch.setattr(page, "CELL_LIMIT", 130)
         patch.setattr(page, "CELL_PAGE", 50)
         return report([scores], folder / "out", n_boot=20, min_articles=1, min_sentences=1)
@@ -135,7 +150,7 @@ def test_many_outlets_fold_long_sections_and_embed_sentences_once(many_outlets_r
     text = many_outlets_report.read_text(encoding="utf-8")
     parsed = Page(text)
     assert [tag for tag, _ in parsed.tags].count("details") >= 4  # outlet and voice tables, profiles, own map
-    assert re.search(r"<details><summary>show the table of 26 outlets</summary><table class=\"outlets\"", text)
+    assert re.search(r"<details><summary>show the table of 7 outlets</summary><table class=\"outlets\"", text)
     big = json.loads(parsed.scripts[0])["syn"]["Big"]
     assert big["state:regime"]["n"] == 160 and big["state:regime"]["rows"] == list(range(130))
     assert big["opposition:terrorist"]["rows"] == list(range(130)) and len(big["sentences"]) == 130
@@ -150,8 +165,8 @@ def test_a_cell_pages_through_its_sentences(many_outlets_report):
     try:
         driver.get(Path(many_outlets_report).as_uri())
         cell = driver.find_element(By.CSS_SELECTOR, 'td.cell[data-outlet="Big"][data-key="state:regime"]')
-        assert not cell.is_displayed(), "the table of 26 outlets should start folded"
-        driver.find_element(By.XPATH, "//summary[starts-with(., 'show the table of 26 outlets')]").click()
+        assert not cell.is_displayed(), "the table of 7 outlets should start folded"
+        driver.find_element(By.XPATH, "//summary[starts-with(., 'show the table of 7 outlets')]").click()
         cell.click()
         listed = [len(driver.find_elements(By.CSS_SELECTOR, "#panel-list li"))]
         count = driver.find_element(By.ID, "panel-count").text

@@ -9,7 +9,7 @@ import pytest
 from framing.corpus.readers import Article, Fields, read_path
 from framing.errors import FramingError
 from framing.scoring.distributed import COLUMNS, BatchScorer, datasets_features, spark_schema
-from framing.scoring.rows import arrow_schema, read_scores
+from framing.scoring.rows import ScoredSentence, arrow_schema, read_scores
 from framing.scoring.streaming import score
 
 FIELDS = Fields(text="text", id="id", outlet="outlet", date="date")
@@ -29,8 +29,9 @@ def _shards(root, tmp_path, n=2) -> list:
 
 
 def _key(row) -> tuple:
-    """A row (typed or a dict of columns) without its corpus prefix (shards name their corpus after the file)."""
-    row = row if isinstance(row, dict) else row.as_dict()
+    """A row (typed or a dict of columns, read as a row) without its corpus prefix (shards name their corpus
+    after the file)."""
+    row = (ScoredSentence.from_dict(row) if isinstance(row, dict) else row).as_dict()
     return (row["doc"].split(":", 1)[1], *(row[c] for c in COLUMNS if c != "doc"))
 
 

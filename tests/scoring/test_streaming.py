@@ -13,8 +13,9 @@ from tests.classifiers.test_transformer import SENTENCES
 
 
 def test_parquet_holds_the_same_rows_as_json_lines(tmp_path, root):
-    score([root / "seeds"], tmp_path / "s.jsonl")
-    score([root / "seeds"], tmp_path / "s.parquet")
+    lexicon = root / "models" / "lexicon"  # the format, not the model, is under test
+    score([root / "seeds"], tmp_path / "s.jsonl", lexicon)
+    score([root / "seeds"], tmp_path / "s.parquet", lexicon)
     assert read_scores([tmp_path / "s.jsonl"]) == read_scores([tmp_path / "s.parquet"])
 
 
@@ -40,13 +41,14 @@ def test_chunks_are_bounded_and_keep_order(root, monkeypatch):
 
 
 def test_segmenters_give_different_but_exact_rows(tmp_path, root):
-    score([root / "seeds"], tmp_path / "b.jsonl", segmenter_name="blingfire")
-    score([root / "seeds"], tmp_path / "p.jsonl", segmenter_name="pysbd")
+    lexicon = root / "models" / "lexicon"
+    score([root / "seeds"], tmp_path / "b.jsonl", lexicon, segmenter_name="blingfire")
+    score([root / "seeds"], tmp_path / "p.jsonl", lexicon, segmenter_name="pysbd")
     for path in ("b.jsonl", "p.jsonl"):
         rows = read_scores([tmp_path / path])
         assert rows and all(r.text == r.text.strip() for r in rows)
     with pytest.raises(FramingError, match="unknown segmenter"):
-        score([root / "seeds"], tmp_path / "x.jsonl", segmenter_name="nltk")
+        score([root / "seeds"], tmp_path / "x.jsonl", lexicon, segmenter_name="nltk")
     assert not (tmp_path / "x.jsonl").exists()
 
 
@@ -65,6 +67,7 @@ def test_prepared_path_equals_predict_proba(tiny_dir):
         assert np.allclose(a, b)
 
 
+@pytest.mark.slow  # two fresh worker processes, each importing torch
 def test_transformer_worker_processes_start_fresh(tmp_path, root, tiny_dir):
     score([root / "seeds"], tmp_path / "one.jsonl", tiny_dir, workers=1)
     score([root / "seeds"], tmp_path / "two.jsonl", tiny_dir, workers=2)

@@ -1,0 +1,186 @@
+"""A scheme of another shape, from its TOML file alone: a tiny transformer trains, saves, loads and
+predicts in that shape, and a model of one scheme is refused where another is asked for."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+
+import numpy as np
+import pytest
+
+from framing.classifiers.lexicon import Lexicon
+from framing.classifiers.loading import load_model
+from framing.classifiers.schema import SCHEME
+from framing.classifiers.transformer import TransformerClassifier, TransformerSettings
+from framing.errors import FramingError
+from framing.schemes import load_scheme
+from framing.scoring.streaming import score
+from framing.training.train import write_model_dir
+from tests.tiny import ROOT, TINY
+
+#: A made-up conflict: a guild named or not (2 labels), a league named five ways, and voice.
+HARBOUR = """
+name = "harbour"
+version = "1"
+
+[guidelines]
+document = "harbour-guidelines.md"
+version = "0.1"
+
+[[actors]]
+field = "guild"
+display = "the guild"
+labels = ["none", "named"]
+precedence = ["named"]
+
+[[actors]]
+field = "league"
+display = "the league"
+labels = ["none", "members", "sailors", "raiders", "smugglers"]
+precedence = ["members", "sailors", "smugglers", "raiders"]
+delegitimising = ["raiders", "smugglers"]
+
+[voice]
+labels = ["none", "own", "reported"]
+
+[map.x]
+actor = "league"
+labels = ["raiders", "smugglers"]
+
+[map.y]
+actor = "guild"
+labels = ["named"]
+"""
+
+SENTENCES = [
+    "The guild opened the harbour gates at dawn.",
+    "League raiders burned two boats, the guild said.",
+    "Smugglers of the league were seen near the pier.",
+    "Sailors of the league mended their nets.",
+    "It rained over the bay all day.",
+    "League members met the guild to talk about 'smugglers'.",
+] * 2
+Y = [
+    ("named", "none", "own"),
+    ("named", "raiders", "own"),
+    ("none", "smugglers", "own"),
+    ("none", "sailors", "own"),
+    ("none", "none", "none"),
+    ("named", "smugglers", "reported"),
+] * 2
+
+
+@pytest.fixture(scope="module")
+def harbour(tmp_path_factory):
+    path = tmp_path_factory.mktemp("scheme") / "harbour.toml"
+    path.write_text(HARBOUR, encoding="utf-8")
+    return load_scheme(path)
+
+
+def tiny(scheme, hints: bool = False, lexicon=None) -> TransformerClassifier:
+    settings = TransformerSettings(
+        encoder_config=TINY, finetune="full", hints=hints, epochs=2, batch_size=4, max_length=64, seed=0
+    )
+    return TransformerClassifier(settings, lexicon, scheme=scheme)
+
+
+def save(classifier, path) -> None:
+    config = {"model": {"type": "transformer", "name": "harbour"}, "transformer": classifier.settings_dict()}
+    meta = {
+        "name": "harbour",
+        "type": "transformer",
+        "guidelines": classifier.scheme.guidelines.version,
+        "versions": {"framing": "test"},
+        "seed": 0,
+        "data_hash": "x",
+        "train_sentences": len(SENTENCES),
+        "created": "now",
+    }
+    write_model_dir(path, classifier, config, meta, None)
+
+
+@pytest.fixture(scope="module")
+def harbour_model(harbour, tmp_path_factory):
+    classifier = tiny(harbour).fit(SENTENCES, Y)
+    path = tmp_path_factory.mktemp("models") / "harbour"
+    save(classifier, path)
+    return classifier, path
+
+
+def test_heads_and_probabilities_follow_the_scheme(harbour, harbour_model):
+    classifier, _ = harbour_model
+    assert [list(labels) for labels in classifier.labels_] == [list(harbour.labels[f]) for f in harbour.fields]
+    assert {f: head.out_features for f, head in classifier.network_.heads.items()} == {
+        "guild": 2,
+        "league": 5,
+        "voice": 3,
+    }
+    probabilities = classifier.predict_proba(SENTENCES[:5])
+    assert [p.shape for p in probabilities] == [(5, 2), (5, 5), (5, 3)]
+    assert all(np.allclose(p.sum(axis=1), 1.0) for p in probabilities)
+    predicted = classifier.predict(SENTENCES[:5])
+    assert predicted.shape == (5, 3)
+    for row in predicted:
+        assert harbour.check_record(dict(zip(harbour.fields, row))) == []  # voice none exactly when nobody is named
+
+
+def test_the_directory_records_the_scheme_and_loads_back_in_its_shape(harbour, harbour_model):
+    classifier, path = harbour_model
+    assert (path / "scheme.toml").read_text(encoding="utf-8") == HARBOUR  # the file itself, comments and all
+    assert not (path / "lexicon.toml").exists()
+    config = tomllib.loads((path / "config.toml").read_text(encoding="utf-8"))
+    meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
+    expected = {"name": "harbour", "version": "1", "hash": harbour.hash, "file": "scheme.toml"}
+    assert config["scheme"] == expected and meta["scheme"] == expected
+    card = (path / "README.md").read_text(encoding="utf-8")
+    assert "label scheme `harbour` v1" in card and "the league (`none`, `members`" in card and "Syria" not in card
+    loaded = load_model(path)
+    assert loaded.scheme.same_as(harbour) and loaded.classifier.scheme.same_as(harbour)
+    assert [list(labels) for labels in loaded.classifier.labels_] == [list(harbour.labels[f]) for f in harbour.fields]
+    for a, b in zip(classifier.predict_proba(SENTENCES), loaded.classifier.predict_proba(SENTENCES)):
+        assert a.shape == b.shape and np.allclose(a, b, atol=1e-6)
+    assert load_model(path, scheme=harbour).scheme.same_as(harbour)
+
+
+def test_a_model_of_another_scheme_is_refused_where_one_is_asked_for(harbour, harbour_model, tmp_path):
+    _, path = harbour_model
+    with pytest.raises(FramingError, match="predicts the labels of scheme 'harbour'.*not those of scheme 'syria'"):
+        load_model(path, scheme=SCHEME)
+    with pytest.raises(FramingError, match="predicts the labels of scheme 'syria'.*not those of scheme 'harbour'"):
+        load_model(ROOT / "models" / "lexicon", scheme=harbour)
+    (tmp_path / "a.txt").write_text("The guild opened the gates.", encoding="utf-8")
+    with pytest.raises(FramingError, match="scheme 'harbour'"):  # scores rows hold the Syrian fields
+        score([tmp_path / "a.txt"], tmp_path / "scores.jsonl", path)
+    assert not (tmp_path / "scores.jsonl").exists()
+    from framing.api import score_texts
+
+    with pytest.raises(FramingError, match="scheme 'harbour'"):  # a loaded model, passed in
+        score_texts(["The guild opened the gates."], load_model(path))
+
+
+def test_a_changed_scheme_file_in_a_model_directory_is_an_error(harbour_model, tmp_path):
+    import shutil
+
+    _, path = harbour_model
+    copy = tmp_path / "copy"
+    shutil.copytree(path, copy)
+    (copy / "scheme.toml").write_text(HARBOUR.replace('"the guild"', '"the old guild"'), encoding="utf-8")
+    with pytest.raises(FramingError, match="differs from the scheme the model was trained with"):
+        load_model(copy)
+
+
+def test_directories_without_a_scheme_are_syrian():
+    loaded = load_model(ROOT / "models" / "lexicon")
+    assert "scheme" not in loaded.config and loaded.scheme.same_as(SCHEME)
+    assert loaded.classifier.lexicon.scheme.same_as(SCHEME)
+
+
+def test_hints_need_a_lexicon_of_the_scheme(harbour):
+    syrian = Lexicon.from_file(ROOT / "models" / "lexicon" / "lexicon.toml")
+    with pytest.raises(FramingError, match="lexicon .* is of scheme 'syria', the transformer's is 'harbour'"):
+        tiny(harbour, lexicon=syrian)
+    with pytest.raises(FramingError, match="set hints = false"):
+        tiny(harbour, hints=True)
+    empty = Lexicon({"scheme": "harbour", "voice": {"markers": ["so-called"]}}, "harbour lexicon", harbour)
+    assert tiny(harbour, lexicon=empty).lexicon is empty  # of the scheme: evidence only, no hints
