@@ -17,6 +17,7 @@ _API = {
     "Settings",
     "analyse",
     "compare",
+    "explain",
     "load_model",
     "plot",
     "profile",

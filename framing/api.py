@@ -47,6 +47,7 @@ __all__ = [
     "Settings",
     "analyse",
     "compare",
+    "explain",
     "load_model",
     "plot",
     "profile",
@@ -318,3 +319,38 @@ def _table(rows: list, kind: type):
 
 def _null(value):
     return None if isinstance(value, float) and math.isnan(value) else value
+
+
+def explain(
+    sentences: Sequence[str],
+    model: LoadedModel | Path | None = None,
+    *,
+    titles: Sequence[str | None] | None = None,
+    previous: Sequence[str | None] | None = None,
+    top: int = 3,
+    min_drop: float = 0.05,
+) -> list[ScoredSentence]:
+    """The words each sentence's labels rest on, as ``framing explain`` prints them: each sentence scored
+    on its own (``titles`` and ``previous``: the context a transformer reads) with, in its ``evidence``,
+    the lexicon's terms and the model's own words (``source="model"``; ``drop``: how much the label's
+    probability falls when the word is removed), at most ``top`` per named actor, each lowering it by
+    ``min_drop`` or more."""
+    from framing.scoring.evidence import explain_sentences
+
+    if isinstance(sentences, str) or not all(isinstance(s, str) for s in sentences):
+        raise FramingError("sentences must be a sequence of strings")
+    n = len(sentences)
+    for name, values in (("titles", titles), ("previous", previous)):
+        if values is not None and len(values) != n:
+            raise FramingError(f"{name} has {len(values)} entries for {n} sentences")
+    articles = [
+        Article(
+            "sentences",
+            str(i + 1),
+            text,
+            title=titles[i] if titles is not None else None,
+            extra={"previous": previous[i]} if previous is not None and previous[i] else {},
+        )
+        for i, text in enumerate(sentences)
+    ]
+    return explain_sentences(model, articles, top=top, min_drop=min_drop)

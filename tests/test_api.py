@@ -172,3 +172,17 @@ def test_missing_columns_and_bad_rows_are_named(scored):
         framing.rows_from("scores.jsonl")
     with pytest.raises(FramingError, match="not a dict"):
         framing.rows_from({"doc": "x"})
+
+
+def test_explain_gives_the_words_behind_each_label(tiny_dir):
+    rows = framing.explain(
+        ["The regime shelled the town.", "Rebels advanced."], tiny_dir, titles=["Shelling", None], min_drop=0
+    )
+    assert [r.text for r in rows] == ["The regime shelled the town.", "Rebels advanced."]
+    for row in rows:
+        model = [e for e in row.evidence if e.get("source") == "model"]
+        for entry in model:  # each word slices its sentence and explains a label the row gives
+            assert row.text[entry["start"] : entry["end"]] == entry["term"]
+            assert row.label(entry["field"]) == entry["label"] != "none" and entry["drop"] >= 0
+    with pytest.raises(FramingError, match="titles has 1 entries for 2 sentences"):
+        framing.explain(["a.", "b."], tiny_dir, titles=["t"])

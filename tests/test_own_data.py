@@ -280,3 +280,55 @@ def test_evaluate_on_your_own_annotations_of_your_own_corpus(tmp_path):
     assert result.exit_code == 2 and "not in the corpus" in result.output and "--corpus" in result.output
     result = invoke("evaluate", "--corpus", corpus, "--model", LEXICON)
     assert result.exit_code == 2 and "--gold" in result.output
+
+
+# -- the README's walk-through, step by step --------------------------------------------------------
+
+
+def test_the_walk_through_from_pages_and_a_csv_to_a_report_and_an_evaluation(tmp_path):
+    """README, "Bring your own articles": HTML pages and a CSV of one's own, scored, reported on, annotated,
+    evaluated and explained, each step through the CLI (the lexicon standing in for the default model)."""
+    pages = tmp_path / "pages" / "example-news"
+    pages.mkdir(parents=True)
+    (pages / "aleppo.html").write_text(PAGE, encoding="utf-8")
+    (pages / "idlib.html.gz").write_bytes(gzip.compress(PAGE.replace("Aleppo", "Idlib").encode()))
+    articles = [("m1", "dailyx", "2016-05-01", "Army advances"), ("m2", "weeklyy", "2017-02-03", "Base attacked")]
+    columns = ("key", "site", "day", "headline")
+    table = [dict(zip(columns, values)) | {"body": a["text"]} for values, a in zip(articles, ARTICLES)]
+    mine = write_csv(tmp_path / "mine.csv", table)
+    fields = ["--id-field", "key", "--outlet-field", "site", "--date-field", "day", "--title-field", "headline"]
+    fields += ["--text-field", "body"]
+    names = tmp_path / "names.csv"
+    names.write_text("outlet,name\ndailyx,Daily X\nweeklyy,Weekly Y\n", encoding="utf-8")
+    # 1. score: the pages (outlet from each page, or --outlet) and the CSV (its columns named)
+    assert score(tmp_path / "pages", "--out", tmp_path / "pages.jsonl").exit_code == 0
+    result = score(mine, *fields, "--outlet-names", names, "--out", tmp_path / "mine.jsonl")
+    assert result.exit_code == 0, result.output
+    assert score(mine, *fields, "--outlet-names", names, "--out", tmp_path / "mine-flat.csv").exit_code == 0
+    rows = jsonl(tmp_path / "mine.jsonl")
+    assert {r["outlet"] for r in rows} == {"Daily X", "Weekly Y"}
+    assert {r["outlet"] for r in jsonl(tmp_path / "pages.jsonl")} == {"Example News"}
+    flat = list(csv.DictReader((tmp_path / "mine-flat.csv").open(encoding="utf-8")))
+    assert len(flat) == len(rows) and "state_regime" in flat[0]
+    # 2. profile and report
+    result = invoke("profile", tmp_path / "mine.jsonl", "--out", tmp_path / "profile.csv", "--min-articles", "1",
+                    "--min-sentences", "1")
+    assert result.exit_code == 0, result.output
+    result = invoke("report", tmp_path / "mine.jsonl", tmp_path / "pages.jsonl", "--out", tmp_path / "report")
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "report" / "report.html").read_text(encoding="utf-8")
+    assert "Daily X" in page and "Example News" in page
+    # 3. annotate a few sentences of your own corpus, then measure the model on them
+    keys = [""] * 3 + ["", ""] + [""] * 3 + [""] * 3 + ["", "r", ""] + ["q"]
+    result = invoke("annotate", mine, "--out", tmp_path / "gold.jsonl", "--annotator", "me", "--model", LEXICON,
+                    "--data", tmp_path / "no-data", *fields, input="\n".join(keys) + "\n")
+    assert result.exit_code == 0, result.output
+    assert "headline: Army advances" in result.output
+    result = invoke("evaluate", "--gold", tmp_path / "gold.jsonl", "--corpus", mine, *fields, "--model", LEXICON,
+                    "--out", tmp_path / "evaluation")
+    assert result.exit_code == 0, result.output
+    assert "5 sentences from 2 articles" in result.output
+    assert (tmp_path / "evaluation" / "metrics-lexicon.json").is_file()
+    # 4. the words behind a label
+    result = invoke("explain", "The regime shelled the town.", "--model", LEXICON)
+    assert result.exit_code == 0 and "lexicon: regime" in result.output

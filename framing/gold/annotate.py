@@ -139,6 +139,8 @@ def label_item(
     show("")
     outlet = item.article.outlet or "unknown outlet"
     show(f"{position[0]:,} of {position[1]:,}  {outlet}  {item.article.doc} [{item.start}:{item.end}]")
+    if item.article.title:  # the headline decides some labels (guidelines 1.1)
+        show(f"headline: {item.article.title}")
     if item.before:
         show(f"   {item.before}")
     show(f">> {item.text}")
