@@ -11,11 +11,13 @@ from typing import Annotated
 import typer
 
 from framing.analysis.stats import MIN_ARTICLES, MIN_SENTENCES
-from framing.classifiers.explain import MIN_DROP, TOP
 from framing.corpus.readers import Fields
 from framing.errors import FramingError, stop_on_signals
 from framing.io import check_folder, check_output
-from framing.scoring.evidence import EXPLAIN_LIMIT
+
+#: The defaults of ``framing.classifiers.explain`` (TOP, MIN_DROP) and ``framing.scoring.evidence``
+#: (EXPLAIN_LIMIT), spelt here so that ``framing --help`` imports no classifier (tests/test_cli.py checks them).
+TOP, MIN_DROP, EXPLAIN_LIMIT = 3, 0.05, 300
 
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, help="Measure how news outlets name the sides of a conflict."

@@ -213,3 +213,11 @@ def test_minimum_evidence_options(tmp_path):
     assert "has 12 sentences (< 13)" in (tmp_path / "c" / "skipped.csv").read_text()
     result = invoke("compare-outlets", scores, "--out", tmp_path / "c", "--min-articles", "0")
     assert result.exit_code == 2 and "at least 1" in result.output
+
+
+def test_the_cli_defaults_of_explain_are_the_modules():
+    import framing.cli as cli
+    from framing.classifiers import explain
+    from framing.scoring import evidence
+
+    assert (cli.TOP, cli.MIN_DROP, cli.EXPLAIN_LIMIT) == (explain.TOP, explain.MIN_DROP, evidence.EXPLAIN_LIMIT)

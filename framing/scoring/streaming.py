@@ -16,6 +16,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
@@ -39,6 +40,8 @@ from framing.scoring.rows import ScoredSentence
 
 #: Chunks in flight per worker process: enough to keep workers busy, few enough to keep memory flat.
 IN_FLIGHT = 2
+#: Seconds an error waits for the worker pool to be torn down before it is raised anyway.
+TERMINATE_WAIT = 5.0
 
 
 @dataclass
@@ -262,8 +265,13 @@ def _parallel(job: Job, batches: Iterator[list[Article]], workers: int) -> Itera
             result, n = in_flight.popleft()
             yield *result.get(), n
     except BaseException:
-        pool.terminate()  # an error or a stop signal: end the workers now...
-        _reap_workers()  # ...and make sure none is left (Pool.join could wait forever on one terminate missed)
+        # An error or a stop signal: end the workers now. Pool.terminate can wait forever (on a worker its
+        # SIGTERM missed, or on a queue lock a dead worker held), so it runs beside a reaper that kills the
+        # workers still alive after a grace period, and is waited for only that long.
+        stopper = threading.Thread(target=pool.terminate, name="pool-terminate", daemon=True)
+        stopper.start()
+        _reap_workers()
+        stopper.join(TERMINATE_WAIT)
         raise
     else:
         pool.close()  # done: the workers finish their queue and exit on their own, no signal involved
