@@ -26,7 +26,7 @@ from pathlib import Path
 
 from framing.analysis.differences import DifferenceRow, compare_outlets
 from framing.analysis.profile import COLUMNS as PROFILE_COLUMNS
-from framing.analysis.profile import ProfileRow, profile_rates
+from framing.analysis.profile import ProfileRow, profile_rates, profile_row
 from framing.analysis.profile import profile as profile_rows
 from framing.analysis.results import CorpusAnalysis, Settings, analyse
 from framing.analysis.stats import MIN_ARTICLES, MIN_SENTENCES
@@ -296,15 +296,20 @@ def _profile_of(data) -> list[ProfileRow]:
         missing = [c for c in PROFILE_COLUMNS if c not in table.column_names]
         if missing:
             raise FramingError(f"the profile has no column {', '.join(map(repr, missing))}; make it with profile")
-        return [_profile_row(r) for r in table.to_pylist()]
-    return [_profile_row(r) for r in profile(data).to_pylist()]
+        return [_profile_row(r, f"profile row {i} (from 0)") for i, r in enumerate(table.to_pylist())]
+    return profile_rows(rows_from(data))  # profile's defaults, without the round trip through a Table
 
 
-def _profile_row(record: dict) -> ProfileRow:
-    values = {c: record[c] for c in PROFILE_COLUMNS}
-    for name in ("share", "low", "high"):
-        values[name] = math.nan if values[name] is None else float(values[name])
-    return ProfileRow(**values)
+def _profile_row(record: dict, where: str) -> ProfileRow:
+    """A profile table's row, checked as a row of ``framing profile``'s CSV is (``profile_row``): its values
+    as that CSV writes them, null as empty."""
+    return profile_row({k: _csv_text(v) for k, v in record.items()}, where)
+
+
+def _csv_text(value) -> str:
+    if value is None:
+        return ""
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def _table(rows: list, kind: type):

@@ -186,13 +186,14 @@ def read_profile(path: Path) -> list[ProfileRow]:
                 raise FramingError(
                     f"{path}: not a profile CSV (columns {reader.fieldnames}); make one with `framing profile`"
                 )
-            return [_profile_row(r, f"{path} line {reader.line_num}") for r in reader]
+            return [profile_row(r, f"{path} line {reader.line_num}") for r in reader]
     except (UnicodeDecodeError, csv.Error) as error:
         raise FramingError(f"{path}: not a profile CSV ({error}); make one with `framing profile`") from None
 
 
-def _profile_row(r: dict, where: str) -> ProfileRow:
-    """One row of a profile CSV; a malformed or cut-off row is a one-line error naming ``where``."""
+def profile_row(r: dict, where: str) -> ProfileRow:
+    """One row of a profile CSV (its values as text); a malformed or cut-off row is a one-line error naming
+    ``where``."""
     try:
         sentences, articles = int(r["sentences"]), int(r["articles"])
         estimated = r["enough"] == "true" if "enough" in r else meets_minimum(articles, sentences)
