@@ -145,7 +145,7 @@ def rows_from(data) -> list[ScoredSentence]:
                 f"{', '.join(table.column_names) or 'none'}); give the columns `framing score` writes, as "
                 "framing.to_table(rows) and its .to_pandas() have them"
             )
-        records = [_arrow_record(record) for record in table.to_pylist()]
+        records = table.to_pylist()  # Arrow's nulls in evidence entries: dropped by ScoredSentence.from_dict
     rows = [_checked_row(record, f"{label} row {i} (from 0)") for i, record in enumerate(records)]
     if not rows:
         raise FramingError(f"the {label} holds no scored sentences")
@@ -166,18 +166,6 @@ def _arrow_table(data):
         except (pa.ArrowException, TypeError, ValueError) as error:
             raise FramingError(f"the DataFrame cannot be read as scored sentences ({error})")
     return None, ""
-
-
-def _arrow_record(record: dict) -> dict:
-    """A table's row as a scores file's: a field that an evidence entry does not have is null in Arrow (a
-    struct has every entry's fields), and absent in JSON Lines."""
-    evidence = record.get("evidence")
-    if isinstance(evidence, list):
-        record["evidence"] = [
-            {k: v for k, v in entry.items() if v is not None} if isinstance(entry, dict) else entry
-            for entry in evidence
-        ]
-    return record
 
 
 def _records(data) -> list:
