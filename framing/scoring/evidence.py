@@ -32,7 +32,7 @@ from framing.scoring.streaming import label_rows, sentence_articles, sentence_co
 WRITE_CHUNK = 10_000
 #: Sentences per corpus the main job gives model evidence (those the report shows first whose label no
 #: lexicon term decided; ``framing explain --scores`` adds the rest). On FA-KES, 300 of the 773 such
-#: sentences took 116 s on this 2-core machine, shared (README, "Evidence for every label"), and cover
+#: sentences took 67 s in `make demo` on this 2-core machine (README, "Evidence for every label"), and cover
 #: each cell's first 40 or so sentences, most of the 60 its panel lists first.
 EXPLAIN_LIMIT = 300
 
