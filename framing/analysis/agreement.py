@@ -96,9 +96,7 @@ def agreement(rows_a: list[ScoredSentence], rows_b: list[ScoredSentence]) -> Agr
     return Agreement(_model(rows_a), _model(rows_b), rows + _rows(ALL, pairs), only_a, only_b)
 
 
-def disagreements(
-    rows_a: list[ScoredSentence], rows_b: list[ScoredSentence], limit: int | None = None
-) -> list[dict]:
+def disagreements(rows_a: list[ScoredSentence], rows_b: list[ScoredSentence], limit: int | None = None) -> list[dict]:
     """Sentences where the two scores differ in any field, by outlet, doc and sentence (the first ``limit``)."""
     if limit is not None and limit < 0:
         raise FramingError(f"limit must be at least 0, not {limit}")

@@ -17,23 +17,18 @@ import numpy as np
 
 from framing.classifiers.protocol import Runtime
 from framing.classifiers.schema import (
-    ACTORS,
     DEFAULT_SCHEME,
-    FIELDS,
-    LABELS,
     SCHEME,
     SCHEME_FILE,
     Scheme,
     check_sentences,
     load_scheme,
-    strongest,
 )
 from framing.errors import FramingError
 
-#: Exclusions that mean ISIS or Kurdish forces (they make generic terms ambiguous).
-_ACTOR_EXCLUSION = re.compile(
-    r"ISIS|ISIL|Daesh|Daish|Islamic State|\bIS\b|YPG|SDF|PKK|PYD|YPJ|Kurd|Democratic Forces|US-backed"
-)
+#: For the Syrian scheme, when its lexicon file sets no ``[exclude] ambiguous``: exclusions that mean
+#: ISIS or Kurdish forces (they make generic terms ambiguous).
+SYRIAN_AMBIGUITY = r"ISIS|ISIL|Daesh|Daish|Islamic State|\bIS\b|YPG|SDF|PKK|PYD|YPJ|Kurd|Democratic Forces|US-backed"
 
 
 @dataclass(frozen=True)
@@ -62,15 +57,22 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Decision:
-    """The three labels of one sentence and the evidence behind them."""
+    """The labels of one sentence (``actors``: per actor field of the scheme, in its order; ``voice``)
+    and the evidence behind them. An actor's label also reads as an attribute (``decision.opposition``)."""
 
-    opposition: str
-    state: str
+    actors: dict[str, str]
     voice: str
     evidence: tuple[Evidence, ...]
 
-    def labels(self) -> tuple[str, str, str]:
-        return self.opposition, self.state, self.voice
+    def labels(self) -> tuple[str, ...]:
+        """Every field's label in the scheme's order (the actors', then voice)."""
+        return (*self.actors.values(), self.voice)
+
+    def __getattr__(self, name: str) -> str:
+        actors = self.__dict__.get("actors", {})
+        if name in actors:
+            return actors[name]
+        raise AttributeError(f"Decision has no attribute or actor {name!r}")
 
 
 @dataclass(frozen=True)
@@ -201,6 +203,9 @@ class Lexicon:
                 else:
                     literals |= {term.lower(): _Entry((), "exclude") for term in spelled}
             markers = _texts(spec.get("voice", {}), "markers", "voice")
+            ambiguous = exclude.get("ambiguous", SYRIAN_AMBIGUITY if self.scheme.name == DEFAULT_SCHEME else None)
+            if ambiguous is not None and not isinstance(ambiguous, str):
+                raise TypeError(f"exclude.ambiguous is {ambiguous!r}; it must be one regular expression")
         except (KeyError, ValueError, AttributeError, TypeError) as error:
             raise FramingError(f"{source}: malformed lexicon ({error}); compare it with models/lexicon/lexicon.toml")
         self._entries: list[_Entry] = [entry for _, entry in patterns]
@@ -213,6 +218,7 @@ class Lexicon:
             self.matcher = re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w-])", re.IGNORECASE)
             marker_words = "|".join(re.escape(m) for m in sorted(markers, key=len, reverse=True))
             self.marker = re.compile(rf"(?:{marker_words})\W+(?:[\w'-]+\W+){{0,3}}$", re.IGNORECASE)
+            self.ambiguous = re.compile(ambiguous) if ambiguous else None
         except re.error as error:
             raise FramingError(f"{source}: a pattern does not compile ({error}); fix it in the lexicon file")
 
@@ -247,20 +253,22 @@ class Lexicon:
         sentence, offsets = visible(sentence)
         quoted = quoted_spans(sentence)
         found: list[tuple[re.Match, _Entry]] = [(m, self._entry(m)) for m in self.matcher.finditer(sentence)]
-        excluded_actor = any(e.kind == "exclude" and _ACTOR_EXCLUSION.search(m.group()) for m, e in found)
-        specific_opposition = any(
-            e.kind == "specific" and any(k.startswith("opposition:") for k in e.labels) for m, e in found
+        ambiguous = self.ambiguous is not None and any(
+            e.kind == "exclude" and self.ambiguous.search(m.group()) for m, e in found
         )
+        specific = {k.partition(":")[0] for m, e in found if e.kind == "specific" for k in e.labels}
         evidence = []
         for match, entry in found:
-            if entry.kind == "generic" and excluded_actor and not specific_opposition:
+            if entry.kind == "generic" and ambiguous and not any(k.partition(":")[0] in specific for k in entry.labels):
                 continue
             inside = any(s <= match.start() and match.end() <= e for s, e in quoted)
             marked = bool(self.marker.search(sentence[max(0, match.start() - 80) : match.start()]))
             for key in entry.labels:
                 field, label = key.split(":")
                 evidence.append(Evidence(match.group(), match.start(), match.end(), field, label, inside or marked))
-        labels = {f: strongest(f, [e.label for e in evidence if e.field == f]) for f in ACTORS}
+        labels = {
+            f: self.scheme.strongest(f, [e.label for e in evidence if e.field == f]) for f in self.scheme.actor_fields
+        }
         evidence = [
             Evidence(e.term, e.start, e.end, e.field, e.label, e.quoted, e.label == labels[e.field]) for e in evidence
         ]
@@ -268,7 +276,7 @@ class Lexicon:
         voice = "none" if not deciding else "reported" if all(e.quoted for e in deciding) else "own"
         if offsets is not None:
             evidence = [_in_original(e, original, offsets) for e in evidence]
-        return Decision(labels["opposition"], labels["state"], voice, tuple(evidence))
+        return Decision(labels, voice, tuple(evidence))
 
 
 #: Characters that do not show but split words for a matcher: soft hyphen, zero-width space, non-joiner
@@ -319,20 +327,22 @@ def quoted_spans(sentence: str) -> list[tuple[int, int]]:
 
 
 class LexiconClassifier:
-    """Estimator over sentences: ``predict`` gives an (n, 3) label array in ``FIELDS`` order."""
+    """Estimator over sentences: ``predict`` gives an (n, fields) label array in the order of its
+    lexicon's scheme's fields (``scheme``)."""
 
     #: Pure Python and quick to fork: one worker process per core, small chunks.
     runtime = Runtime(in_process=False, chunk_chars=60_000)
 
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
+        self.scheme = lexicon.scheme
 
     def fit(self, X: Sequence[str], y: Sequence[Sequence[str]] | None = None, *args, **kwargs) -> LexiconClassifier:
         """Nothing to learn; checks the input and sets ``labels_`` (dev data and context are ignored)."""
         check_sentences(X)
         if y is not None and len(y) != len(X):
             raise ValueError(f"X has {len(X)} sentences but y has {len(y)} rows")
-        self.labels_ = [np.array(LABELS[f]) for f in FIELDS]
+        self.labels_ = [np.array(self.scheme.labels[f]) for f in self.scheme.fields]
         return self
 
     def explain(self, X: Sequence[str]) -> list[Decision]:
@@ -340,9 +350,10 @@ class LexiconClassifier:
         return [self.lexicon.decide(s) for s in X]
 
     def predict(self, X: Sequence[str], context=None) -> np.ndarray:
-        """The (n, 3) labels in ``FIELDS`` order; a word list reads no ``context``."""
+        """The (n, fields) labels in the scheme's order; a word list reads no ``context``."""
         decisions = self.explain(X)
-        return np.array([d.labels() for d in decisions], dtype=object).reshape(len(decisions), len(FIELDS))
+        width = len(self.scheme.fields)
+        return np.array([d.labels() for d in decisions], dtype=object).reshape(len(decisions), width)
 
     def predict_proba(self, X: Sequence[str], context=None) -> list[np.ndarray]:
         """One (n, k) array per field, in ``labels_`` order (one-hot: a lexicon is sure); no ``context``."""
@@ -360,8 +371,8 @@ class LexiconClassifier:
         """The matched terms behind each sentence's labels (the lexicon's labels are its decisions)."""
         return prepared
 
-    @staticmethod
-    def proba_of(decisions: Sequence[Decision]) -> list[np.ndarray]:
+    def proba_of(self, decisions: Sequence[Decision]) -> list[np.ndarray]:
         """``predict_proba`` of decisions already made, so callers that also want the evidence decide once."""
-        predicted = np.array([d.labels() for d in decisions], dtype=object).reshape(len(decisions), len(FIELDS))
-        return [(predicted[:, i, None] == np.array(LABELS[f])[None, :]).astype(float) for i, f in enumerate(FIELDS)]
+        fields, known = self.scheme.fields, self.scheme.labels
+        predicted = np.array([d.labels() for d in decisions], dtype=object).reshape(len(decisions), len(fields))
+        return [(predicted[:, i, None] == np.array(known[f])[None, :]).astype(float) for i, f in enumerate(fields)]

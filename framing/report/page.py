@@ -50,6 +50,8 @@ PAGE = Path(__file__).with_name("template.html")
 SLOT = re.compile(r"\{\{(\w+)\}\}")
 #: What could end, or comment out, the ``<script>`` block holding JSON, as ``\u`` escapes JSON.parse reads back.
 SCRIPT_SAFE = {ord(c): f"\\u{ord(c):04x}" for c in "<>&\u2028\u2029"}
+
+
 def esc(value) -> str:
     """``value`` as HTML text or as a quoted attribute's value (both quotes escaped too)."""
     return html.escape(str(value), quote=True)
@@ -292,7 +294,7 @@ def corrected_table(analysis: CorpusAnalysis) -> str:
         "(false namings removed by each label's precision, the rest solved back through its confusion "
         "rates); the adjusted interval also carries the uncertainty of those rates. Count stays the default: "
         "on the shipped model's test splits it was no further from the gold-label shares than the adjusted "
-        "estimate (README, \"How sure the numbers are\").</p>"
+        'estimate (README, "How sure the numbers are").</p>'
         f'<table class="plain"><thead><tr><th>outlet</th>{head}</tr></thead><tbody>{"".join(lines)}</tbody></table>'
     )
 

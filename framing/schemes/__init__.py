@@ -72,7 +72,7 @@ class Actor(_Strict):
 
 
 class Voice(_Strict):
-    field: str = Field("voice", pattern=_NAME, description="The field's name.")
+    field: Literal["voice"] = Field("voice", description="The field's name: always voice (a row's ``voice``).")
     labels: list[str] = Field(description="none first, then whose wording a naming is (own, reported).")
     rule: Literal["none-exactly-when-no-actor"] = Field(
         "none-exactly-when-no-actor", description="Voice is none exactly when every actor is none."
@@ -247,17 +247,29 @@ def load_scheme(path: Path | str) -> Scheme:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        shipped = ", ".join(p.stem for p in sorted(SCHEMES_DIR.glob("*.toml")))
-        raise FramingError(f"{path}: no such scheme file; give a scheme file or a shipped scheme ({shipped})")
+        names = ", ".join(shipped())
+        raise FramingError(f"{path}: no such scheme file; give a scheme file or a shipped scheme ({names})")
     except UnicodeDecodeError as error:
         raise FramingError(f"{path}: not UTF-8 (byte {error.object[error.start]:#04x}); re-save it as UTF-8")
     return scheme_from_text(text, str(path))
 
 
+def shipped() -> list[str]:
+    """The names of the schemes shipped with framing."""
+    return [p.stem for p in sorted(SCHEMES_DIR.glob("*.toml"))]
+
+
 @functools.cache
+def shipped_scheme(name: str) -> Scheme:
+    """A shipped scheme by name (``syria``, ``islamic-state``); another name is a ``FramingError``."""
+    if name not in shipped():
+        raise FramingError(f"no shipped scheme {name!r} ({', '.join(shipped())}); give a scheme file")
+    return load_scheme(SCHEMES_DIR / f"{name}.toml")
+
+
 def default_scheme() -> Scheme:
     """The shipped Syrian scheme: that of every model, gold file and lexicon that names none."""
-    return load_scheme(SCHEMES_DIR / f"{DEFAULT_SCHEME}.toml")
+    return shipped_scheme(DEFAULT_SCHEME)
 
 
 def problem(error: dict) -> str:

@@ -1,7 +1,7 @@
 """Output formats of ``framing score``, chosen by the ``--out`` file's extension.
 
 ``.jsonl`` (JSON Lines) and ``.parquet`` hold the rows as they are (``ScoredSentence``, nested
-``scores`` and ``evidence``); ``.csv`` and ``.xlsx`` hold them flat (``FLAT_COLUMNS``): one column
+``scores`` and ``evidence``); ``.csv`` and ``.xlsx`` hold them flat (``flat_columns``): one column
 per label probability (``opposition_rebel``) and the evidence terms joined by ``; ``. ``.xlsx`` is
 written only when ``openpyxl`` is installed. Any other extension is refused before any work.
 Each chunk is encoded where it was scored (``encode``) and appended by a ``ChunkWriter``.
@@ -14,18 +14,27 @@ import io
 import json
 from pathlib import Path
 
-from framing.classifiers.schema import FIELDS, LABELS
+from framing.classifiers.schema import SCHEME, Scheme
 from framing.errors import FramingError
 from framing.scoring.rows import ScoredSentence, arrow_schema
 
 #: Extension -> format.
 FORMATS = {".jsonl": "jsonl", ".parquet": "parquet", ".csv": "csv", ".xlsx": "xlsx"}
-#: Columns of a flat (CSV, Excel) scores file.
-FLAT_COLUMNS = (
-    ["doc", "sentence", "start", "end", "text", "outlet", "date", *FIELDS]
-    + [f"{name}_{label}" for name in FIELDS for label in LABELS[name]]
-    + ["evidence", "model"]
-)
+
+
+def flat_columns(scheme: Scheme = SCHEME) -> list[str]:
+    """Columns of a flat (CSV, Excel) scores file of ``scheme``: a label column per field, a probability
+    column per label (``opposition_rebel``)."""
+    fields = scheme.fields
+    return (
+        ["doc", "sentence", "start", "end", "text", "outlet", "date", *fields]
+        + [f"{name}_{label}" for name in fields for label in scheme.labels[name]]
+        + ["evidence", "model"]
+    )
+
+
+#: Columns of a flat scores file of the default (Syrian) scheme.
+FLAT_COLUMNS = flat_columns()
 #: Rows an Excel sheet holds, its header included.
 EXCEL_ROWS = 1_048_576
 
@@ -54,11 +63,12 @@ def binary(fmt: str) -> bool:
 
 
 def flat_row(row: ScoredSentence) -> list:
-    """A row as the values of ``FLAT_COLUMNS``."""
-    probabilities = [row.scores.get(name, {}).get(label) for name in FIELDS for label in LABELS[name]]
+    """A row as the values of ``flat_columns(row.scheme)``."""
+    fields, known = row.scheme.fields, row.scheme.labels
+    probabilities = [row.scores.get(name, {}).get(label) for name in fields for label in known[name]]
     evidence = "; ".join(str(e.get("term", "")) for e in row.evidence)
     place = [row.doc, row.sentence, row.start, row.end, row.text, row.outlet, row.date]
-    return place + [row.label(name) for name in FIELDS] + probabilities + [evidence, row.model]
+    return place + [row.label(name) for name in fields] + probabilities + [evidence, row.model]
 
 
 def encode(rows: list[ScoredSentence], fmt: str):
@@ -67,7 +77,8 @@ def encode(rows: list[ScoredSentence], fmt: str):
     if fmt == "parquet":
         import pyarrow as pa
 
-        return pa.RecordBatch.from_pylist([row.as_dict() for row in rows], schema=arrow_schema())
+        scheme = rows[0].scheme if rows else SCHEME
+        return pa.RecordBatch.from_pylist([row.as_dict() for row in rows], schema=arrow_schema(scheme))
     if fmt == "csv":
         text = io.StringIO()
         csv.writer(text).writerows(flat_row(row) for row in rows)
@@ -78,18 +89,19 @@ def encode(rows: list[ScoredSentence], fmt: str):
 
 
 class ChunkWriter:
-    """Appends encoded chunks to an open output file (opened in binary mode where ``binary(fmt)``)."""
+    """Appends encoded chunks of rows of ``scheme`` to an open output file (opened in binary mode where
+    ``binary(fmt)``)."""
 
-    def __init__(self, handle, fmt: str) -> None:
+    def __init__(self, handle, fmt: str, scheme: Scheme = SCHEME) -> None:
         self.handle, self.fmt, self._parquet, self._excel = handle, fmt, None, None
         if fmt == "parquet":
             import pyarrow.parquet as pq
 
-            self._parquet = pq.ParquetWriter(handle, arrow_schema(), compression="zstd")
+            self._parquet = pq.ParquetWriter(handle, arrow_schema(scheme), compression="zstd")
         elif fmt == "csv":
-            csv.writer(handle).writerow(FLAT_COLUMNS)
+            csv.writer(handle).writerow(flat_columns(scheme))
         elif fmt == "xlsx":
-            self._excel = ExcelSheet()
+            self._excel = ExcelSheet(flat_columns(scheme))
 
     def write(self, payload) -> None:
         if self._parquet is not None:
@@ -111,13 +123,13 @@ class ExcelSheet:
     with ``=`` stays a sentence, never a formula; characters Excel cannot hold (control characters)
     are dropped from the cell."""
 
-    def __init__(self) -> None:
+    def __init__(self, columns: list[str] = FLAT_COLUMNS) -> None:
         from openpyxl import Workbook
 
         self.book = Workbook(write_only=True)
         self.sheet = self.book.create_sheet("scores")
         self.rows = 0
-        self.append([FLAT_COLUMNS])
+        self.append([columns])
 
     def append(self, rows: list[list]) -> None:
         from openpyxl.cell import WriteOnlyCell

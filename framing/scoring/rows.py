@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import math
 import sys
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, fields
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from framing.classifiers.schema import ACTORS, FIELDS, LABELS, check_record
+from framing.classifiers.schema import DEFAULT_SCHEME, SCHEME, Scheme
 from framing.errors import FramingError
 from framing.io import read_jsonl
+from framing.schemes import NONE, shipped_scheme
 
 #: The group of rows whose outlet (or other grouping field) is missing or empty.
 UNKNOWN = "unknown"
@@ -23,26 +24,73 @@ UNKNOWN = "unknown"
 GROUPS = ("outlet", "year", "date", "doc", "model", "voice")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class ScoredSentence:
     """One sentence with its labels: where it is (``doc``, index, character offsets), its article's
-    outlet and date, the label per field, each field's probabilities (``scores``), the lexicon terms
-    found in it and, where added (``framing.scoring.evidence``), the words the model's labels rest on
-    (``evidence``: ``Evidence.as_dict`` entries) and the model that labelled it."""
+    outlet and date, the label per actor field of its ``scheme`` (``labels``; each also reads as an
+    attribute: ``row.opposition``), its ``voice``, each field's probabilities (``scores``), the lexicon
+    terms found in it and, where added (``framing.scoring.evidence``), the words the model's labels rest on
+    (``evidence``: ``Evidence.as_dict`` entries) and the model that labelled it.
+
+    ``ScoredSentence(doc, opposition="rebel", voice="own")`` gives the actors' labels as keywords (any
+    actor left out is ``none``); ``labels=`` gives them as a mapping."""
 
     doc: str
-    sentence: int = 0
-    start: int = 0
-    end: int = 0
-    text: str = ""
-    outlet: str | None = None
-    date: str | None = None
-    opposition: str = "none"
-    state: str = "none"
-    voice: str = "none"
-    scores: dict[str, dict[str, float]] = field(default_factory=dict)
-    evidence: list[dict] = field(default_factory=list)
-    model: str = ""
+    sentence: int
+    start: int
+    end: int
+    text: str
+    outlet: str | None
+    date: str | None
+    labels: dict[str, str]
+    voice: str
+    scores: dict[str, dict[str, float]]
+    evidence: list[dict]
+    model: str
+    scheme: Scheme = field(compare=False, repr=False)
+
+    def __init__(
+        self,
+        doc: str,
+        sentence: int = 0,
+        start: int = 0,
+        end: int = 0,
+        text: str = "",
+        outlet: str | None = None,
+        date: str | None = None,
+        labels: dict[str, str] | None = None,
+        voice: str = NONE,
+        scores: dict[str, dict[str, float]] | None = None,
+        evidence: list[dict] | None = None,
+        model: str = "",
+        scheme: Scheme | None = None,
+        **actor_labels: str,
+    ) -> None:
+        scheme = scheme or SCHEME
+        given = dict(labels or {}) | actor_labels
+        unknown = [name for name in given if name not in scheme.actor_fields]
+        if unknown:
+            raise TypeError(
+                f"{', '.join(unknown)}: not an actor of scheme {scheme.name} ({', '.join(scheme.actor_fields)})"
+            )
+        values = {
+            "doc": doc, "sentence": sentence, "start": start, "end": end, "text": text, "outlet": outlet,
+            "date": date, "labels": {a: given.get(a, NONE) for a in scheme.actor_fields}, "voice": voice,
+            "scores": {} if scores is None else scores, "evidence": [] if evidence is None else evidence,
+            "model": model, "scheme": scheme,
+        }  # fmt: skip
+        for key, value in values.items():
+            object.__setattr__(self, key, value)
+
+    def __getattr__(self, name: str) -> str:
+        """An actor's label as an attribute (``row.opposition``)."""
+        try:
+            labels = object.__getattribute__(self, "labels")
+        except AttributeError:  # not yet set (unpickling)
+            raise AttributeError(name) from None
+        if name in labels:
+            return labels[name]
+        raise AttributeError(f"{type(self).__name__} has no attribute or actor {name!r}")
 
     @property
     def outlet_name(self) -> str:
@@ -61,40 +109,78 @@ class ScoredSentence:
         return str(value) if value not in (None, "") else UNKNOWN
 
     def label(self, field_name: str) -> str:
-        """The label of one field (``opposition``, ``state`` or ``voice``)."""
-        return getattr(self, field_name)
+        """The label of one field of its scheme (an actor's, or ``voice``)."""
+        if field_name == self.scheme.voice.field:
+            return self.voice
+        return self.labels[field_name]
 
     @property
     def names_an_actor(self) -> bool:
-        """Whether the sentence names the opposition or the state."""
-        return any(getattr(self, actor) != "none" for actor in ACTORS)
+        """Whether the sentence names any actor of its scheme."""
+        return any(label != NONE for label in self.labels.values())
 
     def as_dict(self) -> dict:
-        """The row as written to a scores file."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        """The row as written to a scores file: each field at the top level, in the scheme's order; the
+        scheme's name only where it is not the default (files of the Syrian scheme read as they always did)."""
+        head = {k: getattr(self, k) for k in ("doc", "sentence", "start", "end", "text", "outlet", "date")}
+        tail = {"scores": self.scores, "evidence": self.evidence, "model": self.model}
+        named = {} if self.scheme.name == DEFAULT_SCHEME else {"scheme": self.scheme.name}
+        return head | self.labels | {"voice": self.voice} | tail | named
 
     @classmethod
-    def from_dict(cls, row: dict, where: str = "scores") -> ScoredSentence:
-        """A row read from a scores file, checked: a doc id and labels of the schema (``where`` names
-        the file and line in the error)."""
+    def from_dict(cls, row: dict, where: str = "scores", scheme: Scheme | None = None) -> ScoredSentence:
+        """A row read from a scores file, checked: a doc id and labels of its scheme (``scheme``, else the
+        one its ``scheme`` key names, else the default; ``where`` names the file and line in the error)."""
         if not isinstance(row, dict) or row.get("doc") in (None, ""):
             raise FramingError(f"{where}: not a scored sentence (no 'doc'); make scores with `framing score`")
+        scheme = scheme_named(row.get("scheme"), scheme, where)
         labels = {}
-        for name in FIELDS:
+        for name in scheme.fields:
             value = row.get(name)
-            if value not in LABELS[name]:
-                allowed = ", ".join(LABELS[name])
+            if value not in scheme.labels[name]:
+                allowed = ", ".join(scheme.labels[name])
                 raise FramingError(f"{where}: {name} is {value!r}, not one of {allowed}; make it with `framing score`")
             labels[name] = value
-        known = {f.name for f in fields(cls)}
-        values = {k: v for k, v in row.items() if k in known} | labels
+        values = {k: row[k] for k in _PLAIN if k in row}
         values["doc"] = str(row["doc"])
         if isinstance(values.get("evidence"), list):
             values["evidence"] = [_unnulled(entry) for entry in values["evidence"]]
         for key in ("outlet", "date"):
             if values.get(key) is not None and not isinstance(values[key], str):
                 values[key] = _text(values[key])
-        return cls(**values)
+        voice = labels.pop(scheme.voice.field)
+        return cls(**values, labels=labels, voice=voice, scheme=scheme)
+
+
+#: The keys of a scores row besides its labels.
+_PLAIN = ("doc", "sentence", "start", "end", "text", "outlet", "date", "scores", "evidence", "model")
+
+
+def scheme_named(name: str | None, given: Scheme | None = None, where: str = "scores") -> Scheme:
+    """The scheme a scores row names (``None``: the default): ``given`` if it is that one, else the
+    shipped scheme of that name; a row of another scheme than ``given`` is an error."""
+    name = name or DEFAULT_SCHEME
+    if given is not None:
+        if given.name != name:
+            raise FramingError(f"{where}: scores of scheme {name!r}, not {given.name!r}; give that scheme's file")
+        return given
+    if name == DEFAULT_SCHEME:
+        return SCHEME
+    try:
+        return shipped_scheme(name)
+    except FramingError:
+        raise FramingError(f"{where}: scores of scheme {name!r}; give its scheme file (--scheme FILE)") from None
+
+
+def scheme_of(rows: Sequence[ScoredSentence]) -> Scheme:
+    """The one scheme of ``rows`` (the default for none); rows of different schemes are an error."""
+    if not rows:
+        return SCHEME
+    first = rows[0].scheme
+    for row in rows:
+        if row.scheme is not first and not row.scheme.same_as(first):
+            raise FramingError(f"rows of two schemes ({first.name} and {row.scheme.name}) cannot be analysed together")
+    return first
 
 
 def _unnulled(entry):
@@ -112,36 +198,43 @@ def _text(value) -> str | None:
     return str(value)
 
 
-def arrow_schema():
-    """The Parquet schema of a scores file (``scores`` and ``evidence`` as nested columns)."""
+def arrow_schema(scheme: Scheme | None = None):
+    """The Parquet schema of a scores file of ``scheme`` (default: the Syrian one), ``scores`` and
+    ``evidence`` as nested columns; a file of another scheme holds its name in a ``scheme`` column."""
     import pyarrow as pa
+
+    scheme = scheme or SCHEME
+    fields, known = scheme.fields, scheme.labels
 
     evidence = pa.struct(
         [("term", pa.string()), ("start", pa.int32()), ("end", pa.int32()), ("field", pa.string())]
         + [("label", pa.string()), ("quoted", pa.bool_()), ("deciding", pa.bool_())]
         + [("source", pa.string()), ("drop", pa.float64())]  # model evidence only; null for a lexicon term
     )
-    scores = pa.struct([(f, pa.struct([(label, pa.float64()) for label in LABELS[f]])) for f in FIELDS])
+    scores = pa.struct([(f, pa.struct([(label, pa.float64()) for label in known[f]])) for f in fields])
     return pa.schema(
         [("doc", pa.string()), ("sentence", pa.int32()), ("start", pa.int64()), ("end", pa.int64())]
         + [("text", pa.string()), ("outlet", pa.string()), ("date", pa.string())]
-        + [(f, pa.string()) for f in FIELDS]
+        + [(f, pa.string()) for f in fields]
         + [("scores", scores), ("evidence", pa.list_(evidence)), ("model", pa.string())]
+        + ([("scheme", pa.string())] if scheme.name != DEFAULT_SCHEME else [])
     )
 
 
-def read_scores(paths: Iterable[Path]) -> list[ScoredSentence]:
-    """The rows of one or more scores files (JSON Lines or Parquet), checked."""
-    rows = [row for path in paths for row in _rows(Path(path))]
+def read_scores(paths: Iterable[Path], scheme: Scheme | None = None) -> list[ScoredSentence]:
+    """The rows of one or more scores files (JSON Lines or Parquet), checked against their scheme
+    (``scheme``, or the shipped one each row names; the default for none); one scheme in all."""
+    rows = [row for path in paths for row in _rows(Path(path), scheme)]
     if not rows:
         raise FramingError("the scores files hold no rows; run `framing score` first")
+    scheme_of(rows)
     return rows
 
 
-def _rows(path: Path) -> Iterator[ScoredSentence]:
+def _rows(path: Path, scheme: Scheme | None = None) -> Iterator[ScoredSentence]:
     if path.suffix.lower() != ".parquet":
         for number, row in enumerate(read_jsonl(path), start=1):
-            yield ScoredSentence.from_dict(row, f"{path} row {number}")
+            yield ScoredSentence.from_dict(row, f"{path} row {number}", scheme)
         return
     import pyarrow.parquet as pq
 
@@ -152,7 +245,7 @@ def _rows(path: Path) -> Iterator[ScoredSentence]:
     except Exception as error:  # pyarrow raises several types for a broken file
         raise FramingError(f"{path}: not a readable Parquet file ({error})")
     for number, row in enumerate(table, start=1):
-        yield ScoredSentence.from_dict(row, f"{path} row {number}")
+        yield ScoredSentence.from_dict(row, f"{path} row {number}", scheme)
 
 
 # -- rows a page or table can show ------------------------------------------------------
@@ -172,25 +265,27 @@ SHOWN_TYPES: dict[str, tuple[type, ...]] = {
 def row_problems(row: ScoredSentence) -> list[str]:
     """Why a scored sentence cannot be shown (empty when it can): labels outside the schema or at odds,
     a shown field of the wrong type, evidence that is not a span of the sentence with a label of the schema."""
-    problems = check_record({name: getattr(row, name) for name in FIELDS})
+    problems = row.scheme.check_record(row.labels | {row.scheme.voice.field: row.voice})
     for key, kinds in SHOWN_TYPES.items():
         value = getattr(row, key)
         if not isinstance(value, kinds) or isinstance(value, bool):
             problems.append(f"{key} is {type(value).__name__}, not {' or '.join(k.__name__ for k in kinds)}")
     if not problems:
-        problems += [p for e in row.evidence if (p := evidence_problem(e, len(row.text)))]
+        problems += [p for e in row.evidence if (p := evidence_problem(e, len(row.text), row.scheme))]
     return problems
 
 
-def evidence_problem(entry, length: int) -> str | None:
-    """Why one evidence entry of a sentence ``length`` characters long cannot be shown, or None."""
+def evidence_problem(entry, length: int, scheme: Scheme | None = None) -> str | None:
+    """Why one evidence entry of a sentence ``length`` characters long cannot be shown (its label not
+    one of ``scheme``'s actors', default the Syrian scheme), or None."""
+    scheme = scheme or SCHEME
     if not isinstance(entry, dict):
         return "an evidence entry is not an object"
     start, end = entry.get("start"), entry.get("end")
     if not (type(start) is int and type(end) is int and 0 <= start <= end <= length):
         return f"evidence span {start!r}-{end!r} is not within the sentence"
     field_name, label = entry.get("field"), entry.get("label")
-    if field_name not in ACTORS or label not in LABELS[field_name]:
+    if field_name not in scheme.actor_fields or label not in scheme.labels[field_name]:
         return f"evidence label {field_name!r}: {label!r} is not in the schema"
     source, drop = entry.get("source", "lexicon"), entry.get("drop")
     if source not in ("lexicon", "model"):

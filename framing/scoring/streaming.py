@@ -26,8 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
-from framing.classifiers.loading import LoadedModel, check_scheme, load_model
-from framing.classifiers.schema import FIELDS, SCHEME, Context
+from framing.classifiers.loading import LoadedModel, load_model
+from framing.classifiers.schema import SCHEME, Context, Scheme
 from framing.corpus.outlets import OutletNames
 from framing.corpus.readers import Article, Fields, check_article, read_path, sentence_lines
 from framing.corpus.sentences import DEFAULT_SEGMENTER, Sentence, segmenter, split
@@ -55,12 +55,11 @@ class ScoreReport:
     notes: list[str] = field(default_factory=list)
 
 
-def label_rows(
-    model: LoadedModel, sentences: list[tuple[Article, Sentence]], prepared=None
-) -> list[ScoredSentence]:
-    """Classify a chunk of sentences; labels are the most probable in ``labels_`` order (rows hold the
-    default scheme's fields: a model of another scheme is an error)."""
-    check_scheme(model.path, model.scheme, SCHEME)
+def label_rows(model: LoadedModel, sentences: list[tuple[Article, Sentence]], prepared=None) -> list[ScoredSentence]:
+    """Classify a chunk of sentences; labels are the most probable in ``labels_`` order, rows of the
+    model's scheme."""
+    scheme = model_scheme(model)
+    fields = scheme.fields
     texts = [s.text for _, s in sentences]
     classifier = model.classifier
     names = [[str(label) for label in labels] for labels in classifier.labels_]
@@ -71,6 +70,8 @@ def label_rows(
     rounded = [np.round(p.astype(np.float64), 4).tolist() for p in probabilities]
     rows = []
     for i, (article, sentence) in enumerate(sentences):
+        labels = {f: names[j][best[j][i]] for j, f in enumerate(fields)}
+        voice = labels.pop(scheme.voice.field)
         rows.append(
             ScoredSentence(
                 doc=article.doc if article.corpus != "sentences" else article.id,
@@ -80,13 +81,20 @@ def label_rows(
                 text=sentence.text,
                 outlet=article.outlet,
                 date=article.date,
-                **{f: names[j][best[j][i]] for j, f in enumerate(FIELDS)},
-                scores={f: dict(zip(names[j], rounded[j][i])) for j, f in enumerate(FIELDS)},
+                labels=labels,
+                voice=voice,
+                scores={f: dict(zip(names[j], rounded[j][i])) for j, f in enumerate(fields)},
                 evidence=[e.as_dict() for e in explanations[i].evidence] if explanations[i] is not None else [],
                 model=model.name,
+                scheme=scheme,
             )
         )
     return rows
+
+
+def model_scheme(model: LoadedModel) -> Scheme:
+    """The label scheme of a model's rows: its directory's, else its classifier's, else the default."""
+    return model.scheme or getattr(model.classifier, "scheme", None) or SCHEME
 
 
 def sentence_articles(path: Path, outlet: str | None = None) -> Iterator[Article | DocumentError]:
@@ -177,11 +185,10 @@ def loaded_model() -> LoadedModel | None:
 
 
 def _model(job: Job) -> LoadedModel:
-    """The job's model, loaded once per process (inherited when workers fork); scores rows hold the default
-    scheme's fields, so a model of another scheme is an error."""
+    """The job's model, loaded once per process (inherited when workers fork)."""
     key = (job.model_path, job.int8)
     if _WORKER.get("key") != key:
-        _WORKER.update(key=key, model=load_model(job.model_path, int8=job.int8, scheme=SCHEME))
+        _WORKER.update(key=key, model=load_model(job.model_path, int8=job.int8))
     return _WORKER["model"]
 
 
@@ -353,7 +360,7 @@ def score(
     countable = model.classifier.runtime.in_process and not any(str(path) == STDIN for path in inputs)
     counting = count_in_background(bar, articles, Article) if countable else None
     with atomic_write(out, "wb" if binary(job.fmt) else "w") as handle:
-        writer = ChunkWriter(handle, job.fmt)
+        writer = ChunkWriter(handle, job.fmt, model_scheme(model))
         try:
             for payload, n_sentences, n_articles in results:
                 writer.write(payload)

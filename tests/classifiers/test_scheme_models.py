@@ -143,20 +143,41 @@ def test_the_directory_records_the_scheme_and_loads_back_in_its_shape(harbour, h
     assert load_model(path, scheme=harbour).scheme.same_as(harbour)
 
 
-def test_a_model_of_another_scheme_is_refused_where_one_is_asked_for(harbour, harbour_model, tmp_path):
+def test_a_model_of_another_scheme_is_refused_where_one_is_asked_for(harbour, harbour_model):
     _, path = harbour_model
     with pytest.raises(FramingError, match="predicts the labels of scheme 'harbour'.*not those of scheme 'syria'"):
         load_model(path, scheme=SCHEME)
     with pytest.raises(FramingError, match="predicts the labels of scheme 'syria'.*not those of scheme 'harbour'"):
         load_model(ROOT / "models" / "lexicon", scheme=harbour)
-    (tmp_path / "a.txt").write_text("The guild opened the gates.", encoding="utf-8")
-    with pytest.raises(FramingError, match="scheme 'harbour'"):  # scores rows hold the Syrian fields
-        score([tmp_path / "a.txt"], tmp_path / "scores.jsonl", path)
-    assert not (tmp_path / "scores.jsonl").exists()
-    from framing.api import score_texts
 
-    with pytest.raises(FramingError, match="scheme 'harbour'"):  # a loaded model, passed in
-        score_texts(["The guild opened the gates."], load_model(path))
+
+def test_scoring_with_a_model_of_another_scheme_writes_rows_of_its_shape(harbour, harbour_model, tmp_path):
+    """The loop's end: a model trained from the scheme file alone scores files and texts, and its scores
+    read back (JSON Lines, Parquet, CSV) in the scheme's shape, named by the scheme."""
+    import csv
+
+    from framing.api import score_texts
+    from framing.scoring.rows import read_scores
+
+    classifier, path = harbour_model
+    (tmp_path / "a.txt").write_text("League raiders burned two boats, the guild said.", encoding="utf-8")
+    expected = classifier.predict(["League raiders burned two boats, the guild said."])[0].tolist()
+    for name in ("scores.jsonl", "scores.parquet", "scores.csv"):
+        score([tmp_path / "a.txt"], tmp_path / name, path, sentences=True)
+    first = json.loads((tmp_path / "scores.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    assert first["scheme"] == "harbour" and "opposition" not in first and set(first["scores"]) == set(harbour.fields)
+    assert [first[f] for f in harbour.fields] == expected
+    with pytest.raises(FramingError, match="scores of scheme 'harbour'; give its scheme file"):
+        read_scores([tmp_path / "scores.jsonl"])  # not a shipped scheme: its file is needed
+    for name in ("scores.jsonl", "scores.parquet"):
+        (row,) = read_scores([tmp_path / name], scheme=harbour)
+        assert row.scheme.same_as(harbour) and [row.label(f) for f in harbour.fields] == expected
+        assert row.league == expected[1] and row.labels == dict(zip(harbour.actor_fields, expected[:2]))
+    with (tmp_path / "scores.csv").open(encoding="utf-8") as handle:
+        header, values = list(csv.reader(handle))
+    assert header[7:10] == ["guild", "league", "voice"] and "league_smugglers" in header and values[7:10] == expected
+    (row,) = score_texts(["League raiders burned two boats, the guild said."], load_model(path), sentences=True)
+    assert row.scheme.same_as(harbour) and [row.label(f) for f in harbour.fields] == expected
 
 
 def test_a_changed_scheme_file_in_a_model_directory_is_an_error(harbour_model, tmp_path):

@@ -99,7 +99,7 @@ def test_the_hash_is_of_the_content_not_the_spelling():
         ('labels = ["regime"]', 'labels = ["none"]', "map.y.labels: 'none' not a label of state"),
         ('actor = "state"', 'actor = "army"', "map.y.actor: 'army' is not an actor"),
         ('field = "state"', 'field = "opposition"', "fields: opposition named twice"),
-        ('field = "voice"', 'field = "voice.x"', "voice.field: String should match pattern"),
+        ('field = "voice"', 'field = "stance"', "voice.field: Input should be 'voice'"),
     ],
 )
 def test_bad_schemes_are_refused_with_what_to_fix(old, new, message):

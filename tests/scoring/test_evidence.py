@@ -32,8 +32,9 @@ def row(doc="t:1", sentence=0, text=TEXT, state="government", evidence=(), model
         f: {label: float(label == value) for label in LABELS[f]} for f, value in zip(FIELDS, ("none", state, voice))
     }
     return ScoredSentence(
-        doc, sentence, 0, len(text), text, outlet, None, "none", state, voice, scores, list(evidence), model
-    )
+        doc, sentence, 0, len(text), text, outlet, None, state=state, voice=voice, scores=scores,
+        evidence=list(evidence), model=model,
+    )  # fmt: skip
 
 
 def test_a_label_no_deciding_term_supports_is_unexplained():
