@@ -31,11 +31,11 @@ from framing.analysis.profile import profile as profile_rows
 from framing.analysis.results import CorpusAnalysis, Settings, analyse
 from framing.analysis.stats import MIN_ARTICLES, MIN_SENTENCES
 from framing.classifiers.loading import LoadedModel, load_model
-from framing.classifiers.schema import FIELDS
+from framing.classifiers.schema import Scheme
 from framing.corpus.outlets import OutletNames
 from framing.corpus.readers import Article
 from framing.errors import FramingError
-from framing.scoring.rows import ScoredSentence, arrow_schema, read_scores, row_problems
+from framing.scoring.rows import ScoredSentence, arrow_schema, read_scores, row_problems, scheme_named, scheme_of
 from framing.scoring.streaming import ScoreReport, label_rows, sentences_of, with_title
 from framing.scoring.streaming import score as score_files
 
@@ -57,9 +57,6 @@ __all__ = [
     "score_texts",
     "to_table",
 ]
-
-#: The columns a table of scored sentences must have for ``rows_from``; the others have defaults.
-REQUIRED_COLUMNS = ("doc", *FIELDS)
 
 
 def score_texts(
@@ -118,15 +115,18 @@ def to_table(rows: Iterable[ScoredSentence]):
     """Rows as a pyarrow Table with the Parquet schema of ``framing score`` (``.to_pandas()`` gives a DataFrame)."""
     import pyarrow as pa
 
-    return pa.Table.from_pylist([r.as_dict() for r in rows], schema=arrow_schema())
+    rows = list(rows)
+    return pa.Table.from_pylist([r.as_dict() for r in rows], schema=arrow_schema(scheme_of(rows)))
 
 
-def rows_from(data) -> list[ScoredSentence]:
+def rows_from(data, scheme: Scheme | None = None) -> list[ScoredSentence]:
     """Scored sentences from a pandas DataFrame (such as ``to_table(rows).to_pandas()``), a pyarrow Table
     (``to_table``, a scores file read with pyarrow), rows (``ScoredSentence``, or dicts of its fields) or
     a ``CorpusAnalysis`` (its rows).
 
-    A table needs the columns ``doc``, ``opposition``, ``state`` and ``voice``; the others (``outlet``,
+    Rows of a scheme framing does not ship need its ``scheme`` (``framing.load_scheme``); others name theirs.
+    A table needs the columns ``doc`` and the scheme's fields (Syria: ``opposition``, ``state``, ``voice``);
+    the others (``outlet``,
     ``date``, ``text``, ``sentence``, ...) take their defaults where missing, and columns of other names
     are ignored. Each row is checked as a scores file's row is (labels of the schema,
     ``ScoredSentence.from_dict``) and as the report checks it (``framing.scoring.rows.row_problems``);
@@ -138,7 +138,9 @@ def rows_from(data) -> list[ScoredSentence]:
     if table is None:
         records, label = _records(data), "rows"
     else:
-        missing = [c for c in REQUIRED_COLUMNS if c not in table.column_names]
+        named = table.column("scheme")[0].as_py() if "scheme" in table.column_names and len(table) else None
+        fields = scheme_named(named, scheme, label).fields
+        missing = [c for c in ("doc", *fields) if c not in table.column_names]
         if missing:
             raise FramingError(
                 f"the {label} has no column {', '.join(map(repr, missing))} (its columns: "
@@ -146,7 +148,7 @@ def rows_from(data) -> list[ScoredSentence]:
                 "framing.to_table(rows) and its .to_pandas() have them"
             )
         records = table.to_pylist()  # Arrow's nulls in evidence entries: dropped by ScoredSentence.from_dict
-    rows = [_checked_row(record, f"{label} row {i} (from 0)") for i, record in enumerate(records)]
+    rows = [_checked_row(record, f"{label} row {i} (from 0)", scheme) for i, record in enumerate(records)]
     if not rows:
         raise FramingError(f"the {label} holds no scored sentences")
     return rows
@@ -176,8 +178,8 @@ def _records(data) -> list:
     return list(data)
 
 
-def _checked_row(record, where: str) -> ScoredSentence:
-    row = record if isinstance(record, ScoredSentence) else ScoredSentence.from_dict(record, where)
+def _checked_row(record, where: str, scheme: Scheme | None = None) -> ScoredSentence:
+    row = record if isinstance(record, ScoredSentence) else ScoredSentence.from_dict(record, where, scheme)
     problems = row_problems(row)
     if problems:
         raise FramingError(f"{where}: {problems[0]}; give rows as `framing score` writes them")
@@ -260,19 +262,20 @@ def _groups(groups: Mapping[str, Iterable[str]] | None) -> dict[str, frozenset[s
     return {str(name): frozenset(members) for name, members in groups.items()}
 
 
-def plot(data, path: Path | str, kind: str = "profiles", *, title: str = "") -> Path:
+def plot(data, path: Path | str, kind: str = "profiles", *, title: str = "", scheme: Scheme | None = None) -> Path:
     """Draw a profile into ``path`` (.png, .svg or .pdf) as ``kind`` ``profiles`` (stacked bars per group) or
     ``map`` (the framing map): the figures ``framing plot`` draws. Returns ``path``.
 
     ``data`` is a ``CorpusAnalysis`` (its all-sentence profile), a profile from ``profile`` (a Table or its
     DataFrame), or scored sentences (anything ``rows_from`` takes), profiled with ``profile``'s defaults.
+    ``scheme``: the label scheme of data of a scheme framing does not ship.
     """
     from framing.figures.plots import profile_figure, save_figure
 
-    return save_figure(profile_figure(_profile_of(data), kind, title), Path(path))
+    return save_figure(profile_figure(_profile_of(data, scheme), kind, title, scheme), Path(path))
 
 
-def _profile_of(data) -> list[ProfileRow]:
+def _profile_of(data, scheme: Scheme | None = None) -> list[ProfileRow]:
     """The profile rows to draw from any ``plot`` input."""
     if isinstance(data, CorpusAnalysis):
         return data.profiles["all"]
@@ -284,14 +287,14 @@ def _profile_of(data) -> list[ProfileRow]:
         missing = [c for c in PROFILE_COLUMNS if c not in table.column_names]
         if missing:
             raise FramingError(f"the profile has no column {', '.join(map(repr, missing))}; make it with profile")
-        return [_profile_row(r, f"profile row {i} (from 0)") for i, r in enumerate(table.to_pylist())]
-    return profile_rows(rows_from(data))  # profile's defaults, without the round trip through a Table
+        return [_profile_row(r, f"profile row {i} (from 0)", scheme) for i, r in enumerate(table.to_pylist())]
+    return profile_rows(rows_from(data, scheme))  # profile's defaults, without the round trip through a Table
 
 
-def _profile_row(record: dict, where: str) -> ProfileRow:
+def _profile_row(record: dict, where: str, scheme: Scheme | None = None) -> ProfileRow:
     """A profile table's row, checked as a row of ``framing profile``'s CSV is (``profile_row``): its values
     as that CSV writes them, null as empty."""
-    return profile_row({k: _csv_text(v) for k, v in record.items()}, where)
+    return profile_row({k: _csv_text(v) for k, v in record.items()}, where, scheme)
 
 
 def _csv_text(value) -> str:

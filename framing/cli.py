@@ -48,6 +48,14 @@ MinArticles = Annotated[
 MinSentences = Annotated[
     int, typer.Option(help="Fewest sentences naming an actor for an outlet (group, period) to be estimated.")
 ]
+SchemeFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--scheme",
+        help="The scheme file of scores of a label scheme framing does not ship (`framing init-scheme`); "
+        "scores of a shipped scheme name it themselves.",
+    ),
+]
 TextField = Annotated[str, typer.Option(help="Text field of a generic CSV/JSON Lines corpus.")]
 IdField = Annotated[str | None, typer.Option(help="Id field (default: row number).")]
 OutletField = Annotated[str | None, typer.Option(help="Outlet field.")]
@@ -87,6 +95,15 @@ def _outlet_names(path: Path | None) -> dict[str, str] | None:
     from framing.corpus.outlets import read_outlet_names
 
     return read_outlet_names(path) if path is not None else None
+
+
+def _scheme(path: Path | None):
+    """The scheme file given as ``--scheme`` (None: the scores name theirs)."""
+    if path is None:
+        return None
+    from framing.schemes import load_scheme
+
+    return load_scheme(path)
 
 
 def fail(message: str, code: int) -> None:
@@ -284,13 +301,14 @@ def profile_cli(
         Path | None,
         typer.Option(help="Model directory holding the error rates (default: the shipped model named in the scores)."),
     ] = None,
+    scheme: SchemeFile = None,
 ) -> None:
     """Per group and actor: label shares with 95% intervals over articles (groups with too few: flagged)."""
     from framing.analysis.profile import profile, profile_rates, write_profile
     from framing.scoring.rows import read_scores
 
     check_output(out, scores)
-    scored = read_scores(scores)
+    scored = read_scores(scores, _scheme(scheme))
     rates = profile_rates(scored, estimator, voice, model, rates_domain)
     rows = profile(
         scored,
@@ -330,13 +348,15 @@ def plot_cli(
     profile_csv: Annotated[Path, typer.Argument(help="A profile CSV from `framing profile`.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder for PNG and SVG.")],
     title: Annotated[str, typer.Option(help="Figure title.")] = "",
+    scheme: SchemeFile = None,
 ) -> None:
     """Stacked framing profiles and the framing map, as PNG and SVG."""
     from framing.analysis.profile import read_profile
     from framing.figures.plots import plot_profile
 
     check_folder(out)
-    for path in plot_profile(read_profile(profile_csv), out, title):
+    given = _scheme(scheme)
+    for path in plot_profile(read_profile(profile_csv, given), out, title, given):
         typer.echo(str(path), err=True)
 
 
@@ -403,9 +423,12 @@ def _gold(
     corpus: Path | None = None,
     fields: Fields | None = None,
     outlet: str | None = None,
+    scheme=None,
+    splits: Path | None = None,
 ) -> list:
     """Gold sentences: the project's annotations, or the records of ``gold`` joined to the shared corpora,
-    or to the user's own ``corpus`` (read with the field options ``framing annotate`` was given)."""
+    or to the user's own ``corpus`` (read with the field options ``framing annotate`` was given); records
+    of ``scheme`` (default: the Syrian one), split by ``splits`` (default: the project's)."""
     from framing.corpus.readers import load_articles
     from framing.gold.annotations import (
         annotation_documents,
@@ -413,21 +436,30 @@ def _gold(
         evaluation_ids,
         load_annotations,
         load_gold,
+        load_splits,
         split_gold,
     )
+    from framing.schemes import DEFAULT_SCHEME
 
     if corpus is not None and gold is None:
         raise FramingError(
             "--corpus needs --gold: the annotation records of that corpus (`framing annotate` writes them)"
         )
+    if gold is None and scheme is not None and scheme.name != DEFAULT_SCHEME:
+        raise FramingError(
+            f"the model predicts the labels of scheme {scheme.name!r}, the project's annotations are of "
+            f"{DEFAULT_SCHEME!r}; give gold of scheme {scheme.name!r} with --gold (and --corpus)"
+        )
     if gold is None:
         rows = load_annotations(_data(data))
     elif corpus is not None:
-        rows = load_gold(gold, load_articles(corpus, fields, outlet), set(), allow_reserved=True)
+        rows = load_gold(gold, load_articles(corpus, fields, outlet), set(), allow_reserved=True, scheme=scheme)
     else:
         data = _data(data)
-        rows = load_gold(gold, annotation_documents(data), evaluation_ids(data), allow_reserved=True)
-    rows = domain_gold(split_gold(rows, split) if split else rows, domain)
+        rows = load_gold(gold, annotation_documents(data), evaluation_ids(data), allow_reserved=True, scheme=scheme)
+    if split:
+        rows = split_gold(rows, split, load_splits(splits) if splits else None)
+    rows = domain_gold(rows, domain)
     if not rows:
         raise FramingError("no gold sentences in that split and domain")
     return rows
@@ -457,7 +489,11 @@ def evaluate_cli(
         ),
     ] = None,
     split: Annotated[
-        str | None, typer.Option(help="train, dev or test of experiments/annotations/splits.json.")
+        str | None, typer.Option(help="train, dev or test of experiments/annotations/splits.json (or --splits).")
+    ] = None,
+    splits: Annotated[
+        Path | None,
+        typer.Option(help="The splits file --split names a split of, e.g. splits.json of a `framing train` run."),
     ] = None,
     data: Annotated[Path | None, typer.Option(help="Shared data root.")] = None,
     out: Annotated[Path | None, typer.Option(help="Folder for metrics JSON and the confusion plot.")] = None,
@@ -470,23 +506,26 @@ def evaluate_cli(
     title_field: TitleField = None,
     outlet: Outlet = None,
 ) -> None:
-    """Per-field macro-F1 with 95% bootstrap intervals over articles, per-label scores, confusion matrices."""
+    """Per-field macro-F1 with 95% bootstrap intervals over articles, per-label scores, confusion matrices,
+    over the fields of the model's scheme (the gold must be of that scheme)."""
     import json
 
     from framing.classifiers.loading import load_model
     from framing.gold.evaluate import evaluate_predictions, format_evaluation, predict_gold
-    from framing.gold.slices import format_slices, slice_accuracy
+    from framing.gold.slices import format_slices, skipped, slice_accuracy
     from framing.io import atomic_write
 
     if out:
         check_folder(out)
     fields = _fields(text_field, id_field, outlet_field, date_field, title_field)
-    rows = _gold(gold, split, data, domain, corpus, fields, _outlet(outlet, outlet_field))
     loaded = load_model(model)
+    rows = _gold(gold, split, data, domain, corpus, fields, _outlet(outlet, outlet_field), loaded.scheme, splits)
     predicted = predict_gold(loaded, rows)
     evaluation = evaluate_predictions(loaded.name, rows, predicted)
     typer.echo(format_evaluation(evaluation))
-    if slices:
+    if slices and skipped(rows):
+        typer.echo(skipped(rows), err=True)
+    elif slices:
         typer.echo(format_slices(loaded.name, slice_accuracy(rows, predicted)))
     if out:
         with atomic_write(out / f"metrics-{loaded.name}.json") as handle:
@@ -531,6 +570,13 @@ def annotate_cli(
     out: Annotated[Path, typer.Option("--out", "-o", help="Annotation JSON Lines to append to (resumable).")],
     annotator: Annotated[str, typer.Option(help="Your name, stored in every record.")],
     model: Annotated[Path | None, typer.Option(help="Model that suggests labels (default: best shipped).")] = None,
+    scheme: Annotated[
+        Path | None,
+        typer.Option(
+            help="Label scheme (scheme.toml or a shipped name) to annotate by; default the model's. Without "
+            "--model, the lexicon.toml beside the scheme file suggests labels."
+        ),
+    ] = None,
     uncertain_first: Annotated[
         bool, typer.Option("--uncertain-first", help="Least confident sentences first.")
     ] = False,
@@ -551,9 +597,9 @@ def annotate_cli(
 ) -> None:
     """Label sentences by the guidelines, one key per field (u takes back the last record); records are
     appended as you go. `framing evaluate --gold OUT --corpus CORPUS` measures a model on them."""
-    from framing.classifiers.loading import load_model
-    from framing.gold.annotate import annotatable, annotate
+    from framing.gold.annotate import annotatable, annotate, suggesting_model
     from framing.gold.annotations import evaluation_ids
+    from framing.schemes import load_scheme
 
     check_output(out, [corpus])
     fields = _fields(text_field, id_field, outlet_field, date_field, title_field)
@@ -562,7 +608,7 @@ def annotate_cli(
     annotate(
         annotatable(corpus, reserved, fields, _outlet(outlet, outlet_field)),
         out,
-        load_model(model),
+        suggesting_model(model, load_scheme(scheme) if scheme is not None else None),
         annotator,
         uncertain_first,
         limit,
@@ -596,6 +642,8 @@ def train_cli(
         f"trained {meta['name']} in {meta['train_seconds']} s; dev mean macro-F1 {dev['value']:.3f} "
         f"({dev['low']:.3f}-{dev['high']:.3f}); run directory {run_dir}"
     )
+    if (run_dir / "splits.json").is_file():  # the split made of the user's own annotated articles
+        typer.echo(f"articles split into train/dev/test in {run_dir / 'splits.json'} (framing evaluate --splits)")
 
 
 @app.command("init-scheme")
@@ -634,6 +682,7 @@ def report_cli(
     seed: Annotated[int, typer.Option(help="Seed of the bootstrap and permutations.")] = 0,
     min_articles: MinArticles = MIN_ARTICLES,
     min_sentences: MinSentences = MIN_SENTENCES,
+    scheme: SchemeFile = None,
 ) -> None:
     """One self-contained HTML page: framing map, profiles, divergences, time series, clickable outlet table."""
     from framing.report.page import report
@@ -648,6 +697,7 @@ def report_cli(
         groups=_groups(group),
         min_articles=min_articles,
         min_sentences=min_sentences,
+        scheme=_scheme(scheme),
     )
     typer.echo(str(page), err=True)
 
@@ -665,6 +715,7 @@ def compare_outlets_cli(
     seed: Annotated[int, typer.Option(help="Seed.")] = 0,
     min_articles: MinArticles = MIN_ARTICLES,
     min_sentences: MinSentences = MIN_SENTENCES,
+    scheme: SchemeFile = None,
 ) -> None:
     """Every pair of outlets (or groups): share differences and JSD, permutation tests over articles, BH.
 
@@ -675,7 +726,7 @@ def compare_outlets_cli(
     from framing.scoring.rows import read_scores
 
     check_folder(out)
-    rows = read_scores(scores)  # compare_outlets checks the groups against the outlets of these rows
+    rows = read_scores(scores, _scheme(scheme))  # compare_outlets checks the groups against their outlets
     comparison = compare_outlets(
         rows,
         _groups(group),
@@ -700,6 +751,7 @@ def timeseries_cli(
     min_sentences: MinSentences = MIN_SENTENCES,
     min_articles: MinArticles = MIN_ARTICLES,
     n_boot: Annotated[int, typer.Option(help="Bootstrap replicates.")] = 2000,
+    scheme: SchemeFile = None,
 ) -> None:
     """Label shares per outlet and period with 95% intervals; thin periods flagged, not drawn as spikes."""
     from framing.analysis.timeseries import timeseries, write_timeseries
@@ -708,7 +760,7 @@ def timeseries_cli(
 
     check_folder(out)
     rows = timeseries(
-        read_scores(scores),
+        read_scores(scores, _scheme(scheme)),
         period=period,
         voice=voice,
         n_boot=n_boot,

@@ -106,16 +106,58 @@ def run(
         if name != "seeds":
             for voice, rows in analysis.profiles.items():
                 title = f"{name}: {model.name}, {'own voice only' if voice == 'own' else 'all sentences'}"
-                paths += plot_profile(rows, folder / f"{name}-plots-{voice}", title)
+                paths += plot_profile(rows, folder / f"{name}-plots-{voice}", title, analysis.scheme)
         summary.outputs[name] = paths
     print("[report] figures and the HTML page", file=sys.stderr)
     page = render_report(reported, folder / "report", compared)
     summary.outputs["report"] = [page]
+    for scheme_name, scheme_model in other_schemes().items():
+        shared = {name: path for name, path in found.items() if name != "seeds"}
+        if shared:
+            run_scheme(scheme_name, scheme_model, shared, folder, settings, summary, outlet_names)
     latest = out_root / "latest"
     if latest.is_symlink() or not latest.exists():
         latest.unlink(missing_ok=True)
         latest.symlink_to(folder.name)
     return summary
+
+
+def other_schemes() -> dict[str, Path]:
+    """The shipped models of label schemes besides the default that the main job runs too, by scheme name:
+    the worked example ``islamic-state`` (a lexicon; README, "Your own conflict")."""
+    path = MODELS_DIR / "islamic-state"
+    return {"islamic-state": path} if (path / "config.toml").is_file() else {}
+
+
+def run_scheme(
+    scheme: str,
+    model: Path,
+    found: dict[str, Path],
+    folder: Path,
+    settings: Settings,
+    summary: RunSummary,
+    outlet_names: Mapping[str, str] | None = None,
+) -> None:
+    """Score the shared corpora with a model of another label scheme and write its tables, plots and its
+    own report (``report-<scheme>``) by the same machinery as the Syrian scheme's."""
+    sections = []
+    for name, path in found.items():
+        print(f"[{name}, {scheme}] scoring {path} with {model}", file=sys.stderr)
+        prefix = f"{name}-{scheme}"
+        scores = folder / f"{prefix}-scores.jsonl"
+        report = score([path], scores, model_path=model, label=f"{name} ({scheme})", outlet_names=outlet_names)
+        summary.failures += report.failures
+        rows = read_scores([scores])
+        analysis = analyse(name, rows, settings)
+        paths = [scores] + write_tables(analysis, folder, prefix)
+        for voice, profile_rows in analysis.profiles.items():
+            title = f"{name}: {model.name}, {'own voice only' if voice == 'own' else 'all sentences'}"
+            paths += plot_profile(profile_rows, folder / f"{prefix}-plots-{voice}", title, analysis.scheme)
+        summary.outputs[prefix] = paths
+        sections.append(Section(analysis, scores))
+    print(f"[report, {scheme}] figures and the HTML page", file=sys.stderr)
+    title = f"Framing report: {scheme} (label scheme {scheme}, a lexicon only)"
+    summary.outputs[f"report-{scheme}"] = [render_report(sections, folder / f"report-{scheme}", title=title)]
 
 
 def explain_shown(

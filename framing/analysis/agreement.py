@@ -9,10 +9,10 @@ from pathlib import Path
 
 from sklearn.metrics import cohen_kappa_score
 
-from framing.classifiers.schema import FIELDS, LABELS
 from framing.errors import FramingError
 from framing.io import atomic_write
-from framing.scoring.rows import UNKNOWN, ScoredSentence
+from framing.schemes import Scheme, default_scheme
+from framing.scoring.rows import UNKNOWN, ScoredSentence, scheme_of
 
 Pair = tuple[ScoredSentence, ScoredSentence]
 
@@ -52,7 +52,9 @@ def _keyed(rows: list[ScoredSentence], which: str) -> dict[tuple[str, int], Scor
 
 
 def _join(rows_a: list[ScoredSentence], rows_b: list[ScoredSentence]) -> tuple[list[Pair], int, int]:
-    """Pairs of rows for the sentences both scores hold, by outlet, doc and sentence; and the unmatched counts."""
+    """Pairs of rows for the sentences both scores hold, by outlet, doc and sentence; and the unmatched counts.
+    Both scores must be of one scheme."""
+    scheme_of(list(rows_a) + list(rows_b))
     a, b = _keyed(rows_a, "a"), _keyed(rows_b, "b")
     shared = a.keys() & b.keys()
     if not shared:
@@ -70,19 +72,21 @@ def _model(rows: list[ScoredSentence]) -> str:
     return "+".join(sorted({r.model or UNKNOWN for r in rows}))
 
 
-def kappa(labels_a: list[str], labels_b: list[str], field: str) -> float:
-    """Cohen's kappa; 1.0 when both sides give one and the same label throughout (chance agreement is then 1)."""
+def kappa(labels_a: list[str], labels_b: list[str], field: str, scheme: Scheme | None = None) -> float:
+    """Cohen's kappa over the labels of ``field`` in ``scheme`` (default: the default scheme); 1.0 when both
+    sides give one and the same label throughout (chance agreement is then 1)."""
     if len(set(labels_a) | set(labels_b)) == 1:
         return 1.0
-    return float(cohen_kappa_score(labels_a, labels_b, labels=list(LABELS[field])))
+    return float(cohen_kappa_score(labels_a, labels_b, labels=list((scheme or default_scheme()).labels[field])))
 
 
 def _rows(outlet: str, pairs: list[Pair]) -> list[AgreementRow]:
     result = []
-    for field in FIELDS:
+    scheme = pairs[0][0].scheme
+    for field in scheme.fields:
         labels_a, labels_b = [a.label(field) for a, _ in pairs], [b.label(field) for _, b in pairs]
         agree = sum(x == y for x, y in zip(labels_a, labels_b)) / len(pairs)
-        result.append(AgreementRow(outlet, field, len(pairs), agree, kappa(labels_a, labels_b, field)))
+        result.append(AgreementRow(outlet, field, len(pairs), agree, kappa(labels_a, labels_b, field, scheme)))
     return result
 
 
@@ -102,12 +106,13 @@ def disagreements(rows_a: list[ScoredSentence], rows_b: list[ScoredSentence], li
         raise FramingError(f"limit must be at least 0, not {limit}")
     result = []
     for a, b in _join(rows_a, rows_b)[0]:
-        differs = [f for f in FIELDS if a.label(f) != b.label(f)]
+        fields = a.scheme.fields
+        differs = [f for f in fields if a.label(f) != b.label(f)]
         if not differs:
             continue
         row = {"doc": a.doc, "sentence": a.sentence, "outlet": a.outlet_name, "text": a.text}
         row |= {"model_a": a.model, "model_b": b.model, "differs": differs}
-        row |= {f"{f}_{side}": r.label(f) for f in FIELDS for side, r in (("a", a), ("b", b))}
+        row |= {f"{f}_{side}": r.label(f) for f in fields for side, r in (("a", a), ("b", b))}
         result.append(row | {"evidence_a": a.evidence, "evidence_b": b.evidence})
     return result if limit is None else result[:limit]
 

@@ -38,7 +38,8 @@ from framing.analysis.stats import LEVEL
 from framing.classifiers.schema import ACTORS, FIELDS, GUIDELINES_VERSION, LABELS
 from framing.errors import FramingError
 from framing.io import atomic_write
-from framing.scoring.rows import ScoredSentence
+from framing.schemes import default_scheme
+from framing.scoring.rows import ScoredSentence, scheme_of
 
 RATES_NAME = "error-rates.json"
 #: The gold split the stored rates are measured on; the test split stays for measuring the estimators.
@@ -284,6 +285,7 @@ def rates_for_rows(rows: list[ScoredSentence], model_dir: Path | None = None, do
     or ``model_dir``), of one domain (``auto``: ``rates_domain_of(rows)``)."""
     from framing.classifiers.loading import MODELS_DIR
 
+    check_rates_scheme(rows)
     names = sorted({r.model for r in rows} - {""})
     if model_dir is None:
         if len(names) != 1:
@@ -309,6 +311,17 @@ def rates_domain_of(rows: list[ScoredSentence]) -> str:
     return "fa-kes" if corpora and corpora <= {"fa-kes", "seeds"} else POOLED
 
 
+def check_rates_scheme(rows: list[ScoredSentence]) -> None:
+    """Error rates are measured on the gold sentences of the default (Syrian) scheme only: rows of another
+    scheme are refused, with a one-line reason."""
+    scheme = scheme_of(rows)
+    if not scheme.same_as(default_scheme()):
+        raise FramingError(
+            f"error rates are measured for models of the {default_scheme().name} scheme only, "
+            f"and these rows are of scheme {scheme.name}"
+        )
+
+
 def check_model(rows: list[ScoredSentence], model: str) -> None:
     """Rows labelled by another model than the one whose rates correct them are refused."""
     others = sorted({r.model for r in rows} - {"", model})
@@ -327,6 +340,7 @@ def check_estimator(estimator: str, voice: str, by, rates: DomainRates | None, r
             f"--estimator {estimator} corrects with error rates measured on sentences of every voice, not on those "
             "whose predicted voice --voice or --by voice selects; use --voice all or --estimator count"
         )
+    check_rates_scheme(rows)
     if rates is None:
         raise FramingError(
             f"--estimator adjusted needs the model's error rates ({RATES_NAME}); make them with {_remedy()}"

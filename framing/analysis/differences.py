@@ -30,7 +30,7 @@ import numpy as np
 from scipy.special import xlogy
 from scipy.stats import false_discovery_control
 
-from framing.analysis.profile import COMBINED, VOICES, article_counts
+from framing.analysis.profile import VOICES, article_counts, label_sets
 from framing.analysis.stats import (
     MIN_ARTICLES,
     MIN_SENTENCES,
@@ -41,10 +41,10 @@ from framing.analysis.stats import (
     difference_interval,
     shortfall,
 )
-from framing.classifiers.schema import ACTORS, LABELS
 from framing.errors import FramingError
 from framing.io import atomic_write
-from framing.scoring.rows import ScoredSentence
+from framing.schemes import NONE, Scheme
+from framing.scoring.rows import ScoredSentence, scheme_of
 
 #: The unit a single named group is compared with.
 OTHERS = "other outlets"
@@ -197,10 +197,10 @@ def _units(rows: list[ScoredSentence], groups: dict[str, frozenset[str]] | None)
     return units
 
 
-def _label_sets(actor: str) -> tuple[list[str], np.ndarray]:
-    """Names of the single and combined labels of ``actor``, and a labels x sets 0/1 matrix."""
-    labels = [label for label in LABELS[actor] if label != "none"]
-    sets = {label: (label,) for label in labels} | COMBINED.get(actor, {})
+def _label_sets(scheme: Scheme, actor: str) -> tuple[list[str], np.ndarray]:
+    """Names of the single and combined labels of ``actor`` in ``scheme``, and a labels x sets 0/1 matrix."""
+    labels = [label for label in scheme.labels[actor] if label != NONE]
+    sets = label_sets(scheme, actor)
     matrix = np.array([[label in parts for parts in sets.values()] for label in labels], dtype=np.float64)
     return list(sets), matrix
 
@@ -332,16 +332,24 @@ def _welch_p(a: np.ndarray, b: np.ndarray, sets: np.ndarray) -> np.ndarray:
     return np.where(variance > 0, p, np.where(difference == 0, 1.0, 0.0))
 
 
-def _unit_matrix(per_outlet: dict, members: frozenset[str], actor: str) -> np.ndarray:
-    """Articles x labels of a unit's outlets (no rows where none of them names the actor)."""
+def _unit_matrix(per_outlet: dict, members: frozenset[str], width: int) -> np.ndarray:
+    """Articles x labels (``width`` naming labels) of a unit's outlets (no rows where none of them names the actor)."""
     docs = [vec for o in sorted(members) for vec in per_outlet.get(o, {}).values()]
-    return np.stack(docs) if docs else np.zeros((0, _label_sets(actor)[1].shape[0]), dtype=np.int64)
+    return np.stack(docs) if docs else np.zeros((0, width), dtype=np.int64)
 
 
 def _compare_pair(
-    a: str, b: str, actor: str, ua: _Unit, ub: _Unit, n_perm: int, rng: np.random.Generator, most: int
+    a: str,
+    b: str,
+    actor: str,
+    ua: _Unit,
+    ub: _Unit,
+    n_perm: int,
+    rng: np.random.Generator,
+    most: int,
+    named_sets: tuple[list[str], np.ndarray],
 ) -> tuple[list[DifferenceRow], DivergenceRow]:
-    names, sets = _label_sets(actor)
+    names, sets = named_sets
     counts = (ua.sentences, ub.sentences, len(ua.matrix), len(ub.matrix))
     share_a, share_b = ua.interval[0], ub.interval[0]
     boot_low, boot_high = np.percentile(ua.boot - ub.boot, [2.5, 97.5], axis=0)
@@ -382,13 +390,15 @@ def compare_outlets(
     units = _units(rows, groups)
     rng = np.random.default_rng(seed)
     skipped, thin, prepared, pairs = [], {}, {}, []
-    for actor in ACTORS:
-        per_outlet = article_counts(rows, "outlet", actor, voice)
+    scheme = scheme_of(rows)
+    sets_of = {actor: _label_sets(scheme, actor) for actor in scheme.actor_fields}
+    for actor, (_, sets) in sets_of.items():
+        per_outlet = article_counts(rows, "outlet", actor, voice, scheme)
         lacking = {}
         for name, members in units.items():
-            matrix = _unit_matrix(per_outlet, members, actor)
+            matrix = _unit_matrix(per_outlet, members, sets.shape[0])
             lacking[name] = shortfall(len(matrix), int(matrix.sum()), min_articles, min_sentences)
-            prepared[actor, name] = _prepare(matrix, _label_sets(actor)[1], n_boot, rng, not lacking[name])
+            prepared[actor, name] = _prepare(matrix, sets, n_boot, rng, not lacking[name])
         thin[actor] = tuple(name for name in units if lacking[name])
         for a, b in combinations(units, 2):
             if lacking[a] or lacking[b]:
@@ -396,11 +406,12 @@ def compare_outlets(
                 skipped.append(Skipped(a, b, actor, reason))
             else:
                 pairs.append((actor, a, b))
-    tests = sum(len(_label_sets(actor)[0]) for actor, _, _ in pairs)
+    tests = sum(len(sets_of[actor][0]) for actor, _, _ in pairs)
     most = int(np.ceil(2 * tests / ALPHA))  # p-values resolved well below the smallest BH threshold
     differences, divergences = [], []
     for actor, a, b in pairs:
-        rows_ab, divergence = _compare_pair(a, b, actor, prepared[actor, a], prepared[actor, b], n_perm, rng, most)
+        unit_a, unit_b = prepared[actor, a], prepared[actor, b]
+        rows_ab, divergence = _compare_pair(a, b, actor, unit_a, unit_b, n_perm, rng, most, sets_of[actor])
         differences += rows_ab
         divergences.append(divergence)
     differences = _adjust(differences, [r.p for r in differences])

@@ -37,15 +37,47 @@ from framing.analysis.stats import (
     meets_minimum,
     share_interval,
 )
-from framing.classifiers.schema import ACTORS, LABELS
 from framing.errors import FramingError
 from framing.io import atomic_write
-from framing.scoring.rows import ScoredSentence
+from framing.schemes import NONE, Axis, Scheme, default_scheme, shipped, shipped_scheme
+from framing.scoring.rows import ScoredSentence, scheme_of
 
-#: Label groups reported besides the single labels (the framing map's axes).
-COMBINED = {"opposition": {"terrorist+jihadist": ("terrorist", "jihadist")}}
-#: The share that orders the figures: the delegitimising namings of each actor.
-ORDER_BY = {"opposition": "terrorist+jihadist", "state": "regime"}
+
+def axis_label(axis: Axis) -> str:
+    """The profile label of a map axis: its one label, or its labels joined by "+" (a combined label)."""
+    return "+".join(axis.labels)
+
+
+def combined_labels(scheme: Scheme) -> dict[str, dict[str, tuple[str, ...]]]:
+    """Per actor, the label groups reported besides the single labels: each map axis of two or more labels."""
+    result: dict[str, dict[str, tuple[str, ...]]] = {}
+    for axis in (scheme.map.x, scheme.map.y):
+        if len(axis.labels) > 1:
+            result.setdefault(axis.actor, {})[axis_label(axis)] = tuple(axis.labels)
+    return result
+
+
+def order_labels(scheme: Scheme) -> dict[str, str]:
+    """Per actor, the share that orders the figures: its map axis's label (x first), else its first
+    delegitimising label, else its last label."""
+    result = {}
+    for actor in scheme.actors:
+        axes = [a for a in (scheme.map.x, scheme.map.y) if a.actor == actor.field]
+        fallback = actor.delegitimising[0] if actor.delegitimising else actor.labels[-1]
+        result[actor.field] = axis_label(axes[0]) if axes else fallback
+    return result
+
+
+def label_sets(scheme: Scheme, actor: str) -> dict[str, tuple[str, ...]]:
+    """The shares reported of ``actor``: each naming label alone, then the combined labels."""
+    labels = [label for label in scheme.labels[actor] if label != NONE]
+    return {label: (label,) for label in labels} | combined_labels(scheme).get(actor, {})
+
+
+#: Label groups reported besides the single labels (the framing map's axes), of the default scheme.
+COMBINED = combined_labels(default_scheme())
+#: The share that orders the figures: the delegitimising namings of each actor, of the default scheme.
+ORDER_BY = order_labels(default_scheme())
 COLUMNS = ["group", "actor", "label", "share", "low", "high", "sentences", "articles", "enough", "estimator"]
 #: Profile CSVs written before ``estimator`` existed (counts), and before ``enough`` (judged by the default minimums).
 OLD_COLUMNS = COLUMNS[:-1]
@@ -70,12 +102,18 @@ class ProfileRow:
 
 
 def article_counts(
-    rows: Iterable[ScoredSentence], by: str | Callable[[ScoredSentence], str], actor: str, voice: str
+    rows: Iterable[ScoredSentence],
+    by: str | Callable[[ScoredSentence], str],
+    actor: str,
+    voice: str,
+    scheme: Scheme | None = None,
 ) -> dict[str, dict[str, np.ndarray]]:
-    """Per group, per article, how many sentences name ``actor`` with each label; ``by`` is a field
-    of ``framing.scoring.rows.GROUPS`` or a function from a row to its group."""
+    """Per group, per article, how many sentences name ``actor`` with each label of the rows' scheme
+    (``scheme`` where given); ``by`` is a field of ``framing.scoring.rows.GROUPS`` or a function from a row
+    to its group."""
     group_of = by if callable(by) else lambda row: row.group(by)
-    labels = [label for label in LABELS[actor] if label != "none"]
+    rows = list(rows)
+    labels = [label for label in (scheme or scheme_of(rows)).labels[actor] if label != NONE]
     counts: dict[str, dict[str, np.ndarray]] = defaultdict(dict)
     for row in rows:
         label = row.label(actor)
@@ -137,11 +175,12 @@ def profile(
     check_replicates(n_boot)
     check_estimator(estimator, voice, by, rates, rows)
     rng = np.random.default_rng(seed)
+    scheme = scheme_of(rows)
     result = []
-    for actor in ACTORS:
-        labels = [label for label in LABELS[actor] if label != "none"]
-        label_sets = {label: (label,) for label in labels} | COMBINED.get(actor, {})
-        for group, docs in sorted(article_counts(rows, by, actor, voice).items()):
+    for actor in scheme.actor_fields:
+        sets = label_sets(scheme, actor)
+        labels = [label for label in scheme.labels[actor] if label != NONE]
+        for group, docs in sorted(article_counts(rows, by, actor, voice, scheme).items()):
             matrix = np.stack(list(docs.values()))
             naming = matrix.sum(axis=1)
             counts = (int(naming.sum()), len(docs))
@@ -149,10 +188,10 @@ def profile(
             picks = rng.integers(0, len(matrix), size=(n_boot, len(matrix))) if estimated else None
             unit = [
                 ProfileRow(group, actor, name, *shares, *counts, estimated)
-                for name, shares in unit_shares(matrix, labels, label_sets, picks).items()
+                for name, shares in unit_shares(matrix, labels, sets, picks).items()
             ]
             if estimator == "adjusted":
-                unit = corrected_rows(unit, matrix, picks, label_sets, rates=rates.fields[actor], rng=rng)
+                unit = corrected_rows(unit, matrix, picks, sets, rates=rates.fields[actor], rng=rng)
             result += unit
     return result
 
@@ -173,9 +212,9 @@ def write_profile(rows: list[ProfileRow], out: Path) -> None:
             )
 
 
-def read_profile(path: Path) -> list[ProfileRow]:
-    """A profile CSV; one written before the ``enough`` column is judged by the default minimums, one
-    written before the ``estimator`` column counted predicted labels."""
+def read_profile(path: Path, scheme: Scheme | None = None) -> list[ProfileRow]:
+    """A profile CSV of ``scheme``'s actors (default: the default scheme's); one written before the ``enough``
+    column is judged by the default minimums, one written before the ``estimator`` column counted predicted labels."""
     path = Path(path)
     if not path.is_file():
         raise FramingError(f"{path}: no such profile file; make one with `framing profile`")
@@ -186,14 +225,14 @@ def read_profile(path: Path) -> list[ProfileRow]:
                 raise FramingError(
                     f"{path}: not a profile CSV (columns {reader.fieldnames}); make one with `framing profile`"
                 )
-            return [profile_row(r, f"{path} line {reader.line_num}") for r in reader]
+            return [profile_row(r, f"{path} line {reader.line_num}", scheme) for r in reader]
     except (UnicodeDecodeError, csv.Error) as error:
         raise FramingError(f"{path}: not a profile CSV ({error}); make one with `framing profile`") from None
 
 
-def profile_row(r: dict, where: str) -> ProfileRow:
-    """One row of a profile CSV (its values as text); a malformed or cut-off row is a one-line error naming
-    ``where``."""
+def profile_row(r: dict, where: str, scheme: Scheme | None = None) -> ProfileRow:
+    """One row of a profile CSV (its values as text) of an actor of ``scheme`` (default: the default scheme's);
+    a malformed or cut-off row is a one-line error naming ``where``."""
     try:
         sentences, articles = int(r["sentences"]), int(r["articles"])
         estimated = r["enough"] == "true" if "enough" in r else meets_minimum(articles, sentences)
@@ -201,9 +240,27 @@ def profile_row(r: dict, where: str) -> ProfileRow:
         share = float(r["share"])
     except (TypeError, ValueError) as error:  # a value that is not a number, or a row cut short (None)
         raise FramingError(f"{where}: not a profile row ({error}); make the file again with `framing profile`")
-    if r["actor"] not in ACTORS or not 0 <= share <= 1:
+    if r["actor"] not in (scheme or default_scheme()).actor_fields or not 0 <= share <= 1:
         raise FramingError(f"{where}: actor {r['actor']!r} or share {share} is not one a profile has")
     estimator = r.get("estimator", "count")
     if estimator not in PROFILE_ESTIMATORS:
         raise FramingError(f"{where}: estimator {estimator!r} is not one of {', '.join(PROFILE_ESTIMATORS)}")
     return ProfileRow(r["group"], r["actor"], r["label"], share, low, high, sentences, articles, estimated, estimator)
+
+
+def fits(scheme: Scheme, shares: Iterable[tuple[str, str]]) -> bool:
+    """Whether every (actor, label) of ``shares`` is an actor of ``scheme`` and one of its reported labels."""
+    return all(actor in scheme.actor_fields and label in label_sets(scheme, actor) for actor, label in shares)
+
+
+def scheme_of_shares(shares: Iterable[tuple[str, str]], scheme: Scheme | None = None) -> Scheme:
+    """The scheme of profile or time-series rows, given as their (actor, label) pairs: ``scheme`` where given,
+    else the default scheme or a shipped one whose actors and labels they are; else an error."""
+    if scheme is not None:
+        return scheme
+    pairs = set(shares)
+    for name in dict.fromkeys([default_scheme().name, *shipped()]):
+        if fits(shipped_scheme(name), pairs):
+            return shipped_scheme(name)
+    actors = ", ".join(sorted({actor for actor, _ in pairs}))
+    raise FramingError(f"the rows' actors ({actors}) are of no shipped scheme; give their scheme (--scheme FILE)")

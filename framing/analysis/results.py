@@ -12,13 +12,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from framing.analysis.correction import DomainRates, rates_for_rows
+from framing.analysis.correction import DomainRates, check_rates_scheme, rates_for_rows
 from framing.analysis.differences import Comparison, compare_outlets
 from framing.analysis.profile import ProfileRow, profile, write_profile
 from framing.analysis.stats import MIN_ARTICLES, MIN_SENTENCES, check_minimum
 from framing.analysis.timeseries import TimeRow, timeseries, write_timeseries
 from framing.errors import FramingError
-from framing.scoring.rows import ScoredSentence
+from framing.schemes import Scheme
+from framing.scoring.rows import ScoredSentence, scheme_of
 
 #: Outlets compared pairwise and drawn in heatmaps and series: those naming the actors most.
 TOP_OUTLETS = 20
@@ -63,6 +64,11 @@ class CorpusAnalysis:
     rates: DomainRates | None = None
 
     @property
+    def scheme(self) -> Scheme:
+        """The label scheme of the rows."""
+        return scheme_of(self.rows)
+
+    @property
     def outlets(self) -> set[str]:
         return {r.outlet_name for r in self.rows}
 
@@ -103,6 +109,12 @@ def analyse(
     dated = [r for r in focus if r.date]
     series = timeseries(dated, period="year", n_boot=s.n_boot, seed=s.seed, **s.minimum) if dated else []
     corrected = None
+    if rates is not None:
+        try:
+            check_rates_scheme(rows)
+        except FramingError as error:
+            notes.append(f"No shares corrected for the model's errors: {error}.")
+            rates = None
     if rates is not None:
         corrected = profile(rows, n_boot=s.n_boot, seed=s.seed, estimator="adjusted", rates=rates, **s.minimum)
     return CorpusAnalysis(name, rows, s, profiles, comparison, series, notes, corrected, rates)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from framing.analysis.profile import COMBINED, VOICES, article_counts, unit_shares
+from framing.analysis.profile import VOICES, article_counts, label_sets, unit_shares
 from framing.analysis.stats import (
     MIN_ARTICLES,
     MIN_SENTENCES,
@@ -24,10 +24,10 @@ from framing.analysis.stats import (
     check_replicates,
     meets_minimum,
 )
-from framing.classifiers.schema import ACTORS, LABELS
 from framing.errors import FramingError
 from framing.io import atomic_write
-from framing.scoring.rows import ScoredSentence
+from framing.schemes import NONE
+from framing.scoring.rows import ScoredSentence, scheme_of
 
 PERIODS = ("year", "month")
 DATE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])(?:-\d{2})?")
@@ -94,20 +94,21 @@ def timeseries(
     if voice not in VOICES:
         raise FramingError(f"--voice must be one of {', '.join(VOICES)}, not {voice!r}")
     rng = np.random.default_rng(seed)
+    scheme = scheme_of(rows)
     dated, cell_of = _cells(rows, period, by)
     result = []
-    for actor in ACTORS:
-        labels = [label for label in LABELS[actor] if label != "none"]
-        label_sets = {label: (label,) for label in labels} | COMBINED.get(actor, {})
-        for cell, docs in sorted(article_counts(dated, cell_of, actor, voice).items()):
+    for actor in scheme.actor_fields:
+        labels = [label for label in scheme.labels[actor] if label != NONE]
+        sets = label_sets(scheme, actor)
+        for cell, docs in sorted(article_counts(dated, cell_of, actor, voice, scheme).items()):
             group, when = cell.split("\t")
             matrix = np.stack(list(docs.values()))
             naming = matrix.sum(axis=1)
             thin = not meets_minimum(len(docs), int(naming.sum()), min_articles, min_sentences)
             picks = None if thin else rng.integers(0, len(matrix), size=(n_boot, len(matrix)))
-            for name, shares in unit_shares(matrix, labels, label_sets, picks).items():
+            for name, shares in unit_shares(matrix, labels, sets, picks).items():
                 result.append(TimeRow(group, when, actor, name, *shares, int(naming.sum()), len(docs), thin))
-    return sorted(result, key=lambda r: (r.group, ACTORS.index(r.actor), r.period))
+    return sorted(result, key=lambda r: (r.group, scheme.actor_fields.index(r.actor), r.period))
 
 
 def write_timeseries(rows: list[TimeRow], path: Path) -> None:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from framing.classifiers.lexicon import Evidence, quoted_spans
-from framing.classifiers.schema import ACTORS, FIELDS, Context, check_context, check_sentences
+from framing.classifiers.schema import SCHEME, Context, check_context, check_sentences
 from framing.errors import FramingError
 from framing.progress import progress
 
@@ -66,26 +66,29 @@ def occlusion(
     context: Sequence[Context] | None = None,
     *,
     labels: Sequence[Mapping[str, str]] | None = None,
-    fields: Sequence[str] = ACTORS,
+    fields: Sequence[str] | None = None,
     top: int = TOP,
     min_drop: float = MIN_DROP,
     batch: int = BATCH,
 ) -> list[Explanation]:
     """For each sentence, the words whose removal most lowers the probability of its label in each of
-    ``fields``: at most ``top`` per field, each lowering it by ``min_drop`` or more, largest first.
+    ``fields`` (default: the actors of the classifier's scheme): at most ``top`` per field, each lowering
+    it by ``min_drop`` or more, largest first.
 
     ``labels``: the label to explain per sentence and field (a scores row's); by default the classifier's
     most probable one. A field labelled ``none`` names nobody and has no evidence. ``context``: one per
     sentence, given unchanged with every variant."""
     check_sentences(sentences)
     check_context(context, len(sentences))
-    if unknown := [f for f in fields if f not in FIELDS]:
-        raise FramingError(f"cannot explain field(s) {unknown}; choose among {', '.join(FIELDS)}")
+    scheme = getattr(classifier, "scheme", None) or SCHEME
+    fields = scheme.actor_fields if fields is None else tuple(fields)
+    if unknown := [f for f in fields if f not in scheme.fields]:
+        raise FramingError(f"cannot explain field(s) {unknown}; choose among {', '.join(scheme.fields)}")
     if labels is not None and len(labels) != len(sentences):
         raise ValueError(f"labels has {len(labels)} rows for {len(sentences)} sentences")
     if top < 1 or not 0 <= min_drop <= 1:
         raise FramingError(f"--top must be at least 1 and --min-drop within 0-1, not {top} and {min_drop}")
-    names = {f: [str(x) for x in classifier.labels_[FIELDS.index(f)]] for f in FIELDS}
+    names = {f: [str(x) for x in classifier.labels_[j]] for j, f in enumerate(scheme.fields)}
     results: list[Explanation] = []
     bar = progress(total=len(sentences), desc="explaining", unit=" sentences")
     for group in _groups(sentences, batch):
@@ -105,7 +108,7 @@ def occlusion(
 
 def _probability(names: dict, probabilities: list[np.ndarray], row: int, field: str, label: str) -> float:
     """The probability of ``label`` for ``field`` in text ``row``, rounded as a scores file holds it."""
-    return round(float(probabilities[FIELDS.index(field)][row, names[field].index(label)]), 4)
+    return round(float(probabilities[list(names).index(field)][row, names[field].index(label)]), 4)
 
 
 def _groups(sentences: Sequence[str], batch: int) -> Iterator[list[int]]:
@@ -136,13 +139,13 @@ def _variants(sentences: Sequence[str], group: list[int]) -> tuple[list[str], di
 
 def _chosen(names: dict, probabilities: list[np.ndarray], row: int, given: Mapping[str, str] | None) -> dict:
     """The label to explain per field: the one given, else the most probable."""
-    chosen = {f: names[f][int(probabilities[j][row].argmax())] for j, f in enumerate(FIELDS)}
+    chosen = {f: names[f][int(probabilities[j][row].argmax())] for j, f in enumerate(names)}
     if given is None:
         return chosen
-    for f in FIELDS:
+    for f in names:
         if f in given and given[f] not in names[f]:
             raise FramingError(f"{f}={given[f]!r} is not one of {', '.join(names[f])}")
-    return chosen | {f: given[f] for f in FIELDS if f in given}
+    return chosen | {f: given[f] for f in names if f in given}
 
 
 def _evidence(
@@ -151,7 +154,7 @@ def _evidence(
     """The ``top`` words per field whose removal lowers the chosen label's probability most (``min_drop`` at least)."""
     spans, quoted, found = words(sentence), quoted_spans(sentence), []
     for f in fields:
-        p = probabilities[FIELDS.index(f)][:, names[f].index(chosen[f])]
+        p = probabilities[list(names).index(f)][:, names[f].index(chosen[f])]
         drops = p[row[0]] - p[row[1:]]
         for k in np.argsort(-drops, kind="stable")[:top]:
             if drops[k] < min_drop:

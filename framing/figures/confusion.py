@@ -7,18 +7,18 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 
-from framing.classifiers.schema import FIELDS, LABELS
 from framing.figures.plots import save
 from framing.gold.evaluate import Evaluation
 
 
 def plot_confusions(evaluation: Evaluation, out: Path) -> list[Path]:
-    """Confusion matrices of the three fields, PNG and SVG."""
-    fig, axes = plt.subplots(1, len(FIELDS), figsize=(13, 4))
-    for ax, f in zip(axes, FIELDS):
+    """Confusion matrices of the fields of the evaluation's scheme (in its order), PNG and SVG."""
+    fields = list(evaluation.fields)
+    fig, axes = plt.subplots(1, len(fields), figsize=(13 * len(fields) / 3, 4), squeeze=False)
+    for ax, f in zip(axes[0], fields):
         matrix = evaluation.fields[f].confusion
         ax.imshow(matrix, cmap="Blues")
-        labels = LABELS[f]
+        labels = [entry["label"] for entry in evaluation.fields[f].labels]
         ax.set_xticks(range(len(labels)), labels, rotation=30)
         ax.set_yticks(range(len(labels)), labels)
         for (i, j), v in np.ndenumerate(matrix):

@@ -19,16 +19,17 @@ matplotlib.rcParams["text.parse_math"] = False  # names are data: "$...$" in an 
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib import patheffects  # noqa: E402
+from matplotlib.colors import to_hex  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch, Rectangle  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 from matplotlib.transforms import Bbox, ScaledTranslation  # noqa: E402
 
 from framing.analysis.differences import ALPHA, Comparison, DivergenceRow  # noqa: E402
-from framing.analysis.profile import ORDER_BY, ProfileRow  # noqa: E402
+from framing.analysis.profile import ProfileRow, axis_label, order_labels, scheme_of_shares  # noqa: E402
 from framing.analysis.timeseries import TimeRow, period_span  # noqa: E402
-from framing.classifiers.schema import ACTORS, LABELS  # noqa: E402
 from framing.errors import FramingError  # noqa: E402
+from framing.schemes import NONE, Axis, Scheme  # noqa: E402
 
 COLOURS = {
     "rebel": "#4C72B0",
@@ -40,9 +41,52 @@ COLOURS = {
 #: Colours and markers of the actors in the time series.
 ACTOR_COLOURS = {"opposition": "#C44E52", "state": "#8172B3"}
 MARKERS = {"opposition": "o", "state": "s"}
+#: The qualitative palette of the labels and actors of other schemes, taken in the scheme's order.
+PALETTE = "tab10"
+#: The markers of the actors of other schemes, in the scheme's order.
+ACTOR_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 TOO_FEW = "too few articles"
 #: Up to this many units a divergence heatmap prints each cell's value; beyond, the cells are too many to read.
 NUMBERED_UNITS = 16
+
+
+def _palette(n: int) -> list[str]:
+    """``n`` colours of ``PALETTE`` (``tab20`` beyond its size), in order, repeating if still too few."""
+    colours = plt.get_cmap(PALETTE if n <= 10 else "tab20").colors
+    return [to_hex(colours[i % len(colours)]) for i in range(n)]
+
+
+def _syrian(scheme: Scheme) -> bool:
+    """Whether the scheme's actors and labels all have the Syrian scheme's colours."""
+    labels = [label for actor in scheme.actor_fields for label in scheme.labels[actor] if label != NONE]
+    return set(scheme.actor_fields) <= set(ACTOR_COLOURS) and set(labels) <= set(COLOURS)
+
+
+def label_colours(scheme: Scheme) -> dict[str, dict[str, str]]:
+    """Per actor, the colour of each naming label: the Syrian ones for the Syrian scheme, else ``PALETTE``'s
+    colours in the scheme's order of actors and labels."""
+    if _syrian(scheme):
+        return {actor: {label: COLOURS[label] for label in scheme.labels[actor][1:]} for actor in scheme.actor_fields}
+    pairs = [(actor, label) for actor in scheme.actor_fields for label in scheme.labels[actor] if label != NONE]
+    result: dict[str, dict[str, str]] = defaultdict(dict)
+    for (actor, label), colour in zip(pairs, _palette(len(pairs))):
+        result[actor][label] = colour
+    return dict(result)
+
+
+def actor_styles(scheme: Scheme) -> dict[str, tuple[str, str]]:
+    """Per actor, its colour and marker in the time series: the Syrian ones, else from ``PALETTE`` and
+    ``ACTOR_MARKERS`` in the scheme's order."""
+    if _syrian(scheme):
+        return {actor: (ACTOR_COLOURS[actor], MARKERS[actor]) for actor in scheme.actor_fields}
+    colours = _palette(len(scheme.actor_fields))
+    markers = [ACTOR_MARKERS[i % len(ACTOR_MARKERS)] for i in range(len(colours))]
+    return dict(zip(scheme.actor_fields, zip(colours, markers)))
+
+
+def _profile_scheme(rows: list[ProfileRow] | list[TimeRow], scheme: Scheme | None) -> Scheme:
+    """``scheme``, or the scheme the rows' actors and labels are of (``profile.scheme_of_shares``)."""
+    return scheme_of_shares(((r.actor, r.label) for r in rows), scheme)
 
 
 def _by_group(rows: list[ProfileRow], actor: str) -> dict[str, dict[str, ProfileRow]]:
@@ -84,22 +128,22 @@ def _write(fig: plt.Figure, path: Path) -> Path:
     return path
 
 
-def _profile_order(table: dict[str, dict[str, ProfileRow]], actor: str) -> list[str]:
-    """Groups bottom to top: those too thin to estimate first (by name), then by the delegitimising share."""
-    thin = sorted(g for g in table if not table[g][ORDER_BY[actor]].enough)
-    estimated = sorted(
-        (g for g in table if table[g][ORDER_BY[actor]].enough), key=lambda g: table[g][ORDER_BY[actor]].share
-    )
+def _profile_order(table: dict[str, dict[str, ProfileRow]], key: str) -> list[str]:
+    """Groups bottom to top: those too thin to estimate first (by name), then by the share of ``key`` (the
+    actor's order-by label, ``profile.order_labels``: its delegitimising share)."""
+    thin = sorted(g for g in table if not table[g][key].enough)
+    estimated = sorted((g for g in table if table[g][key].enough), key=lambda g: table[g][key].share)
     return thin + estimated
 
 
-def _profile_panel(ax: plt.Axes, table: dict[str, dict[str, ProfileRow]], actor: str) -> None:
-    groups = _profile_order(table, actor)
-    labels = [label for label in LABELS[actor] if label != "none"]
+def _profile_panel(ax: plt.Axes, table: dict[str, dict[str, ProfileRow]], actor: str, scheme: Scheme) -> None:
+    groups = _profile_order(table, order_labels(scheme)[actor])
+    labels = [label for label in scheme.labels[actor] if label != NONE]
+    colours = label_colours(scheme)[actor]
     left = [0.0] * len(groups)
     for label in labels:
         widths = [table[g][label].share if table[g][label].enough else 0.0 for g in groups]
-        ax.barh(groups, widths, left=left, color=COLOURS[label], label=label, edgecolor="white")
+        ax.barh(groups, widths, left=left, color=colours[label], label=label, edgecolor="white")
         left = [a + b for a, b in zip(left, widths)]
     for y, g in enumerate(groups):
         first = table[g][labels[0]]  # the first boundary's 95% interval
@@ -125,14 +169,18 @@ def _profile_panel(ax: plt.Axes, table: dict[str, dict[str, ProfileRow]], actor:
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0), bbox_transform=below, ncol=len(labels), frameon=False)
 
 
-def stacked_profiles(rows: list[ProfileRow], title: str = "") -> plt.Figure:
-    """100% stacked bars per group, one panel per actor, ordered by the delegitimising share.
+def stacked_profiles(rows: list[ProfileRow], title: str = "", scheme: Scheme | None = None) -> plt.Figure:
+    """100% stacked bars per group, one panel per actor of ``scheme`` (default: the rows', ``_profile_scheme``),
+    ordered by the delegitimising share.
 
     Groups below the minimum evidence get no bar, only "too few articles" and their counts.
     """
-    fig, axes = plt.subplots(1, len(ACTORS), figsize=(12, 0.4 * max(8, len({r.group for r in rows})) + 1.5))
-    for ax, actor in zip(axes, ACTORS):
-        _profile_panel(ax, _by_group(rows, actor), actor)
+    scheme = _profile_scheme(rows, scheme)
+    actors = scheme.actor_fields
+    height = 0.4 * max(8, len({r.group for r in rows})) + 1.5
+    fig, axes = plt.subplots(1, len(actors), figsize=(12 if len(actors) > 1 else 7, height), squeeze=False)
+    for ax, actor in zip(axes[0], actors):
+        _profile_panel(ax, _by_group(rows, actor), actor, scheme)
     fig.tight_layout()
     if title:  # the panels move down under the title: tight_layout alone lets it overprint the panel titles
         suptitle = fig.suptitle(title)
@@ -227,19 +275,30 @@ def _map_legend(ax: plt.Axes, entries: list[tuple[object, str]]) -> None:
     )
 
 
-def framing_map(rows: list[ProfileRow], title: str = "") -> plt.Figure:
-    """One point per group: x terrorist-or-jihadist share, y regime share, with 95% whiskers.
+def _axis_title(scheme: Scheme, axis: Axis) -> str:
+    """A map axis's title: "share of opposition-naming sentences that say terrorist or jihadist"."""
+    actor = scheme.actor(axis.actor).display.removeprefix("the ")
+    return f"share of {actor}-naming sentences that say {' or '.join(axis.labels)}"
+
+
+def framing_map(rows: list[ProfileRow], title: str = "", scheme: Scheme | None = None) -> plt.Figure:
+    """One point per group: x and y the shares of the scheme's map axes (``scheme``, default the rows',
+    ``_profile_scheme``; Syria: x terrorist-or-jihadist share, y regime share), with 95% whiskers. Both
+    axes may be shares of one actor's namings.
 
     Groups too thin to estimate for either actor are drawn as small hollow circles without
     whiskers or labels, so that the eye does not read them as measurements. Labels go only where
     they overlap no other label or point (the groups with most sentences first); the legend names
     every group drawn without a label, and every group left off the map for naming one actor only.
     """
-    opposition, state = _by_group(rows, "opposition"), _by_group(rows, "state")
-    groups = sorted(set(opposition) & set(state))
+    scheme = _profile_scheme(rows, scheme)
+    x_axis, y_axis = scheme.map.x, scheme.map.y
+    x_table, y_table = _by_group(rows, x_axis.actor), _by_group(rows, y_axis.actor)
+    groups = sorted(set(x_table) & set(y_table))
     if not groups:
-        raise FramingError("no group has sentences naming both actors; nothing to map")
-    points = {g: (opposition[g][ORDER_BY["opposition"]], state[g][ORDER_BY["state"]]) for g in groups}
+        both = "both actors" if x_axis.actor != y_axis.actor else x_axis.actor
+        raise FramingError(f"no group has sentences naming {both}; nothing to map")
+    points = {g: (x_table[g][axis_label(x_axis)], y_table[g][axis_label(y_axis)]) for g in groups}
     solid = [g for g in groups if points[g][0].enough and points[g][1].enough]
     hollow = [g for g in groups if g not in solid]
     side = 7.0 if len(groups) <= 20 else 9.0
@@ -270,8 +329,8 @@ def framing_map(rows: list[ProfileRow], title: str = "") -> plt.Figure:
         estimated = estimated or drawn
     ax.set_xlim(-0.03, 1.03)
     ax.set_ylim(-0.03, 1.03)
-    ax.set_xlabel("share of opposition-naming sentences that say terrorist or jihadist")
-    ax.set_ylabel("share of state-naming sentences that say regime")
+    ax.set_xlabel(_axis_title(scheme, x_axis))
+    ax.set_ylabel(_axis_title(scheme, y_axis))
     ax.set_title(title or "Framing map (95% intervals over articles)")
     ax.grid(alpha=0.3)
     markers = [(g, marker_box(ax, points[g][0].share, points[g][1].share, 3.5 if g in solid else 2.5)) for g in groups]
@@ -285,38 +344,47 @@ def framing_map(rows: list[ProfileRow], title: str = "") -> plt.Figure:
         entries.append((estimated, f"estimated, with 95% intervals ({len(solid)})"))
     if unlabelled:
         entries.append((None, _listed("estimated, not labelled for lack of room", sorted(unlabelled))))
-    for actor, names in (("state", opposition), ("opposition", state)):
+    for actor, names in ((y_axis.actor, x_table), (x_axis.actor, y_table)):
         missing = sorted(set(names) - set(groups))
         if missing:
-            entries.append((None, _listed(f"not on the map, no sentence naming the {actor}", missing)))
+            display = scheme.actor(actor).display
+            entries.append((None, _listed(f"not on the map, no sentence naming {display}", missing)))
     _map_legend(ax, entries)
     return fig
 
 
-def can_map(rows: list[ProfileRow]) -> bool:
-    """Whether some group names both actors, so that a framing map has a point to draw."""
-    return bool(set(_by_group(rows, "opposition")) & set(_by_group(rows, "state")))
+def can_map(rows: list[ProfileRow], scheme: Scheme | None = None) -> bool:
+    """Whether some group names both map actors (``scheme``, default the rows'), so that a framing map has a
+    point to draw."""
+    axes = _profile_scheme(rows, scheme).map
+    return bool(set(_by_group(rows, axes.x.actor)) & set(_by_group(rows, axes.y.actor)))
 
 
 #: The figures of a profile by name (``framing.plot``'s ``kind``).
 PROFILE_FIGURES = {"profiles": stacked_profiles, "map": framing_map}
 
 
-def profile_figure(rows: list[ProfileRow], kind: str = "profiles", title: str = "") -> plt.Figure:
-    """One figure of a profile: ``profiles`` (the stacked bars) or ``map`` (the framing map)."""
+def profile_figure(
+    rows: list[ProfileRow], kind: str = "profiles", title: str = "", scheme: Scheme | None = None
+) -> plt.Figure:
+    """One figure of a profile of ``scheme`` (default: the rows', ``_profile_scheme``): ``profiles`` (the
+    stacked bars) or ``map`` (the framing map)."""
     if kind not in PROFILE_FIGURES:
         raise FramingError(f"kind must be one of {', '.join(PROFILE_FIGURES)}, not {kind!r}")
     if not rows:
         raise FramingError("the profile is empty; nothing to plot")
     if any(r.estimator != "count" for r in rows):  # say so wherever an adjusted profile is drawn
         title = f"{title or 'Framing profile'}: shares adjusted for the model's error rates"
-    return PROFILE_FIGURES[kind](rows, title)
+    return PROFILE_FIGURES[kind](rows, title, scheme)
 
 
-def plot_profile(rows: list[ProfileRow], out: Path, title: str = "") -> list[Path]:
-    """The stacked profiles and, where some group names both actors, the framing map, written to ``out``."""
-    paths = save(profile_figure(rows, "profiles", title), out, "profiles")
-    return paths + (save(profile_figure(rows, "map", title), out, "framing-map") if can_map(rows) else [])
+def plot_profile(rows: list[ProfileRow], out: Path, title: str = "", scheme: Scheme | None = None) -> list[Path]:
+    """The stacked profiles and, where some group names both map actors, the framing map, written to ``out``
+    (``scheme``: that of the profile, default the rows', ``_profile_scheme``)."""
+    scheme = _profile_scheme(rows, scheme) if rows else scheme
+    paths = save(profile_figure(rows, "profiles", title, scheme), out, "profiles")
+    mapped = can_map(rows, scheme)
+    return paths + (save(profile_figure(rows, "map", title, scheme), out, "framing-map") if mapped else [])
 
 
 def _heatmap(comparison: Comparison, rows: list[DivergenceRow], actor: str, title: str) -> plt.Figure:
@@ -370,7 +438,7 @@ def _heatmap(comparison: Comparison, rows: list[DivergenceRow], actor: str, titl
 def divergence_heatmap(comparison: Comparison, out_dir: Path, title: str = "") -> list[Path]:
     """One JSD heatmap per actor (PNG and SVG); hatched cells are not significant after adjustment."""
     paths = []
-    for actor in ACTORS:
+    for actor in dict.fromkeys(r.actor for r in comparison.divergences):  # the scheme's order: as compared
         rows = [r for r in comparison.divergences if r.actor == actor]
         if rows:
             paths += save(_heatmap(comparison, rows, actor, title), Path(out_dir), f"divergence-{actor}")
@@ -379,20 +447,22 @@ def divergence_heatmap(comparison: Comparison, out_dir: Path, title: str = "") -
     return paths
 
 
-def _panel(ax: plt.Axes, rows: list[TimeRow], periods: list[str]) -> None:
+def _panel(ax: plt.Axes, rows: list[TimeRow], periods: list[str], scheme: Scheme) -> None:
     """Delegitimising shares of one group: joined, with intervals, where not thin; hollow grey where thin."""
     x = {p: i for i, p in enumerate(periods)}
-    for actor in ACTORS:
-        points = {r.period: r for r in rows if r.actor == actor and r.label == ORDER_BY[actor]}
+    order_by, styles = order_labels(scheme), actor_styles(scheme)
+    for actor in scheme.actor_fields:
+        colour, marker = styles[actor]
+        points = {r.period: r for r in rows if r.actor == actor and r.label == order_by[actor]}
         solid = np.array([np.nan if p not in points or points[p].thin else points[p].share for p in periods])
-        ax.plot(range(len(periods)), solid, color=ACTOR_COLOURS[actor], marker=MARKERS[actor], markersize=4, lw=1.5)
+        ax.plot(range(len(periods)), solid, color=colour, marker=marker, markersize=4, lw=1.5)
         full = [r for r in points.values() if not r.thin]
         ax.errorbar(
             [x[r.period] for r in full],
             [r.share for r in full],
             yerr=[[r.share - r.low for r in full], [r.high - r.share for r in full]],
             fmt="none",
-            ecolor=ACTOR_COLOURS[actor],
+            ecolor=colour,
             alpha=0.45,
             capsize=2,
         )
@@ -400,20 +470,25 @@ def _panel(ax: plt.Axes, rows: list[TimeRow], periods: list[str]) -> None:
         ax.scatter(
             [x[r.period] for r in thin],
             [r.share for r in thin],
-            marker=MARKERS[actor],
+            marker=marker,
             facecolors="none",
             edgecolors="#999",
             s=22,
         )
 
 
-def plot_timeseries(rows: list[TimeRow], out_dir: Path, title: str = "", top: int = 8) -> list[Path]:
-    """Small multiples of the delegitimising shares over time for the ``top`` groups with most sentences."""
+def plot_timeseries(
+    rows: list[TimeRow], out_dir: Path, title: str = "", top: int = 8, scheme: Scheme | None = None
+) -> list[Path]:
+    """Small multiples of the delegitimising shares (``profile.order_labels``) over time for the ``top``
+    groups with most sentences (``scheme``: that of the series, default the rows', ``_profile_scheme``)."""
     if not rows:
         raise FramingError("the time series is empty; nothing to plot")
+    scheme = _profile_scheme(rows, scheme)
+    order_by, styles = order_labels(scheme), actor_styles(scheme)
     size: dict[str, int] = {}
     for r in rows:
-        if r.label == ORDER_BY[r.actor]:
+        if r.label == order_by[r.actor]:
             size[r.group] = size.get(r.group, 0) + r.sentences
     groups = sorted(sorted(size), key=lambda g: -size[g])[: max(1, top)]
     periods = period_span({r.period for r in rows if r.group in groups})
@@ -424,7 +499,7 @@ def plot_timeseries(rows: list[TimeRow], out_dir: Path, title: str = "", top: in
     fig, axes = plt.subplots(nrows, ncols, figsize=(max(5.5, 3.6 * ncols), height), sharex=True, sharey=True)
     step = max(1, math.ceil(len(periods) / 8))
     for ax, group in zip(np.atleast_1d(axes).ravel(), groups):
-        _panel(ax, [r for r in rows if r.group == group], periods)
+        _panel(ax, [r for r in rows if r.group == group], periods, scheme)
         ax.set_title(f"{group} (n={size[group]})", fontsize=9)
         ax.set_ylim(-0.03, 1.03)
         ax.set_xticks(range(0, len(periods), step), periods[::step], rotation=45, ha="right", fontsize=7)
@@ -432,10 +507,8 @@ def plot_timeseries(rows: list[TimeRow], out_dir: Path, title: str = "", top: in
     for ax in np.atleast_1d(axes).ravel()[len(groups) :]:
         ax.set_visible(False)
     handles = [
-        Line2D(
-            [], [], color=ACTOR_COLOURS[a], marker=MARKERS[a], label=f"{a}: share '{ORDER_BY[a]}' (bars: 95% interval)"
-        )
-        for a in ACTORS
+        Line2D([], [], color=colour, marker=marker, label=f"{a}: share '{order_by[a]}' (bars: 95% interval)")
+        for a, (colour, marker) in styles.items()
     ] + [
         Line2D(
             [],

@@ -7,6 +7,9 @@ shows its sentence again. Every record is appended and flushed at once, so
 quitting at any point loses nothing, and a new session skips what the output
 file already holds. ``only_naming`` offers only the sentences the model sees
 naming an actor (a gold set drawn so measures precision, not recall).
+
+The fields, labels and answer keys are those of the suggesting model's scheme
+(``answer_keys``); records of a scheme other than the default name it (``scheme``).
 """
 
 from __future__ import annotations
@@ -20,17 +23,32 @@ from pathlib import Path
 
 import numpy as np
 
-from framing.classifiers.schema import FIELDS, Context
+from framing.classifiers.schema import Context
 from framing.corpus.readers import Article, read_path
 from framing.errors import DocumentError, FramingError
 from framing.progress import progress
+from framing.schemes import DEFAULT_SCHEME, NONE, Scheme, default_scheme
 
-#: One key per label; Enter takes the suggestion.
-KEYS = {
-    "opposition": {"n": "none", "r": "rebel", "t": "terrorist", "j": "jihadist"},
-    "state": {"n": "none", "g": "government", "r": "regime"},
-    "voice": {"o": "own", "r": "reported"},
-}
+#: Answers that are not labels: take back the last record, stop.
+COMMANDS = ("u", "q")
+
+
+def answer_keys(scheme: Scheme) -> dict[str, dict[str, str]]:
+    """One key per label of each field (voice: its labels but none, which follows from the actors): the
+    labels' first letters where they differ and none is a command, else digits from 1."""
+    keys = {}
+    for field in scheme.fields:
+        labels = scheme.labels[field][1:] if field == scheme.voice.field else scheme.labels[field]
+        letters = [label[0] for label in labels]
+        if len(set(letters)) == len(letters) and not set(letters) & set(COMMANDS):
+            keys[field] = dict(zip(letters, labels))
+        else:
+            keys[field] = {str(n): label for n, label in enumerate(labels, start=1)}
+    return keys
+
+
+#: The default scheme's keys; Enter takes the suggestion.
+KEYS = answer_keys(default_scheme())
 
 
 @dataclass
@@ -41,7 +59,7 @@ class Item:
     before: str
     text: str
     after: str
-    suggestion: tuple[str, str, str]
+    suggestion: tuple[str, ...]  # one label per field of the scheme
     confidence: float
 
 
@@ -83,7 +101,31 @@ def suggestions(classifier, texts: list[str], context: list[Context]) -> list[np
             end = begin + SUGGEST_BATCH
             parts.append(classifier.predict_proba(texts[begin:end], context[begin:end]))
             bar.update(len(texts[begin:end]))
-    return [np.concatenate([part[j] for part in parts]) for j in range(len(FIELDS))]
+    return [np.concatenate([part[j] for part in parts]) for j in range(len(parts[0]))]
+
+
+def scheme_of(model) -> Scheme:
+    """The scheme a loaded model suggests the labels of (the default for one loaded without a directory)."""
+    return getattr(model, "scheme", None) or getattr(model.classifier, "scheme", None) or default_scheme()
+
+
+def suggesting_model(model: Path | None = None, scheme: Scheme | None = None):
+    """The model that suggests labels: ``model`` (which must predict ``scheme`` when both are given), else
+    the best shipped model; for a scheme of its own without a model yet, a lexicon model of the
+    ``lexicon.toml`` beside its scheme file (``framing init-scheme`` writes one) or, with none there, one
+    that suggests none everywhere."""
+    from framing.classifiers.lexicon import Lexicon, LexiconClassifier
+    from framing.classifiers.loading import LoadedModel, load_model
+
+    if model is not None or scheme is None or scheme.same_as(default_scheme()):
+        return load_model(model, scheme=scheme)
+    beside = Path(scheme.source).parent / "lexicon.toml"
+    if beside.is_file():
+        lexicon = Lexicon.from_file(beside, scheme)
+    else:
+        lexicon = Lexicon({"scheme": scheme.name}, f"(no lexicon of scheme {scheme.name})", scheme)
+    classifier = LexiconClassifier(lexicon).fit([])
+    return LoadedModel("lexicon", beside, classifier, {}, {}, scheme)
 
 
 def items(
@@ -101,23 +143,31 @@ def items(
                 continue
             before = sentences[i - 1].text if i else ""
             after = sentences[i + 1].text if i + 1 < len(sentences) else ""
-            pending.append(Item(article, s.start, s.end, before, s.text, after, ("none",) * 3, 1.0))
+            pending.append(Item(article, s.start, s.end, before, s.text, after, (), 1.0))
+    width = len(scheme_of(model).fields)
     if pending:
         context = [Context(p.article.title or None, p.before or None) for p in pending]
         probabilities = suggestions(model.classifier, [p.text for p in pending], context)
         labels = model.classifier.labels_
         for n, item in enumerate(pending):
-            item.suggestion = tuple(str(labels[j][int(np.argmax(probabilities[j][n]))]) for j in range(len(FIELDS)))
+            item.suggestion = tuple(str(labels[j][int(np.argmax(probabilities[j][n]))]) for j in range(width))
             item.confidence = float(min(p[n].max() for p in probabilities))
     if only_naming:
-        pending = [p for p in pending if p.suggestion[0] != "none" or p.suggestion[1] != "none"]
+        pending = [p for p in pending if any(label != NONE for label in p.suggestion[:-1])]
     if uncertain_first:
         pending.sort(key=lambda p: p.confidence)
     return pending
 
 
-def ask_field(field: str, suggested: str, ask: Callable[[str], str], show: Callable[[str], None]) -> str:
-    keys = KEYS[field]
+def ask_field(
+    field: str,
+    suggested: str,
+    ask: Callable[[str], str],
+    show: Callable[[str], None],
+    keys: dict[str, str] | None = None,
+) -> str:
+    """One field's label: a key of ``keys`` (default: the default scheme's), or Enter for ``suggested``."""
+    keys = keys if keys is not None else KEYS[field]
     menu = " ".join(f"[{k}]{label[len(k) :]}" if label.startswith(k) else f"[{k}]={label}" for k, label in keys.items())
     while True:
         answer = ask(f"{field} ({menu}; Enter = {suggested}, u = undo, q = quit): ").strip().lower()
@@ -133,9 +183,16 @@ def ask_field(field: str, suggested: str, ask: Callable[[str], str], show: Calla
 
 
 def label_item(
-    item: Item, ask: Callable[[str], str], show: Callable[[str], None], position: tuple[int, int] = (1, 1)
+    item: Item,
+    ask: Callable[[str], str],
+    show: Callable[[str], None],
+    position: tuple[int, int] = (1, 1),
+    scheme: Scheme | None = None,
 ) -> dict:
-    """Ask for one sentence's labels; ``position`` is (this sentence's number, how many) in the session."""
+    """Ask for one sentence's labels of ``scheme`` (default: the default one); ``position`` is (this
+    sentence's number, how many) in the session."""
+    scheme = scheme or default_scheme()
+    keys = answer_keys(scheme)
     show("")
     outlet = item.article.outlet or "unknown outlet"
     show(f"{position[0]:,} of {position[1]:,}  {outlet}  {item.article.doc} [{item.start}:{item.end}]")
@@ -146,15 +203,16 @@ def label_item(
     show(f">> {item.text}")
     if item.after:
         show(f"   {item.after}")
-    show(f"suggestion: opposition={item.suggestion[0]} state={item.suggestion[1]} voice={item.suggestion[2]}")
-    opposition = ask_field("opposition", item.suggestion[0], ask, show)
-    state = ask_field("state", item.suggestion[1], ask, show)
-    if opposition == "none" and state == "none":
-        voice = "none"
+    suggested = dict(zip(scheme.fields, item.suggestion))
+    show("suggestion: " + " ".join(f"{f}={suggested[f]}" for f in scheme.fields))
+    labels = {f: ask_field(f, suggested[f], ask, show, keys[f]) for f in scheme.actor_fields}
+    voice = scheme.voice.field
+    if all(label == NONE for label in labels.values()):
+        labels[voice] = NONE  # voice is none exactly when no actor is named
     else:
-        suggested_voice = item.suggestion[2] if item.suggestion[2] != "none" else "own"
-        voice = ask_field("voice", suggested_voice, ask, show)
-    return {"opposition": opposition, "state": state, "voice": voice}
+        own = scheme.labels[voice][1]  # the outlet's own wording ("own")
+        labels[voice] = ask_field(voice, suggested[voice] if suggested[voice] != NONE else own, ask, show, keys[voice])
+    return labels
 
 
 def annotate(
@@ -177,15 +235,20 @@ def annotate(
     ``input``."""
     if ask is input and (sys.stdin is None or sys.stdin.closed):
         raise FramingError(NO_INPUT)
+    scheme = scheme_of(model)
     todo = items(articles, model, done_keys(out), uncertain_first, only_naming)[:limit]
-    show(f"{len(todo)} sentences to annotate; labels follow ../shared/annotation-guidelines.md")
+    if scheme.name == DEFAULT_SCHEME:
+        show(f"{len(todo)} sentences to annotate; labels follow ../shared/annotation-guidelines.md")
+    else:
+        guide = f"{scheme.guidelines.document} v{scheme.guidelines.version}"
+        show(f"{len(todo)} sentences to annotate; labels of scheme {scheme.name!r} follow {guide}")
     ends: list[int] = []  # where each record of this session starts in the file, to take it back
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("ab") as handle:
         while len(ends) < len(todo):
             item = todo[len(ends)]
             try:
-                labels = label_item(item, ask, show, (len(ends) + 1, len(todo)))
+                labels = label_item(item, ask, show, (len(ends) + 1, len(todo)), scheme)
             except Undo:
                 _undo(handle, ends, show)
                 continue
@@ -194,21 +257,26 @@ def annotate(
             except (RuntimeError, ValueError, OSError):  # input(): lost sys.stdin, or I/O on a closed file
                 raise FramingError(f"{NO_INPUT} ({len(ends)} records were saved to {out})") from None
             ends.append(handle.seek(0, os.SEEK_END))
-            handle.write((json.dumps(record(item, labels, annotator, model.name), ensure_ascii=False) + "\n").encode())
+            line = json.dumps(record(item, labels, annotator, model.name, scheme), ensure_ascii=False)
+            handle.write((line + "\n").encode())
             handle.flush()
     show(f"added {len(ends)} records to {out}")
     return len(ends)
 
 
-def record(item: Item, labels: dict, annotator: str, model_name: str) -> dict:
-    """The annotation record of one sentence, as the guidelines define it (offsets, no text)."""
+def record(item: Item, labels: dict, annotator: str, model_name: str, scheme: Scheme | None = None) -> dict:
+    """The annotation record of one sentence, as the guidelines define it (offsets, no text); one of a
+    scheme other than the default names it (``scheme``), so that it is not read as another's."""
+    scheme = scheme or default_scheme()
+    named = {} if scheme.name == DEFAULT_SCHEME else {"scheme": scheme.name}
     return {
         "doc": item.article.doc,
         "start": item.start,
         "end": item.end,
         **labels,
         "annotator": annotator,
-        "suggestion": {"model": model_name, **dict(zip(FIELDS, item.suggestion))},
+        "suggestion": {"model": model_name, **dict(zip(scheme.fields, item.suggestion))},
+        **named,
     }
 
 

@@ -1,19 +1,22 @@
 """Gold annotations: records by character offsets, joined back to corpus text.
 
 Loading checks every span against its document and refuses documents that
-``../shared/data/README.md`` reserves for evaluation.
+``../shared/data/README.md`` reserves for evaluation. Records hold the labels of a
+scheme (``framing.schemes``; the Syrian one unless another is given) and are checked
+against it; a record of another scheme than the default names it (``"scheme": "name"``).
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from framing.classifiers.schema import Context
 from framing.corpus.readers import Article, load_articles
 from framing.errors import FramingError
 from framing.resources import annotations_dir, seeds_dir
+from framing.schemes import DEFAULT_SCHEME, Scheme, default_scheme
 
 RESERVED_FILES = {"fa-kes": "fa-kes/evaluation-ids.txt", "allsides": "allsides-syria/evaluation-ids.txt"}
 
@@ -46,28 +49,86 @@ def is_reserved(doc: str, reserved: set[str]) -> bool:
     return f"{corpus}:{key.split('#')[0]}" in reserved
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True, init=False)
 class GoldSentence:
-    """An annotation joined back to its document's text."""
+    """An annotation joined back to its document's text, with the labels of its ``scheme``: one per actor
+    field (``actors``; each also reads as an attribute: ``g.opposition``) and ``voice``.
+
+    ``GoldSentence(doc, start, end, text, outlet, *labels)`` takes the labels in the scheme's field order
+    (the actors', then voice): ``GoldSentence(doc, 0, 9, text, None, "rebel", "none", "own")`` for the
+    default (Syrian) scheme."""
 
     doc: str
     start: int
     end: int
     text: str
     outlet: str | None
-    opposition: str
-    state: str
+    actors: dict[str, str]
     voice: str
-    annotator: str | None = None
-    title: str | None = None
-    previous: str | None = None
+    annotator: str | None
+    title: str | None
+    previous: str | None
+    scheme: Scheme = field(compare=False, repr=False)
 
-    def labels(self) -> tuple[str, str, str]:
-        return self.opposition, self.state, self.voice
+    def __init__(
+        self,
+        doc: str,
+        start: int,
+        end: int,
+        text: str,
+        outlet: str | None,
+        *labels: str,
+        annotator: str | None = None,
+        title: str | None = None,
+        previous: str | None = None,
+        scheme: Scheme | None = None,
+    ) -> None:
+        scheme = scheme or default_scheme()
+        if len(labels) != len(scheme.fields):
+            raise TypeError(f"{len(labels)} labels given; scheme {scheme.name} has {', '.join(scheme.fields)}")
+        values = {
+            "doc": doc, "start": start, "end": end, "text": text, "outlet": outlet,
+            "actors": dict(zip(scheme.actor_fields, labels[:-1])), "voice": labels[-1], "annotator": annotator,
+            "title": title, "previous": previous, "scheme": scheme,
+        }  # fmt: skip
+        for key, value in values.items():
+            object.__setattr__(self, key, value)
+
+    def __getattr__(self, name: str) -> str:
+        """An actor's label as an attribute (``g.opposition``)."""
+        try:
+            actors = object.__getattribute__(self, "actors")
+        except AttributeError:  # not yet set (unpickling)
+            raise AttributeError(name) from None
+        if name in actors:
+            return actors[name]
+        raise AttributeError(f"{type(self).__name__} has no attribute or actor {name!r}")
+
+    def __hash__(self) -> int:  # hashable as before, though the actors' labels are a dict
+        return hash((self.doc, self.start, self.end, self.text, self.labels()))
+
+    def labels(self) -> tuple[str, ...]:
+        """Every field's label in the scheme's order (the actors', then voice)."""
+        return (*self.actors.values(), self.voice)
+
+    def label(self, field_name: str) -> str:
+        """The label of one field of its scheme (an actor's, or ``voice``)."""
+        return self.voice if field_name == self.scheme.voice.field else self.actors[field_name]
 
     def context(self) -> Context:
         """The headline and previous sentence the annotators read (``None`` where there is none)."""
         return Context(self.title, self.previous)
+
+
+def gold_scheme(gold: list[GoldSentence]) -> Scheme:
+    """The one scheme of a gold set (gold of two schemes cannot be scored together)."""
+    if not gold:
+        return default_scheme()
+    scheme = gold[0].scheme
+    other = next((g.scheme for g in gold if not g.scheme.same_as(scheme)), None)
+    if other is not None:
+        raise FramingError(f"the gold set mixes schemes {scheme.name!r} and {other.name!r}; give gold of one scheme")
+    return scheme
 
 
 def contexts(gold: list[GoldSentence]) -> list[Context]:
@@ -111,16 +172,21 @@ def check_span(text: str, start: int, end: int, where: str) -> str:
 
 
 def load_gold(
-    path: Path, documents: dict[str, Article], reserved: set[str], allow_reserved: bool = False
+    path: Path,
+    documents: dict[str, Article],
+    reserved: set[str],
+    allow_reserved: bool = False,
+    scheme: Scheme | None = None,
 ) -> list[GoldSentence]:
-    """Annotation records of ``path`` joined to ``documents`` (``doc`` key -> Article).
+    """Annotation records of ``path`` joined to ``documents`` (``doc`` key -> Article), each checked
+    against ``scheme`` (default: the default, Syrian, scheme).
 
     ``allow_reserved`` is for evaluation only: it lets an independent gold set
     drawn from the reserved ids be read, never a training set.
     """
-    from framing.classifiers.schema import check_record
     from framing.io import read_jsonl
 
+    scheme = scheme or default_scheme()
     gold = []
     segmented: dict = {}
     for number, record in enumerate(read_jsonl(path), start=1):
@@ -130,25 +196,8 @@ def load_gold(
             raise FramingError(f"{where}: no 'doc' key")
         if not allow_reserved:
             check_reserved(doc, reserved, where)
-        problems = check_record(record)
-        if problems:
-            raise FramingError(f"{where}: {'; '.join(problems)}")
-        article = documents.get(doc)
-        title = previous = None
-        if "start" not in record and isinstance(record.get("text"), str):  # a sentence row that carries its text
-            text, outlet = record["text"], record.get("outlet")
-            title, previous = record.get("title"), record.get("previous")
-        elif article is None:
-            raise FramingError(
-                f"{where}: document {doc} is not in the corpus; give the corpus it was annotated on with --corpus "
-                "(and the field options `framing annotate` was given), or check --data"
-            )
-        else:
-            text = check_span(article.text, record.get("start"), record.get("end"), where)
-            outlet, title = article.outlet, article.title
-            previous = previous_sentence(article.text, record["start"], segmented, doc)
-            if "text" in record and record["text"] != text:
-                raise FramingError(f"{where}: the record's text differs from {doc}[{record['start']}:{record['end']}]")
+        check_labels(record, scheme, where)
+        text, outlet, title, previous = _join(record, documents.get(doc), where, segmented)
         gold.append(
             GoldSentence(
                 doc,
@@ -156,15 +205,52 @@ def load_gold(
                 record.get("end", len(text)),
                 text,
                 outlet,
-                record["opposition"],
-                record["state"],
-                record["voice"],
-                record.get("annotator"),
-                title if isinstance(title, str) else None,
-                previous if isinstance(previous, str) else None,
+                *(record[f] for f in scheme.fields),
+                annotator=record.get("annotator"),
+                title=title if isinstance(title, str) else None,
+                previous=previous if isinstance(previous, str) else None,
+                scheme=scheme,
             )
         )
     return gold
+
+
+def check_labels(record: dict, scheme: Scheme, where: str) -> None:
+    """Refuse a record of another scheme than ``scheme``, or whose labels break its rules."""
+    named = record.get("scheme", DEFAULT_SCHEME)
+    if "scheme" in record and named != scheme.name:
+        raise FramingError(
+            f"{where}: a record of scheme {named!r}, not of scheme {scheme.name!r} asked for (the model's); "
+            f"give gold of scheme {scheme.name!r}"
+        )
+    problems = scheme.check_record(record)
+    if not problems:
+        return
+    default = default_scheme()
+    if "scheme" not in record and not scheme.same_as(default) and not default.check_record(record):
+        raise FramingError(
+            f"{where}: a record of scheme {DEFAULT_SCHEME!r} ({', '.join(default.fields)}), not of scheme "
+            f"{scheme.name!r} ({', '.join(scheme.fields)}) asked for; give gold of scheme {scheme.name!r}"
+        )
+    raise FramingError(f"{where}: {'; '.join(problems)} (scheme {scheme.name!r})")
+
+
+def _join(record: dict, article: Article | None, where: str, segmented: dict) -> tuple:
+    """A record's text, outlet, headline and previous sentence: from its document, or from the record
+    itself when it is a sentence row that carries its text."""
+    doc = record["doc"]
+    if "start" not in record and isinstance(record.get("text"), str):  # a sentence row that carries its text
+        return record["text"], record.get("outlet"), record.get("title"), record.get("previous")
+    if article is None:
+        raise FramingError(
+            f"{where}: document {doc} is not in the corpus; give the corpus it was annotated on with --corpus "
+            "(and the field options `framing annotate` was given), or check --data"
+        )
+    text = check_span(article.text, record.get("start"), record.get("end"), where)
+    previous = previous_sentence(article.text, record["start"], segmented, doc)
+    if "text" in record and record["text"] != text:
+        raise FramingError(f"{where}: the record's text differs from {doc}[{record['start']}:{record['end']}]")
+    return text, article.outlet, article.title, previous
 
 
 ANNOTATIONS = annotations_dir()
@@ -182,12 +268,15 @@ def annotation_documents(data_root: Path) -> dict[str, Article]:
     return documents
 
 
-def load_annotations(data_root: Path, paths: list[Path] | None = None) -> list[GoldSentence]:
-    """The project's gold set (``experiments/annotations/*.jsonl``), checked and joined."""
+def load_annotations(
+    data_root: Path, paths: list[Path] | None = None, scheme: Scheme | None = None
+) -> list[GoldSentence]:
+    """The project's gold set (``experiments/annotations/*.jsonl``), or the records of ``paths`` of
+    ``scheme`` (default: the Syrian one) on the same documents, checked and joined."""
     paths = paths or sorted(ANNOTATIONS.glob("*.jsonl"))
     documents = annotation_documents(data_root)
     reserved = evaluation_ids(data_root)
-    return [g for path in paths for g in load_gold(path, documents, reserved)]
+    return [g for path in paths for g in load_gold(path, documents, reserved, scheme=scheme)]
 
 
 def make_splits(

@@ -2,7 +2,8 @@
 
 A slice picks gold sentences by words of the sentence and, for quoted namings, by the gold voice; it
 never looks at a model's output. Accuracy on a slice is the share of sentences whose three labels are
-all right, with a 95% bootstrap interval over articles.
+all right, with a 95% bootstrap interval over articles. The slices are of the Syrian (default) scheme's
+conflict: ``skipped`` says why gold of another scheme has none.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ from collections.abc import Callable
 
 import numpy as np
 
-from framing.gold.annotations import GoldSentence
+from framing.errors import FramingError
+from framing.gold.annotations import GoldSentence, gold_scheme
 from framing.gold.evaluate import bootstrap_picks
+from framing.schemes import DEFAULT_SCHEME
 
 _FOREIGN = re.compile(
     r"\b(?:u\.?s\.?|united states|america(?:n|ns)?|obama|trump|clinton|kerry|pentagon|white house|washington|"
@@ -41,10 +44,21 @@ SLICES: dict[str, tuple[str, Callable[[GoldSentence], bool]]] = {
 }
 
 
+def skipped(gold: list[GoldSentence]) -> str | None:
+    """Why the slices do not apply to ``gold`` (its scheme is not the Syrian one), or None when they do."""
+    scheme = gold_scheme(gold)
+    if scheme.name == DEFAULT_SCHEME:
+        return None
+    return f"slices skipped: they are of scheme {DEFAULT_SCHEME!r} (the Syrian war), the gold is of {scheme.name!r}"
+
+
 def slice_accuracy(
     gold: list[GoldSentence], predicted: np.ndarray, n_boot: int = 2000, seed: int = 0
 ) -> dict[str, tuple[int, float, float, float]]:
     """Per slice: sentences, accuracy (all three labels right) and its 95% bootstrap interval over articles."""
+    reason = skipped(gold)
+    if reason:
+        raise FramingError(reason)
     result = {}
     right = np.array([tuple(row) == g.labels() for g, row in zip(gold, predicted)], dtype=float)
     for name, (_, keep) in SLICES.items():

@@ -28,11 +28,11 @@ from framing import __version__
 from framing.analysis.results import TOP_OUTLETS, CorpusAnalysis, Settings, analyse, naming_counts, stored_rates
 from framing.analysis.stats import MIN_ARTICLES, MIN_SENTENCES
 from framing.classifiers.explain import MIN_DROP
-from framing.classifiers.schema import ACTORS, LABELS
+from framing.classifiers.schema import Scheme
 from framing.errors import FramingError
 from framing.io import atomic_write
 from framing.scoring.evidence import by_place, unexplained
-from framing.scoring.rows import ScoredSentence, read_scores, usable_rows
+from framing.scoring.rows import ScoredSentence, read_scores, scheme_of, usable_rows
 
 #: Sentences embedded per table cell, in document order (the panel says how many there are in all, and
 #: how many of those the page does not hold): a cell of the AllSides report has up to 738, and 500 keep
@@ -44,7 +44,6 @@ CELL_PAGE = 60
 DISAGREEMENTS = 40
 #: Sections with more outlets than this fold their long tables and tall figures (a click opens them).
 FOLD_OUTLETS = 20
-DELEGITIMISING = {"opposition": ("terrorist", "jihadist"), "state": ("regime",)}
 PAGE = Path(__file__).with_name("template.html")
 #: The template's slots, ``{{name}}``; all are filled in one pass, so data is never read as a slot.
 SLOT = re.compile(r"\{\{(\w+)\}\}")
@@ -136,11 +135,11 @@ def svg(paths: list[Path]) -> str:
     return text[text.index("<svg") :]
 
 
-def figure(title: str, paths: list[Path], caption: str, *, folded: bool = False) -> str:
+def figure(title: str, paths: list[Path], caption: str, *, folded: bool = False, missing: str = "") -> str:
     """A figure's SVG with its title and caption (``folded``: the SVG behind a click); a note instead
-    where it could not be drawn."""
+    where it could not be drawn (``missing``: why)."""
     if not paths:
-        return f'<p class="note">{esc(title)}: not drawn, as no outlet names both the opposition and the state.</p>'
+        return f'<p class="note">{esc(title)}: not drawn{", as " + esc(missing) if missing else ""}.</p>'
     drawing = fold("show the figure", svg(paths), folded)
     return f"<figure><h3>{esc(title)}</h3>{drawing}<figcaption>{esc(caption)}</figcaption></figure>"
 
@@ -167,14 +166,15 @@ def cell_data(rows: list[ScoredSentence]) -> dict:
     outlet's sentences naming the actor ``of``, and ``rows``, the places in ``sentences`` of the first
     CELL_LIMIT sentences behind the cell (in document order). A sentence in two cells is embedded once."""
     cells: dict = defaultdict(lambda: {"sentences": []})
-    naming = {actor: Counter() for actor in ACTORS}
+    actors = scheme_of(rows).actor_fields
+    naming = {actor: Counter() for actor in actors}
     for r in rows:
-        for actor in ACTORS:
+        for actor in actors:
             if r.label(actor) != "none":
                 naming[actor][r.outlet_name] += 1
     for r in rows:
         outlet, place = cells[r.outlet_name], None
-        for actor in ACTORS:
+        for actor in actors:
             label = r.label(actor)
             if label == "none":
                 continue
@@ -229,7 +229,9 @@ def fold(summary: str, content: str, folded: bool) -> str:
 def outlet_table(name: str, rows: list[ScoredSentence], profile_rows) -> str:
     """The clickable outlets x labels table: share with its interval; a click lists the sentences."""
     shares = {(p.group, p.actor, p.label): p for p in profile_rows}
-    columns = [(actor, label) for actor in ACTORS for label in LABELS[actor] if label != "none"]
+    scheme = scheme_of(rows)
+    display = {a.field: a.display for a in scheme.actors}
+    columns = [(a.field, label) for a in scheme.actors for label in a.labels if label != "none"]
     head = "".join(f'<th class="{esc(actor)}">{esc(actor)}<br>{esc(label)}</th>' for actor, label in columns)
     body = []
     for outlet, count in sorted(naming_counts(rows).items(), key=lambda item: -item[1]):
@@ -240,12 +242,12 @@ def outlet_table(name: str, rows: list[ScoredSentence], profile_rows) -> str:
                 cells.append('<td class="empty">-</td>')
                 continue
             if not p.enough:
-                cells.append(_thin_cell(name, outlet, actor, label, p))
+                cells.append(_thin_cell(name, outlet, actor, label, p, display[actor]))
                 continue
             cells.append(
                 f'<td class="cell" data-section="{esc(name)}" data-outlet="{esc(outlet)}" '
                 f'data-key="{esc(actor)}:{esc(label)}" title="{p.share:.0%} of {p.sentences} sentences naming '
-                f'the {actor}; 95% interval {p.low:.0%}-{p.high:.0%}">{p.share:.0%}'
+                f'{esc(display[actor])}; 95% interval {p.low:.0%}-{p.high:.0%}">{p.share:.0%}'
                 f"<small>{p.low:.0%}-{p.high:.0%}</small></td>"
             )
         body.append(f"<tr><th>{esc(outlet)} <small>({count})</small></th>{''.join(cells)}</tr>")
@@ -255,12 +257,12 @@ def outlet_table(name: str, rows: list[ScoredSentence], profile_rows) -> str:
     )
 
 
-def _thin_cell(name: str, outlet: str, actor: str, label: str, p) -> str:
+def _thin_cell(name: str, outlet: str, actor: str, label: str, p, display: str) -> str:
     """A cell of an outlet below the minimum: how many sentences, and "too few articles" instead of a share."""
     count = round(p.share * p.sentences)
     return (
         f'<td class="cell thin" data-section="{esc(name)}" data-outlet="{esc(outlet)}" '
-        f'data-key="{esc(actor)}:{esc(label)}" title="{count} of {p.sentences} sentences naming the {actor}, in '
+        f'data-key="{esc(actor)}:{esc(label)}" title="{count} of {p.sentences} sentences naming {esc(display)}, in '
         f'{p.articles} article(s): too few articles or sentences to estimate a share">'
         f"{count}/{p.sentences}<small>too few articles</small></td>"
     )
@@ -272,7 +274,7 @@ def corrected_table(analysis: CorpusAnalysis) -> str:
         return ""
     counted = {(p.group, p.actor, p.label): p for p in analysis.profiles["all"]}
     adjusted = {(p.group, p.actor, p.label): p for p in analysis.corrected}
-    wanted = [("opposition", "terrorist+jihadist"), ("state", "regime")]
+    wanted = map_labels(scheme_of(analysis.rows))
 
     def cell(p) -> str:
         if p is None:
@@ -299,35 +301,41 @@ def corrected_table(analysis: CorpusAnalysis) -> str:
     )
 
 
+def map_labels(scheme: Scheme) -> list[tuple[str, str]]:
+    """The framing map's two shares as (actor, label) of the profiles: each axis' actor and its labels
+    joined by ``+`` (Syria: opposition terrorist+jihadist, state regime)."""
+    return [(axis.actor, "+".join(axis.labels)) for axis in (scheme.map.x, scheme.map.y)]
+
+
 def voice_table(rows: list[ScoredSentence]) -> str:
     """Per outlet: the share of delegitimising namings that stand in quotes (the outlet reports them)."""
+    scheme = scheme_of(rows)
+    actors = [a for a in scheme.actors if a.delegitimising]
     counts: dict = defaultdict(Counter)
     for r in rows:
         outlet = r.outlet_name
-        for actor, labels in DELEGITIMISING.items():
-            if r.label(actor) in labels:
-                counts[outlet][f"{actor}:{r.voice}"] += 1
+        for actor in actors:
+            if r.label(actor.field) in actor.delegitimising:
+                counts[outlet][f"{actor.field}:{r.voice}"] += 1
     lines = []
     for outlet in sorted(counts, key=lambda o: -sum(counts[o].values())):
         cells = []
-        for actor in ACTORS:
+        for actor in (a.field for a in actors):
             own, reported = counts[outlet][f"{actor}:own"], counts[outlet][f"{actor}:reported"]
             total = own + reported
             cells.append(f"<td>{reported / total:.0%} <small>of {total}</small></td>" if total else "<td>-</td>")
         lines.append(f"<tr><th>{esc(outlet)}</th>{''.join(cells)}</tr>")
-    return (
-        '<table class="plain"><thead><tr><th>outlet</th><th>terrorist or jihadist namings in quotes</th>'
-        f"<th>regime namings in quotes</th></tr></thead><tbody>{''.join(lines)}</tbody></table>"
-    )
+    head = "".join(f"<th>{esc(' or '.join(a.delegitimising))} namings in quotes</th>" for a in actors)
+    return f'<table class="plain"><thead><tr><th>outlet</th>{head}</tr></thead><tbody>{"".join(lines)}</tbody></table>'
 
 
-def differences_table(comparison, limit: int = 15) -> str:
+def differences_table(comparison, scheme: Scheme, limit: int = 15) -> str:
     """The largest significant differences in the delegitimising shares, with intervals and adjusted p.
 
     Only pairs of units that both pass the minimum evidence are tested; the others are counted.
     """
-    wanted = {"opposition": "terrorist+jihadist", "state": "regime"}
-    rows = [d for d in comparison.differences if d.significant and wanted.get(d.actor) == d.label]
+    wanted = set(map_labels(scheme))
+    rows = [d for d in comparison.differences if d.significant and (d.actor, d.label) in wanted]
     rows.sort(key=lambda d: -abs(d.difference))
     body = "".join(
         f"<tr><td>{esc(d.a)} - {esc(d.b)}</td><td>{esc(d.actor)}: {esc(d.label)}</td>"
@@ -335,8 +343,8 @@ def differences_table(comparison, limit: int = 15) -> str:
         f"<td>{d.p_adjusted:.3g}</td></tr>"
         for d in rows[:limit]
     )
-    total = sum(1 for d in comparison.differences if wanted.get(d.actor) == d.label)
-    significant = sum(1 for d in comparison.differences if d.significant and wanted.get(d.actor) == d.label)
+    total = sum(1 for d in comparison.differences if (d.actor, d.label) in wanted)
+    significant = sum(1 for d in comparison.differences if d.significant and (d.actor, d.label) in wanted)
     skipped = len(comparison.skipped)
     return (
         f"<p>{significant} of {total} tested differences in the delegitimising shares are significant after "
@@ -365,7 +373,7 @@ def agreement_part(section: Section, work: Path) -> str:
         f'data-doc="{esc(d["doc"])}">{esc(d["doc"])}</a>: {highlight(d["text"], d["evidence_a"])}<br><small>'
         + "; ".join(
             f"{f}: {esc(d[f + '_a'])} / {esc(d[f + '_b'])}"
-            for f in ("opposition", "state", "voice")
+            for f in scheme_of(section.rows).fields
             if d[f + "_a"] != d[f + "_b"]
         )
         + "</small></li>"
@@ -386,9 +394,13 @@ def build_section(section: Section, work: Path) -> dict:
 
     analysis, name = section.analysis, section.name
     rows, s, comparison = analysis.rows, analysis.settings, analysis.comparison
+    scheme = scheme_of(rows)
+    x, y = (scheme.actor(axis.actor).display for axis in (scheme.map.x, scheme.map.y))
+    unmapped = f"no outlet names both {x} and {y}" if x != y else f"no outlet names {x}"
     folder = work / folder_name(name)
-    figures = plot_profile(analysis.profiles["all"], folder / "all", f"{name}: all sentences")
-    own_figures = plot_profile(analysis.profiles["own"], folder / "own", f"{name}: the outlet's own voice only")
+    figures = plot_profile(analysis.profiles["all"], folder / "all", f"{name}: all sentences", scheme)
+    own_title = f"{name}: the outlet's own voice only"
+    own_figures = plot_profile(analysis.profiles["own"], folder / "own", own_title, scheme)
     heatmap = []
     if comparison is not None and comparison.divergences:
         heatmap = divergence_heatmap(comparison, folder / "divergence", f"{name}: Jensen-Shannon divergence")
@@ -402,8 +414,9 @@ def build_section(section: Section, work: Path) -> dict:
         "".join(f'<p class="note">{esc(note)}</p>' for note in section.notes + analysis.notes),
         f'<p class="note">{esc(note)}</p>' if (note := evidence_note(rows, section.path)) else "",
         "<h3>Outlets by label: click a cell for the sentences behind it</h3>",
-        '<p class="note">Shares count the model\'s labels (estimator: count); the next table adjusts them '
-        "for the model's measured errors.</p>",
+        '<p class="note">Shares count the model\'s labels (estimator: count)'
+        + ("; the next table adjusts them for the model's measured errors." if analysis.corrected is not None else ".")
+        + "</p>",
         fold(f"show the table of {outlets} outlets", outlet_table(name, rows, analysis.profiles["all"]), many),
         fold(f"show the corrected shares of {outlets} outlets", corrected_table(analysis), many)
         if analysis.corrected is not None
@@ -417,6 +430,7 @@ def build_section(section: Section, work: Path) -> dict:
                 "Each point an outlet; whiskers are 95% intervals over articles. Hollow, unlabelled points: "
                 f"outlets with {too_few}, not estimated. An outlet's label is left out where it would cover "
                 "another; the legend names those outlets, and those not on the map as they name one actor only.",
+                missing=unmapped,
             ),
             figure(
                 "Framing profiles",
@@ -430,12 +444,13 @@ def build_section(section: Section, work: Path) -> dict:
                 [p for p in own_figures if "framing-map" in p.name],
                 "As above, counting only namings in the outlet's own narration.",
                 folded=many,
+                missing=unmapped,
             ),
         ]
     else:
         parts.append(f'<p class="note">No outlet is estimated: every outlet has {esc(too_few)}.</p>')
     parts += ["<h3>How much of the framing is quoted</h3>", fold(f"show {outlets} outlets", voice_table(rows), many)]
-    for actor in ACTORS:
+    for actor in scheme.actor_fields:
         paths = [p for p in heatmap if f"divergence-{actor}" in p.name]
         if paths:
             parts.append(
@@ -448,9 +463,11 @@ def build_section(section: Section, work: Path) -> dict:
                 )
             )
     if comparison is not None:
-        parts.append(differences_table(comparison))
+        parts.append(differences_table(comparison, scheme))
     if analysis.series:
-        paths = plot_timeseries(analysis.series, folder / "time", f"{name}: delegitimising shares by year")
+        paths = plot_timeseries(
+            analysis.series, folder / "time", f"{name}: delegitimising shares by year", scheme=scheme
+        )
         parts.append(
             figure(
                 "Framing over time",
@@ -463,6 +480,18 @@ def build_section(section: Section, work: Path) -> dict:
         parts.append(agreement_part(section, work))
     parts.append("</section>")
     return {"html": "\n".join(parts), "cells": cell_data(rows)}
+
+
+def about(scheme: Scheme) -> str:
+    """The page's first words: which actors the sentences are labelled for, after which guidelines."""
+    actors = [a.display for a in scheme.actors]
+    named = actors[0] if len(actors) == 1 else ", ".join(actors[:-1]) + " or " + actors[-1]
+    guidelines = scheme.guidelines
+    return (
+        f"Each sentence naming {esc(named)} is labelled by how it names {'them' if len(actors) > 1 else 'it'} "
+        f"(label scheme {esc(scheme.name)} v{esc(scheme.version)}, annotation guidelines "
+        f"{esc(guidelines.document)} v{esc(guidelines.version)})."
+    )
 
 
 def provenance(sections: list[Section], settings: Settings) -> str:
@@ -522,9 +551,11 @@ def report(
     *,
     min_articles: int = MIN_ARTICLES,
     min_sentences: int = MIN_SENTENCES,
+    scheme: Scheme | None = None,
 ) -> Path:
     """Analyse each scores file (``framing.analysis.results.analyse``) and write ``out/report.html``
-    (figures beside it, for reuse); returns the page's path.
+    (figures beside it, for reuse); returns the page's path. ``scheme``: the label scheme of scores of a
+    scheme that is not shipped (else the one the rows name).
 
     Outlets with fewer than ``min_articles`` articles or ``min_sentences`` sentences naming an
     actor are not estimated for it (``framing.analysis.stats``).
@@ -534,11 +565,11 @@ def report(
     settings = Settings(n_boot, seed, min_articles, min_sentences, groups)
     sections = []
     for path in scores:
-        rows, note = usable_rows(read_scores([path]), Path(path))
+        rows, note = usable_rows(read_scores([path], scheme), Path(path))
         rates, missing = stored_rates(rows)
         analysis = analyse(corpus_name(rows, Path(path)), rows, settings, rates)
         sections.append(Section(analysis, Path(path), notes=[n for n in (note, missing) if n]))
-    return render_report(sections, out, compare, title)
+    return render_report(sections, out, compare, title, scheme=scheme)
 
 
 def render_report(
@@ -546,15 +577,18 @@ def render_report(
     out: Path,
     compare: list[Path] | None = None,
     title: str = "Framing report",
+    *,
+    scheme: Scheme | None = None,
 ) -> Path:
     """Write ``out/report.html`` from analyses already computed (the main job's): every share and
     interval on the page is the one in its CSV. ``compare``: scores of a second model on the same
-    corpora, for the agreement sections."""
+    corpora, for the agreement sections (of the analyses' scheme; ``scheme`` for one not shipped)."""
     sections = [a if isinstance(a, Section) else Section(a) for a in analyses]
     if not sections:
         raise FramingError("nothing to report: no scores were given")
+    scheme = scheme_of([s.rows[0] for s in sections if s.rows])  # one page, one scheme
     for path in compare or []:
-        rows, note = usable_rows(read_scores([path]), Path(path))
+        rows, note = usable_rows(read_scores([path], scheme), Path(path))
         name = corpus_name(rows, Path(path))
         match = next((s for s in sections if s.name == name), None)
         if match is None:
@@ -569,6 +603,7 @@ def render_report(
         {
             "csp": esc(content_security_policy(template)),
             "title": esc(title),
+            "about": about(scheme),
             "nav": " ".join(f'<a href="{fragment("section-", n)}">{esc(n)}</a>' for n in built),
             "provenance": provenance(sections, sections[0].analysis.settings),
             "sections": "\n".join(b["html"] for b in built.values()),

@@ -35,6 +35,13 @@ SCHEME_FILE = "scheme.toml"
 NONE = "none"
 
 _NAME = r"^[a-z][a-z0-9_]*$"  # field and label names: safe as tensor keys, column names, "field:label"
+#: Names an actor field may not take: the other keys and columns of a scores row, a profile, a gold
+#: record or a sentences file, and the row's own attributes (``row.group(by)``, ``row.label(field)``).
+RESERVED_FIELDS = frozenset(
+    "doc sentence start end text outlet date labels voice scores evidence model scheme group label "
+    "as_dict from_dict outlet_name names_an_actor year actor share low high sentences articles enough "
+    "estimator annotator note title previous id period actors".split()
+)
 
 
 class _Strict(BaseModel):
@@ -58,6 +65,8 @@ class Actor(_Strict):
     @model_validator(mode="after")
     def _consistent(self) -> Actor:
         where = f"actor {self.field}"
+        if self.field in RESERVED_FIELDS:
+            raise ValueError(f"{where}: {self.field!r} is reserved (a column of scores or profiles); rename it")
         _check_labels(self.labels, where)
         naming = self.labels[1:]
         if sorted(self.precedence) != sorted(naming):

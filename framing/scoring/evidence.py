@@ -18,7 +18,7 @@ from pathlib import Path
 
 from framing.classifiers.explain import MIN_DROP, TOP, occlusion
 from framing.classifiers.loading import LoadedModel, load_model
-from framing.classifiers.schema import ACTORS, Context
+from framing.classifiers.schema import SCHEME, Context
 from framing.corpus.readers import Article, read_path, sentence_lines
 from framing.corpus.sentences import Sentence
 from framing.corpus.sources import kind
@@ -42,7 +42,7 @@ def unexplained(row: ScoredSentence) -> list[str]:
     evidence = row.evidence if isinstance(row.evidence, list) else []
     return [
         actor
-        for actor in ACTORS
+        for actor in row.labels
         if row.label(actor) != "none"
         and not any(
             isinstance(e, dict) and e.get("deciding") and (e.get("field"), e.get("label")) == (actor, row.label(actor))
@@ -53,7 +53,7 @@ def unexplained(row: ScoredSentence) -> list[str]:
 
 def named(row: ScoredSentence) -> list[str]:
     """The actor fields the row names (every one is explained by ``explain_sentences``)."""
-    return [actor for actor in ACTORS if row.label(actor) != "none"]
+    return [actor for actor, label in row.labels.items() if label != "none"]
 
 
 def cell_places(rows: Sequence[ScoredSentence]) -> list[int | None]:
@@ -105,7 +105,7 @@ def add_model_evidence(
     (``framing.classifiers.explain``); ``context``: one per row, as scoring gave it (``row_context``)."""
     wanted = {i: fields(rows[i]) for i in picked}
     order = [i for i, chosen in wanted.items() if chosen]
-    labels = [{actor: rows[i].label(actor) if actor in wanted[i] else "none" for actor in ACTORS} for i in order]
+    labels = [{a: label if a in wanted[i] else "none" for a, label in rows[i].labels.items()} for i in order]
     explained = occlusion(
         classifier,
         [rows[i].text for i in order],
@@ -126,7 +126,7 @@ def write_scores(rows: Sequence[ScoredSentence], path: Path) -> None:
     if fmt not in ("jsonl", "parquet"):
         raise FramingError(f"{path}: write scores with evidence as .jsonl or .parquet, the formats a report reads")
     with atomic_write(path, "wb" if binary(fmt) else "w") as handle:
-        writer = ChunkWriter(handle, fmt)
+        writer = ChunkWriter(handle, fmt, rows[0].scheme if rows else SCHEME)
         try:
             for begin in range(0, len(rows), WRITE_CHUNK):
                 writer.write(encode(list(rows[begin : begin + WRITE_CHUNK]), fmt))
@@ -163,7 +163,7 @@ def explain_scores(
     if limit is not None and limit < 0:
         raise FramingError(f"--limit must be at least 0, not {limit}")
     loaded = model if isinstance(model, LoadedModel) else load_model(model)
-    rows = read_scores([path])
+    rows = read_scores([path], loaded.scheme)
     report = ExplainReport(rows=len(rows))
     lacking = [i for i in by_place(rows) if not row_problems(rows[i]) and unexplained(rows[i])]
     ours = [i for i in lacking if rows[i].model == loaded.name]
@@ -222,7 +222,7 @@ def format_row(row: ScoredSentence) -> str:
     """A row as ``framing explain`` prints it: the sentence, then per actor its label and probability, the
     lexicon's deciding terms and the model's words with how much the label's probability falls without each."""
     lines = [row.text]
-    for actor in ACTORS:
+    for actor in row.labels:
         label = row.label(actor)
         if label == "none":
             lines.append(f"  {actor}: none")

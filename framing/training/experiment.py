@@ -1,4 +1,8 @@
-"""Experiment configs: TOML validated by pydantic (unknown keys rejected), dotted overrides."""
+"""Experiment configs: TOML validated by pydantic (unknown keys rejected), dotted overrides.
+
+A config may name a label scheme (``scheme``: a scheme file or a shipped name) and, in ``[data]``, the
+user's own annotation files and the corpus they point into; relative paths are read from the config's
+folder where the file is there (``Experiment.base``)."""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from framing.classifiers.network import TransformerSettings
 from framing.errors import FramingError
@@ -21,7 +25,11 @@ class Strict(BaseModel):
 class ModelSection(Strict):
     type: Literal["lexicon", "transformer"]
     name: str = Field(description="Name of the trained model (its directory under the run folder).")
-    lexicon: str = Field("models/lexicon/lexicon.toml", description="Lexicon file (the baseline, and the hints).")
+    lexicon: str = Field(
+        "models/lexicon/lexicon.toml",
+        description="Lexicon file (the baseline, and the hints); of the experiment's scheme. A transformer of "
+        "another scheme than the default needs none (hints = false) unless one is named.",
+    )
 
 
 class DataSection(Strict):
@@ -29,25 +37,60 @@ class DataSection(Strict):
     annotations: list[str] = Field(
         default_factory=list, description="Annotation files; default all of experiments/annotations."
     )
-    splits: str = Field("experiments/annotations/splits.json", description="Train/dev/test split by article.")
+    splits: str | None = Field(
+        None,
+        description="Train/dev/test split by article (JSON); default experiments/annotations/splits.json, or "
+        "with `corpus` a split of its annotated articles by the seed (written to the run as splits.json).",
+    )
     domains: list[Literal["fa-kes", "allsides"]] = Field(
         default_factory=lambda: ["fa-kes", "allsides"],
         description="Domains to train and choose on: fa-kes (FA-KES and the seeds), allsides (US/UK).",
     )
     train: str = "train"
     dev: str = "dev"
+    corpus: str | None = Field(
+        None,
+        description="The user's own corpus the annotation records point into (a file or folder that "
+        "`framing annotate` read); default the seeds and the shared corpora.",
+    )
+    text_field: str = Field("text", description="Text field of a CSV/JSON Lines corpus (as given to annotate).")
+    id_field: str | None = Field(None, description="Id field of the corpus (default: row number).")
+    outlet_field: str | None = Field(None, description="Outlet field of the corpus.")
+    date_field: str | None = Field(None, description="Date field of the corpus.")
+    title_field: str | None = Field(None, description="Title (headline) field of the corpus.")
 
 
 class Experiment(Strict):
     seed: int = 0
+    scheme: str | None = Field(
+        None, description="The label scheme: a scheme file (scheme.toml) or a shipped name; default syria."
+    )
     model: ModelSection
     data: DataSection = Field(default_factory=DataSection)
     transformer: TransformerSettings = Field(default_factory=TransformerSettings)
+    _base: Path | None = PrivateAttr(None)
+
+    @property
+    def base(self) -> Path | None:
+        """The folder of the config file (relative paths are read from it where the file is there)."""
+        return self._base
 
     @model_validator(mode="after")
     def _one_seed(self) -> Experiment:
         if "seed" in self.transformer.model_fields_set:
             raise ValueError("transformer.seed: set seed at the top of the config, not in [transformer]")
+        return self
+
+    @model_validator(mode="after")
+    def _own_corpus(self) -> Experiment:
+        data = self.data
+        fields = {"text_field", "id_field", "outlet_field", "date_field", "title_field"} & data.model_fields_set
+        if data.corpus is None and fields:
+            raise ValueError(f"data.{sorted(fields)[0]}: names a field of data.corpus; set corpus too")
+        if data.corpus is not None and not data.annotations:
+            raise ValueError("data.annotations: name the annotation files of data.corpus")
+        if data.corpus is not None and "domains" in data.model_fields_set:
+            raise ValueError("data.domains: the domains select the shared corpora; with data.corpus leave it out")
         return self
 
 
@@ -82,9 +125,11 @@ def load_experiment(path: Path, overrides: dict[str, str] | None = None) -> Expe
         raise FramingError(f"{path}: not valid TOML ({error})")
     config = apply_overrides(config, overrides or {})
     try:
-        return Experiment.model_validate(config)
+        experiment = Experiment.model_validate(config)
     except ValidationError as error:
         raise FramingError("; ".join(problem(e, path, overrides or {}) for e in error.errors()))
+    experiment._base = Path(path).resolve().parent
+    return experiment
 
 
 def valid_keys(loc: tuple) -> list[str]:

@@ -1,4 +1,8 @@
-"""``framing train``: an experiment config in, a run directory and a model directory out."""
+"""``framing train``: an experiment config in, a run directory and a model directory out.
+
+The experiment's scheme (``scheme``; default the Syrian one) decides the fields: the transformer's heads,
+the lexicon it must be of, the gold records it reads; ``[data] corpus`` and ``annotations`` point at the
+user's own annotated articles."""
 
 from __future__ import annotations
 
@@ -17,12 +21,25 @@ import tomli_w
 from framing import __version__
 from framing.classifiers.directory import scheme_record, write_scheme
 from framing.classifiers.lexicon import Lexicon, LexiconClassifier
-from framing.classifiers.schema import FIELDS, GUIDELINES_VERSION, LABELS, SCHEME, Scheme
+from framing.classifiers.schema import SCHEME, Scheme
+from framing.corpus.readers import Fields, load_articles
 from framing.errors import FramingError
-from framing.gold.annotations import GoldSentence, contexts, domain_of, load_annotations, load_splits, split_gold
+from framing.gold.annotations import (
+    SPLITS_FILE,
+    GoldSentence,
+    contexts,
+    domain_of,
+    evaluation_ids,
+    load_annotations,
+    load_gold,
+    load_splits,
+    make_splits,
+    split_gold,
+)
 from framing.gold.evaluate import evaluate_predictions
 from framing.io import atomic_write
 from framing.resources import CHECKOUT, annotations_dir, default_data_root, models_dir
+from framing.schemes import load_scheme, shipped, shipped_scheme
 from framing.training.experiment import Experiment
 
 LIBRARIES = ("torch", "transformers", "peft", "datasets", "numpy", "scikit-learn", "safetensors")
@@ -32,7 +49,7 @@ def data_hash(gold: list[GoldSentence]) -> str:
     """A hash of the training records (documents, offsets, labels)."""
     digest = hashlib.sha256()
     for g in sorted(gold, key=lambda g: (g.doc, g.start)):
-        digest.update(f"{g.doc}\t{g.start}\t{g.end}\t{g.opposition}\t{g.state}\t{g.voice}\n".encode())
+        digest.update("\t".join((g.doc, str(g.start), str(g.end), *g.labels())).encode() + b"\n")
     return digest.hexdigest()[:16]
 
 
@@ -46,16 +63,74 @@ def versions() -> dict[str, str]:
     return found
 
 
-def _path(value: str) -> Path:
+def _path(value: str, base: Path | None = None) -> Path:
     """A config's path: absolute as given; ``models/...`` and ``experiments/annotations/...`` are the
-    shipped files (in a checkout or a wheel); anything else is relative to the checkout or working folder."""
+    shipped files (in a checkout or a wheel); anything else is relative to the config's folder ``base``
+    where it is there, else to the checkout or working folder."""
     path = Path(value)
     if path.is_absolute():
         return path
     for prefix, folder in (("models", models_dir()), ("experiments/annotations", annotations_dir())):
         if path.parts[: len(Path(prefix).parts)] == Path(prefix).parts:
             return folder.joinpath(*path.parts[len(Path(prefix).parts) :])
+    if base is not None and (base / path).exists():
+        return base / path
     return (CHECKOUT or Path.cwd()) / path
+
+
+def experiment_scheme(experiment: Experiment) -> Scheme:
+    """The experiment's label scheme: its ``scheme`` file or shipped name, else the default (Syrian) one."""
+    name = experiment.scheme
+    if name is None:
+        return SCHEME
+    if name in shipped() and not Path(name).suffix:
+        return shipped_scheme(name)
+    return load_scheme(_path(name, experiment.base))
+
+
+def lexicon_file(experiment: Experiment, scheme: Scheme) -> Path | None:
+    """The lexicon to train with: ``[model] lexicon``; for a scheme of its own, only one named (a
+    transformer needs none)."""
+    if scheme.same_as(SCHEME) or "lexicon" in experiment.model.model_fields_set:
+        return _path(experiment.model.lexicon, experiment.base)
+    if experiment.model.type == "lexicon":
+        raise FramingError(
+            f"model.lexicon: a lexicon model of scheme {scheme.name!r} needs that scheme's lexicon file "
+            "(`framing init-scheme` writes lexicon.toml); name it in [model]"
+        )
+    return None
+
+
+def training_gold(experiment: Experiment, scheme: Scheme) -> tuple[list[GoldSentence], dict[str, set[str]], bool]:
+    """The gold sentences of the experiment (checked against ``scheme``), its splits, and whether the splits
+    were made here (a user's corpus without a splits file: its articles split by the seed)."""
+    data, base = experiment.data, experiment.base
+    data_root = Path(data.root) if data.root else default_data_root()
+    paths = [_path(p, base) for p in data.annotations] or None
+    if paths is None and not scheme.same_as(SCHEME):
+        raise FramingError(
+            f"data.annotations: the project's annotations are of scheme {SCHEME.name!r}; name the annotation "
+            f"files of scheme {scheme.name!r}"
+        )
+    if data.corpus is None:
+        gold = [g for g in load_annotations(data_root, paths, scheme) if domain_of(g.doc) in data.domains]
+    else:
+        documents = load_articles(_path(data.corpus, base), _corpus_fields(experiment))
+        reserved = evaluation_ids(data_root) if (data_root / "fa-kes").is_dir() else set()
+        gold = [g for path in paths or [] for g in load_gold(path, documents, reserved, scheme=scheme)]
+    if data.splits is not None or data.corpus is None:
+        return gold, load_splits(_path(data.splits, base) if data.splits else SPLITS_FILE), False
+    made = make_splits(gold, experiment.seed)
+    return gold, {name: set(docs) for name, docs in made.items()}, True
+
+
+def _corpus_fields(experiment: Experiment) -> Fields | None:
+    """The field options of ``[data]`` (as given to ``framing annotate``), or None when none is named."""
+    d = experiment.data
+    named = any(f is not None for f in (d.id_field, d.outlet_field, d.date_field, d.title_field))
+    if not named and d.text_field == "text":
+        return None  # FA-KES and AllSides are recognised; a generic corpus has a text field
+    return Fields(d.text_field, d.id_field, d.outlet_field, d.date_field, d.title_field)
 
 
 def model_card(meta: dict, config: dict, scheme: Scheme = SCHEME) -> str:
@@ -109,31 +184,33 @@ def _card_summary(meta: dict, scheme: Scheme) -> str:
 def train(experiment: Experiment, run_dir: Path, model_out: Path | None = None) -> dict:
     """Fit the experiment's model, evaluate on dev, write the run and model directories."""
 
-    data_root = Path(experiment.data.root) if experiment.data.root else default_data_root()
-    paths = [_path(p) for p in experiment.data.annotations] or None
-    gold = [g for g in load_annotations(data_root, paths) if domain_of(g.doc) in experiment.data.domains]
-    splits = load_splits(_path(experiment.data.splits))
+    scheme = experiment_scheme(experiment)
+    gold, splits, made = training_gold(experiment, scheme)
     train_gold, dev_gold = (
         split_gold(gold, experiment.data.train, splits),
         split_gold(gold, experiment.data.dev, splits),
     )
     if not train_gold or not dev_gold:
-        raise FramingError("the train or dev split is empty; check [data] in the experiment")
-    lexicon_path = _path(experiment.model.lexicon)
-    lexicon = Lexicon.from_file(lexicon_path)
+        hint = " (split by outlet: each needs 3 or more annotated articles), or give data.splits" if made else ""
+        raise FramingError(f"the train or dev split is empty; check [data] in the experiment{hint}")
+    lexicon_path = lexicon_file(experiment, scheme)
+    lexicon = Lexicon.from_file(lexicon_path, scheme) if lexicon_path is not None else None
     X, y = [g.text for g in train_gold], [g.labels() for g in train_gold]
     X_dev, y_dev = [g.text for g in dev_gold], [g.labels() for g in dev_gold]
     run_dir.mkdir(parents=True, exist_ok=True)
     resolved = experiment.model_dump(mode="json")
     with atomic_write(run_dir / "experiment.toml") as handle:
         handle.write(tomli_w.dumps(_drop_none(resolved)))
+    if made:
+        with atomic_write(run_dir / "splits.json") as handle:
+            json.dump({name: sorted(docs) for name, docs in splits.items()}, handle, indent=1)
     started = time.perf_counter()
     config = {
         "model": {
             "type": experiment.model.type,
             "name": experiment.model.name,
-            "lexicon": "lexicon.toml",
-            "guidelines": GUIDELINES_VERSION,
+            "lexicon": "lexicon.toml" if lexicon_path is not None else None,
+            "guidelines": scheme.guidelines.version,
         }
     }
     if experiment.model.type == "lexicon":
@@ -143,7 +220,7 @@ def train(experiment: Experiment, run_dir: Path, model_out: Path | None = None) 
         from framing.classifiers.transformer import TransformerClassifier
 
         settings = experiment.transformer.model_copy(update={"seed": experiment.seed})
-        classifier = TransformerClassifier(settings, lexicon, progress=True).fit(
+        classifier = TransformerClassifier(settings, lexicon, progress=True, scheme=scheme).fit(
             X, y, X_dev, y_dev, contexts(train_gold), contexts(dev_gold)
         )
         history = classifier.history_
@@ -155,8 +232,8 @@ def train(experiment: Experiment, run_dir: Path, model_out: Path | None = None) 
     meta = {
         "name": experiment.model.name,
         "type": experiment.model.type,
-        "guidelines": GUIDELINES_VERSION,
-        "labels": {f: list(LABELS[f]) for f in FIELDS},
+        "guidelines": scheme.guidelines.version,
+        "labels": {f: list(scheme.labels[f]) for f in scheme.fields},
         "seed": experiment.seed,
         "data_hash": data_hash(train_gold),
         "train_sentences": len(train_gold),

@@ -111,7 +111,7 @@ def test_bad_schemes_are_refused_with_what_to_fix(old, new, message):
 
 
 def test_a_missing_or_broken_scheme_file_is_a_clear_error(tmp_path):
-    with pytest.raises(FramingError, match="no such scheme file; .*shipped scheme \\(syria\\)"):
+    with pytest.raises(FramingError, match="no such scheme file; .*shipped scheme \\(islamic-state, syria\\)"):
         load_scheme(tmp_path / "nowhere.toml")
     (tmp_path / "broken.toml").write_text("name = ", encoding="utf-8")
     with pytest.raises(FramingError, match="broken.toml: not valid TOML"):
@@ -149,3 +149,12 @@ def test_a_lexicon_of_another_scheme_needs_that_scheme(tmp_path):
         Lexicon.from_file(tmp_path / "lexicon.toml")
     with pytest.raises(FramingError, match="a lexicon of scheme 'balkans', not 'syria'"):
         Lexicon.from_file(tmp_path / "lexicon.toml", default_scheme())
+
+
+@pytest.mark.parametrize("name", ["group", "outlet", "text", "label"])
+def test_an_actor_may_not_take_a_name_the_scores_use(name):
+    with pytest.raises(FramingError, match=f"actor {name}: '{name}' is reserved"):
+        scheme_from_text(
+            SYRIA.replace('field = "state"', f'field = "{name}"').replace('actor = "state"', f'actor = "{name}"'),
+            "x.toml",
+        )
