@@ -68,8 +68,17 @@ def test_report_timeseries_and_compare_outlets_on_scores(tmp_path, root):
         for i in range(6):
             for s in range(3):
                 rows.append(
-                    {"doc": f"t:{outlet}{i}", "sentence": s, "outlet": outlet, "date": f"201{i % 3 + 3}-05-01",
-                     "opposition": label, "state": "none", "voice": "own", "text": f"{label} {s}", "model": "m"}
+                    {
+                        "doc": f"t:{outlet}{i}",
+                        "sentence": s,
+                        "outlet": outlet,
+                        "date": f"201{i % 3 + 3}-05-01",
+                        "opposition": label,
+                        "state": "none",
+                        "voice": "own",
+                        "text": f"{label} {s}",
+                        "model": "m",
+                    }
                 )
     scores = tmp_path / "s.jsonl"
     scores.write_text("".join(json.dumps(r) + "\n" for r in rows))
@@ -91,8 +100,17 @@ def test_annotate_two_records_then_quit(tmp_path, root):
     out = tmp_path / "mine.jsonl"
     keys = "\n".join(["n", "n", "q"]) + "\n"  # two sentences naming nobody, then quit
     result = invoke(
-        "annotate", root / "seeds", "--out", out, "--annotator", "tester", "--model", root / "models" / "lexicon",
-        "--data", tmp_path / "no-data", input=keys,
+        "annotate",
+        root / "seeds",
+        "--out",
+        out,
+        "--annotator",
+        "tester",
+        "--model",
+        root / "models" / "lexicon",
+        "--data",
+        tmp_path / "no-data",
+        input=keys,
     )
     assert result.exit_code == 0, result.output
     records = [json.loads(line) for line in out.read_text().splitlines()]
@@ -103,8 +121,15 @@ def test_annotate_two_records_then_quit(tmp_path, root):
 def test_benchmark_runs_on_a_small_corpus(tmp_path, root, data_root, tiny_dir):
     """Every step of the benchmark, on a few sentences and a tiny transformer (the real figures: make bench)."""
     result = invoke(
-        "benchmark", "--sentences", "400", "--transformer-sentences", "40", "--transformer", tiny_dir,
-        "--out", tmp_path / "b.json",
+        "benchmark",
+        "--sentences",
+        "400",
+        "--transformer-sentences",
+        "40",
+        "--transformer",
+        tiny_dir,
+        "--out",
+        tmp_path / "b.json",
     )
     assert result.exit_code == 0, result.output
     measured = json.loads((tmp_path / "b.json").read_text())

@@ -311,8 +311,16 @@ def test_the_walk_through_from_pages_and_a_csv_to_a_report_and_an_evaluation(tmp
     flat = list(csv.DictReader((tmp_path / "mine-flat.csv").open(encoding="utf-8")))
     assert len(flat) == len(rows) and "state_regime" in flat[0]
     # 2. profile and report
-    result = invoke("profile", tmp_path / "mine.jsonl", "--out", tmp_path / "profile.csv", "--min-articles", "1",
-                    "--min-sentences", "1")
+    result = invoke(
+        "profile",
+        tmp_path / "mine.jsonl",
+        "--out",
+        tmp_path / "profile.csv",
+        "--min-articles",
+        "1",
+        "--min-sentences",
+        "1",
+    )
     assert result.exit_code == 0, result.output
     result = invoke("report", tmp_path / "mine.jsonl", tmp_path / "pages.jsonl", "--out", tmp_path / "report")
     assert result.exit_code == 0, result.output
@@ -320,12 +328,34 @@ def test_the_walk_through_from_pages_and_a_csv_to_a_report_and_an_evaluation(tmp
     assert "Daily X" in page and "Example News" in page
     # 3. annotate a few sentences of your own corpus, then measure the model on them
     keys = [""] * 3 + ["", ""] + [""] * 3 + [""] * 3 + ["", "r", ""] + ["q"]
-    result = invoke("annotate", mine, "--out", tmp_path / "gold.jsonl", "--annotator", "me", "--model", LEXICON,
-                    "--data", tmp_path / "no-data", *fields, input="\n".join(keys) + "\n")
+    result = invoke(
+        "annotate",
+        mine,
+        "--out",
+        tmp_path / "gold.jsonl",
+        "--annotator",
+        "me",
+        "--model",
+        LEXICON,
+        "--data",
+        tmp_path / "no-data",
+        *fields,
+        input="\n".join(keys) + "\n",
+    )
     assert result.exit_code == 0, result.output
     assert "headline: Army advances" in result.output
-    result = invoke("evaluate", "--gold", tmp_path / "gold.jsonl", "--corpus", mine, *fields, "--model", LEXICON,
-                    "--out", tmp_path / "evaluation")
+    result = invoke(
+        "evaluate",
+        "--gold",
+        tmp_path / "gold.jsonl",
+        "--corpus",
+        mine,
+        *fields,
+        "--model",
+        LEXICON,
+        "--out",
+        tmp_path / "evaluation",
+    )
     assert result.exit_code == 0, result.output
     assert "5 sentences from 2 articles" in result.output
     assert (tmp_path / "evaluation" / "metrics-lexicon.json").is_file()

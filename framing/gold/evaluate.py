@@ -158,11 +158,13 @@ def format_evaluation(evaluation: Evaluation) -> str:
     ]
     for f, score in evaluation.fields.items():
         lines.append(f"\n{f}: macro-F1 {score.macro_f1:.3f} (95% CI {score.low:.3f}-{score.high:.3f})")
-        lines.append(f"  {'label':<11}{'prec':>7}{'rec':>7}{'f1':>7}{'n':>6}")
-        for r in score.labels:
-            lines.append(f"  {r['label']:<11}{r['precision']:>7.3f}{r['recall']:>7.3f}{r['f1']:>7.3f}{r['support']:>6}")
         labels = [r["label"] for r in score.labels]
+        w = max(11, max(map(len, labels)) + 2)  # the label column: Syria's labels fit in 11
+        lines.append(f"  {'label':<{w}}{'prec':>7}{'rec':>7}{'f1':>7}{'n':>6}")
+        for r in score.labels:
+            scores = f"{r['precision']:>7.3f}{r['recall']:>7.3f}{r['f1']:>7.3f}{r['support']:>6}"
+            lines.append(f"  {r['label']:<{w}}{scores}")
         lines.append("  confusion (rows gold, columns predicted): " + " ".join(labels))
         for label, row in zip(labels, score.confusion):
-            lines.append(f"  {label:<11}" + "".join(f"{v:>7}" for v in row))
+            lines.append(f"  {label:<{w}}" + "".join(f"{v:>7}" for v in row))
     return "\n".join(lines)

@@ -138,7 +138,9 @@ def model_card(meta: dict, config: dict, scheme: Scheme = SCHEME) -> str:
     lines = [f"# {meta['name']}", "", _card_summary(meta, scheme), ""]
     lines += [
         f"- created {meta['created']} with framing {meta['versions']['framing']}, seed {meta['seed']}",
-        f"- trained on {meta['train_sentences']} gold sentences (data hash `{meta['data_hash']}`)",
+        f"- trained on {meta['train_sentences']} gold sentences (data hash `{meta['data_hash']}`)"
+        if meta["train_sentences"]
+        else "- a word list: nothing learned from gold sentences",
     ]
     if "transformer" in config:
         t = config["transformer"]
@@ -190,7 +192,8 @@ def train(experiment: Experiment, run_dir: Path, model_out: Path | None = None) 
         split_gold(gold, experiment.data.train, splits),
         split_gold(gold, experiment.data.dev, splits),
     )
-    if not train_gold or not dev_gold:
+    learns = experiment.model.type != "lexicon"  # a word list learns nothing: dev gold alone measures it
+    if (learns and not train_gold) or not dev_gold:
         hint = " (split by outlet: each needs 3 or more annotated articles), or give data.splits" if made else ""
         raise FramingError(f"the train or dev split is empty; check [data] in the experiment{hint}")
     lexicon_path = lexicon_file(experiment, scheme)

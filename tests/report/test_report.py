@@ -48,8 +48,6 @@ def test_highlight_marks_the_deciding_terms_and_escapes():
     assert marked == 'The <mark class="deciding" title="opposition: rebel">rebels</mark> &lt;b&gt;'
 
 
-
-
 @needs_browser
 def test_clicking_a_cell_lists_its_sentences(fakes_report, tmp_path):
     from selenium.webdriver.common.by import By
