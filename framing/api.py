@@ -198,6 +198,7 @@ def profile(
     estimator: str = "count",
     rates_domain: str = "auto",
     model: Path | None = None,
+    scheme: Scheme | None = None,
 ):
     """Per group and actor, each label's share with its 95% interval over articles: the numbers
     ``framing profile`` writes with the same options, as a pyarrow Table with the columns of its CSV.
@@ -205,9 +206,9 @@ def profile(
     ``data`` is anything ``rows_from`` takes. ``low`` and ``high`` are null, and ``enough`` false, where a
     group has too few articles or sentences naming the actor to be estimated. ``estimator="adjusted"``
     corrects the shares with the error rates stored with the model (``rates_domain``, ``model``: as
-    ``--rates-domain`` and ``--model``).
+    ``--rates-domain`` and ``--model``). ``scheme``: as for ``rows_from``.
     """
-    rows = rows_from(data)
+    rows = rows_from(data, scheme)
     rates = profile_rates(rows, estimator, voice, model, rates_domain)
     result = profile_rows(
         rows,
@@ -232,6 +233,7 @@ def compare(
     seed: int = 0,
     min_articles: int = MIN_ARTICLES,
     min_sentences: int = MIN_SENTENCES,
+    scheme: Scheme | None = None,
 ):
     """Every pair of outlets (or of ``groups``: name -> outlets) tested for each actor: the share differences
     that ``framing compare-outlets`` writes to ``differences.csv`` with the same options (``n_boot`` is also
@@ -239,8 +241,9 @@ def compare(
 
     ``data`` is anything ``rows_from`` takes. Pairs where a unit has too few articles or sentences are not
     tested, so they have no row; ``analyse(...).comparison`` also holds the divergences and the skipped pairs.
+    ``scheme``: as for ``rows_from``.
     """
-    rows = rows_from(data)
+    rows = rows_from(data, scheme)
     comparison = compare_outlets(
         rows,
         _groups(groups),
@@ -272,23 +275,26 @@ def plot(data, path: Path | str, kind: str = "profiles", *, title: str = "", sch
     """
     from framing.figures.plots import profile_figure, save_figure
 
-    return save_figure(profile_figure(_profile_of(data, scheme), kind, title, scheme), Path(path))
+    rows, scheme = _profile_of(data, scheme)
+    return save_figure(profile_figure(rows, kind, title, scheme), Path(path))
 
 
-def _profile_of(data, scheme: Scheme | None = None) -> list[ProfileRow]:
-    """The profile rows to draw from any ``plot`` input."""
+def _profile_of(data, scheme: Scheme | None = None) -> tuple[list[ProfileRow], Scheme | None]:
+    """The profile rows to draw from any ``plot`` input, and their scheme where known (the given one, or
+    that of scored sentences; None: the profile's own actors and labels tell)."""
     if isinstance(data, CorpusAnalysis):
-        return data.profiles["all"]
+        return data.profiles["all"], scheme or data.scheme
     if isinstance(data, list) and data and all(isinstance(r, ProfileRow) for r in data):
-        return data
+        return data, scheme
     columns = getattr(data, "column_names", None) or list(getattr(data, "columns", []))
     if {"group", "actor", "label", "share"} <= {str(c) for c in columns}:
         table = _arrow_table(data)[0]
         missing = [c for c in PROFILE_COLUMNS if c not in table.column_names]
         if missing:
             raise FramingError(f"the profile has no column {', '.join(map(repr, missing))}; make it with profile")
-        return [_profile_row(r, f"profile row {i} (from 0)", scheme) for i, r in enumerate(table.to_pylist())]
-    return profile_rows(rows_from(data, scheme))  # profile's defaults, without the round trip through a Table
+        return [_profile_row(r, f"profile row {i} (from 0)", scheme) for i, r in enumerate(table.to_pylist())], scheme
+    rows = rows_from(data, scheme)
+    return profile_rows(rows), scheme_of(rows)  # profile's defaults, without the round trip through a Table
 
 
 def _profile_row(record: dict, where: str, scheme: Scheme | None = None) -> ProfileRow:

@@ -205,3 +205,26 @@ def test_hints_need_a_lexicon_of_the_scheme(harbour):
         tiny(harbour, hints=True)
     empty = Lexicon({"scheme": "harbour", "voice": {"markers": ["so-called"]}}, "harbour lexicon", harbour)
     assert tiny(harbour, lexicon=empty).lexicon is empty  # of the scheme: evidence only, no hints
+
+
+def test_the_python_api_takes_rows_of_a_scheme_of_its_own(harbour, harbour_model, tmp_path):
+    """Score, tabulate, read back, profile and draw from Python: a scheme not shipped is given once, where
+    rows are read from a table (a row object carries its scheme)."""
+    import framing
+
+    _, path = harbour_model
+    rows = framing.score_texts(SENTENCES, load_model(path), outlets=["A", "B"] * 6, sentences=True)
+    table = framing.to_table(rows)
+    assert {"guild", "league", "voice", "scheme"} <= set(table.column_names) and "opposition" not in table.column_names
+    with pytest.raises(FramingError, match="give its scheme file"):
+        framing.rows_from(table)
+    back = framing.rows_from(table, harbour)
+    assert [r.labels for r in back] == [r.labels for r in rows] and back[0].scheme.same_as(harbour)
+    shares = framing.profile(table, scheme=harbour, min_articles=1, min_sentences=1, n_boot=50).to_pylist()
+    league = [r for r in shares if r["group"] == "A" and r["actor"] == "league"]
+    named = [r for r in rows if r.outlet == "A" and r.league != "none"]
+    for r in league:
+        if r["label"] in harbour.labels["league"]:
+            assert r["share"] == pytest.approx(sum(x.league == r["label"] for x in named) / len(named), abs=1e-4)
+    drawn = framing.plot(rows, tmp_path / "profiles.png", "profiles")
+    assert drawn.stat().st_size > 5_000
