@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-slow test-all lint clean browser bench wheel-check
+.PHONY: demo test test-slow test-all lint clean browser spark bench wheel-check
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,12 +24,21 @@ browser:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; \
 	fi
 
+## Spark for its test (tests/scoring/test_distributed.py): a Java runtime (Debian's, needs root or sudo)
+## and pyspark in the venv; Spark is not a dependency of framing.
+spark: $(STAMP)
+	@if command -v java >/dev/null; then :; else \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq default-jre-headless >/dev/null; \
+	fi
+	$(BIN)/pip install --quiet pyspark==4.3.0
+
 ## The tests not marked slow, on two processes: what a developer runs after each change (about a minute).
 test: $(STAMP)
 	SE_OFFLINE=1 $(BIN)/python -m pytest -q -n 2 --dist loadfile -m "not slow"
 
 ## The slow tests (real packaged encoder, whole corpora, headless Chromium, fresh processes, long simulations).
-test-slow: $(STAMP) browser
+test-slow: $(STAMP) browser spark
 	SE_OFFLINE=1 $(BIN)/python -m pytest -q -n 2 --dist loadfile -m slow
 
 ## Every test, as CI runs them.

@@ -13,8 +13,12 @@ are not changed for it:
 - Spark: ``df.mapInArrow(BatchScorer(...).map_in_arrow, schema)`` with
   ``schema`` from ``spark_schema()``.
 
-The model is loaded on first use in each process, and dropped when the
-scorer is pickled, so only the settings travel to workers.
+The model is loaded on first use in each process and kept there, keyed by its
+directory and settings (``loaded_model``): Spark unpickles a scorer for every
+task, and its reused Python workers load the model once, not once per task.
+Only the settings travel to workers. ``outlet``, ``date`` and ``title`` default
+to the batch's columns of those names where it has them, so that profiles do
+not file every row under "unknown" when a call names none.
 """
 
 from __future__ import annotations
@@ -27,11 +31,29 @@ from framing.classifiers.loading import LoadedModel, load_model
 from framing.corpus.readers import Article, iso_date
 from framing.corpus.sentences import DEFAULT_SEGMENTER
 from framing.errors import FramingError
+from framing.schemes import Scheme
 from framing.scoring.rows import arrow_schema
-from framing.scoring.streaming import label_rows, sentences_of
+from framing.scoring.streaming import label_rows, model_scheme, sentences_of
 
-#: Columns of a scored batch, in ``arrow_schema`` order.
+#: Columns of a scored batch of the default (Syrian) scheme, in ``arrow_schema`` order.
 COLUMNS = [f.name for f in arrow_schema()]
+#: ``outlet``, ``date`` and ``title``'s default: the batch's column of that name, if it has one.
+AUTO = "auto"
+#: Models loaded in this process, by directory, int8 and threads (one per worker process, however many
+#: times a scorer is unpickled).
+_LOADED: dict[tuple, LoadedModel] = {}
+
+
+def loaded_model(model: str | None, int8: bool = False, threads: int = 0) -> LoadedModel:
+    """The model at ``model`` (None: the default), loaded once per process and settings."""
+    key = (str(Path(model).resolve()) if model else None, int8, threads)
+    if key not in _LOADED:
+        if threads:
+            import torch
+
+            torch.set_num_threads(threads)
+        _LOADED[key] = load_model(Path(model) if model else None, int8=int8)
+    return _LOADED[key]
 
 
 @dataclass
@@ -41,44 +63,40 @@ class BatchScorer:
     model: str | None = None  # a model directory; None: the default model
     text: str = "text"
     id: str | None = "id"
-    outlet: str | None = None
-    date: str | None = None
-    title: str | None = None  # the headline column: context the transformer reads (not scored itself)
+    outlet: str | None = AUTO  # AUTO: the batch's "outlet" column where it has one; None: no outlet
+    date: str | None = AUTO
+    title: str | None = AUTO  # the headline column: context the transformer reads (not scored itself)
     corpus: str = "batch"  # the prefix of each row's ``doc`` key
     segmenter: str = DEFAULT_SEGMENTER
     int8: bool = False
     threads: int = 0  # torch / ONNX Runtime threads per process (0: the library's default)
 
-    def __post_init__(self) -> None:
-        self._loaded: LoadedModel | None = None
-
-    def __getstate__(self) -> dict:
-        return {k: v for k, v in self.__dict__.items() if k != "_loaded"}
-
-    def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state)
-        self._loaded = None
-
     def loaded(self) -> LoadedModel:
-        """The model, loaded in this process on first use."""
-        if self._loaded is None:
-            if self.threads:
-                import torch
+        """The model, loaded once in this process (``loaded_model``)."""
+        return loaded_model(self.model, self.int8, self.threads)
 
-                torch.set_num_threads(self.threads)
-            self._loaded = load_model(Path(self.model) if self.model else None, int8=self.int8)
-        return self._loaded
+    @property
+    def scheme(self) -> Scheme:
+        """The label scheme of the model, and so of the output's columns."""
+        return model_scheme(self.loaded())
+
+    def columns(self, batch: Mapping[str, list]) -> dict[str, str | None]:
+        """The batch's column for each input field (``AUTO`` resolved: the column of that name, or none)."""
+        named = {"text": self.text, "id": self.id, "outlet": self.outlet, "date": self.date, "title": self.title}
+        resolved = {k: (k if k in batch else None) if v == AUTO else v for k, v in named.items()}
+        for name in resolved.values():
+            if name is not None and name not in batch:
+                raise FramingError(f"the batch has no column {name!r} (its columns: {', '.join(batch)})")
+        return resolved
 
     def articles(self, batch: Mapping[str, list]) -> list[Article]:
         """The batch's articles; rows without text are skipped."""
-        for name in (self.text, self.id, self.outlet, self.date, self.title):
-            if name is not None and name not in batch:
-                raise FramingError(f"the batch has no column {name!r} (its columns: {', '.join(batch)})")
-        texts = list(batch[self.text])
-        ids = list(batch[self.id]) if self.id else list(range(len(texts)))
-        outlets = list(batch[self.outlet]) if self.outlet else [None] * len(texts)
-        dates = list(batch[self.date]) if self.date else [None] * len(texts)
-        titles = list(batch[self.title]) if self.title else [None] * len(texts)
+        c = self.columns(batch)
+        texts = list(batch[c["text"]])
+        ids = list(batch[c["id"]]) if c["id"] else list(range(len(texts)))
+        outlets = list(batch[c["outlet"]]) if c["outlet"] else [None] * len(texts)
+        dates = list(batch[c["date"]]) if c["date"] else [None] * len(texts)
+        titles = list(batch[c["title"]]) if c["title"] else [None] * len(texts)
         return [
             Article(
                 self.corpus,
@@ -103,13 +121,13 @@ class BatchScorer:
         if hasattr(batch, "to_pydict"):
             return self.table(batch)
         rows = self.rows(batch)
-        return {c: [row[c] for row in rows] for c in COLUMNS}
+        return {c.name: [row.get(c.name) for row in rows] for c in arrow_schema(self.scheme)}
 
     def table(self, batch):
         """A pyarrow Table of scored rows, with the Parquet schema of ``framing score``."""
         import pyarrow as pa
 
-        return pa.Table.from_pylist(self.rows(batch.to_pydict()), schema=arrow_schema())
+        return pa.Table.from_pylist(self.rows(batch.to_pydict()), schema=arrow_schema(self.scheme))
 
     def map_in_arrow(self, batches: Iterable) -> Iterator:
         """Spark's ``mapInArrow`` contract: record batches in, record batches out."""
@@ -117,15 +135,17 @@ class BatchScorer:
             yield from self.table(batch).to_batches()
 
 
-def datasets_features():
-    """The output columns as ``datasets.Features`` (give them to ``map`` so every batch has one type)."""
+def datasets_features(scheme: Scheme | None = None):
+    """The output columns as ``datasets.Features`` (give them to ``map`` so every batch has one type);
+    ``scheme``: the model's, default the Syrian one (``BatchScorer.scheme``)."""
     from datasets import Features
 
-    return Features.from_arrow_schema(arrow_schema())
+    return Features.from_arrow_schema(arrow_schema(scheme))
 
 
-def spark_schema() -> str:
-    """The output schema as the DDL string Spark's ``mapInArrow`` takes."""
+def spark_schema(scheme: Scheme | None = None) -> str:
+    """The output schema as the DDL string Spark's ``mapInArrow`` takes (``scheme`` as for
+    ``datasets_features``)."""
     import pyarrow as pa
 
     scalars = {pa.string(): "string", pa.int32(): "int", pa.int64(): "bigint", pa.float64(): "double"}
@@ -138,4 +158,4 @@ def spark_schema() -> str:
             return f"array<{ddl(kind.value_type)}>"
         return scalars[kind]
 
-    return ", ".join(f"`{f.name}` {ddl(f.type)}" for f in arrow_schema())
+    return ", ".join(f"`{f.name}` {ddl(f.type)}" for f in arrow_schema(scheme))

@@ -79,10 +79,25 @@ def test_arrow_batches_in_and_out_as_spark_and_ray_pass_them(root, expected):
 def test_scorer_pickles_without_its_model(root):
     scorer = BatchScorer(str(root / "models" / "lexicon"))
     scorer({"id": ["a"], "text": ["Rebels shelled the town."]})
-    assert scorer._loaded is not None
     copy = pickle.loads(pickle.dumps(scorer))
-    assert copy._loaded is None and len(pickle.dumps(scorer)) < 1000
+    assert len(pickle.dumps(scorer)) < 1000  # the settings travel, not the model
+    # Spark unpickles a scorer per task: a process loads the model once, whatever the copies
+    assert copy.loaded() is scorer.loaded()
     assert copy({"id": ["a"], "text": ["Rebels shelled the town."]})["opposition"] == ["rebel"]
+    int8_other = BatchScorer(str(root / "models" / "lexicon"), threads=1)
+    assert int8_other.loaded() is not scorer.loaded()  # other settings: a model of their own
+
+
+def test_outlet_date_and_title_columns_are_used_where_the_batch_has_them(root):
+    """A call that names no outlet or date still files rows under the batch's outlet and date columns."""
+    batch = {"id": ["a", "b"], "text": ["Rebels shelled the town.", "The regime fell."]}
+    batch |= {"outlet": ["X", "Y"], "date": ["2016-03-01", "3/2/16"]}
+    columns = BatchScorer(str(root / "models" / "lexicon"))(batch)
+    assert columns["outlet"] == ["X", "Y"] and columns["date"] == ["2016-03-01", "2016-03-02"]
+    none = BatchScorer(str(root / "models" / "lexicon"), outlet=None, date=None)(batch)
+    assert none["outlet"] == [None, None] and none["date"] == [None, None]
+    bare = BatchScorer(str(root / "models" / "lexicon"))({"id": ["a"], "text": ["Rebels shelled the town."]})
+    assert bare["outlet"] == [None]
 
 
 def test_missing_column_and_empty_texts(root):
@@ -105,10 +120,13 @@ def test_ray_data_map_batches(root, expected, tmp_path):
     shards, rows = expected
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
     try:
-        dataset = ray.data.read_parquet([str(s) for s in shards])
-        kwargs = {"model": str(root / "models" / "lexicon"), "outlet": "outlet", "date": "date"}
-        # half a CPU per actor: two whole-CPU actors on a 2-CPU node leave none for the read tasks (it hangs)
-        options = {"batch_format": "pyarrow", "concurrency": 2, "num_cpus": 0.5}
+        # as many blocks as actors at least, or one actor gets them all (README, "Speed")
+        dataset = ray.data.read_parquet([str(s) for s in shards]).repartition(4)
+        kwargs = {"model": str(root / "models" / "lexicon")}  # outlet and date: the batch's columns
+        # half a CPU per actor: two whole-CPU actors on a 2-CPU node leave none for the read tasks (it hangs);
+        # compute= replaces the concurrency= that Ray 2.51 deprecated
+        pool = ray.data.ActorPoolStrategy(size=2)
+        options = {"batch_format": "pyarrow", "compute": pool, "num_cpus": 0.5}
         scored = dataset.map_batches(BatchScorer, fn_constructor_kwargs=kwargs, **options)
         assert sorted(map(_key, scored.take_all())) == rows
     finally:
@@ -127,10 +145,54 @@ def test_titles_reach_the_transformer_as_in_framing_score(root, tmp_path, tiny_c
     score([shard], tmp_path / "scores.jsonl", tiny_context_dir, fields=fields)
     expected = sorted(map(_key, read_scores([tmp_path / "scores.jsonl"])))
     with_title = BatchScorer(str(tiny_context_dir), outlet="outlet", title="title")
-    without = BatchScorer(str(tiny_context_dir), outlet="outlet")
+    without = BatchScorer(str(tiny_context_dir), outlet="outlet", title=None)
     rows = {}
     for name, scorer in (("with", with_title), ("without", without)):
         columns = scorer(pq.read_table(shard).to_pydict())
         rows[name] = sorted(map(_key, (dict(zip(columns, v)) for v in zip(*columns.values()))))
     assert rows["with"] == expected
     assert rows["without"] != expected  # the headline changed the heads' input, so some scores differ
+
+
+def _spark_missing() -> str:
+    """Why Spark cannot run here ('' when it can); CI sets FRAMING_REQUIRE_SPARK so that it fails instead."""
+    import importlib.util
+    import os
+    import shutil
+
+    if os.environ.get("FRAMING_REQUIRE_SPARK"):
+        return ""
+    if importlib.util.find_spec("pyspark") is None:
+        return "pyspark is not installed (pip install pyspark; `make spark`)"
+    if not (shutil.which("java") or os.environ.get("JAVA_HOME")):
+        return "no Java (Debian: default-jre-headless; `make spark`)"
+    return ""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(bool(_spark_missing()), reason=_spark_missing() or "spark")
+def test_spark_map_in_arrow_gives_the_rows_of_framing_score(root, expected, monkeypatch):
+    """Spark ``local[2]``, as the README shows it: the scored rows equal ``framing score``'s, outlet and
+    date included, with workers running this Python (``PYSPARK_PYTHON``)."""
+    import sys
+
+    from pyspark.sql import SparkSession
+
+    monkeypatch.setenv("PYSPARK_PYTHON", sys.executable)  # else the workers run the system's Python
+    shards, rows = expected
+    spark = (
+        SparkSession.builder.master("local[2]")
+        .appName("framing-test")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "2")
+        .getOrCreate()
+    )
+    try:
+        frame = spark.read.parquet(*[str(s) for s in shards]).repartition(2)
+        scorer = BatchScorer(str(root / "models" / "lexicon"))
+        scored = frame.mapInArrow(scorer.map_in_arrow, spark_schema()).toArrow()
+        assert scored.schema.names == COLUMNS
+        got = sorted(map(_key, scored.to_pylist()))
+        assert got == rows and {r[5] for r in got} == {"seed"}  # outlets, not "unknown"
+    finally:
+        spark.stop()
