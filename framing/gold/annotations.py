@@ -16,7 +16,7 @@ from framing.classifiers.schema import Context
 from framing.corpus.readers import Article, load_articles
 from framing.errors import FramingError
 from framing.resources import annotations_dir, seeds_dir
-from framing.schemes import DEFAULT_SCHEME, Scheme, default_scheme
+from framing.schemes import DEFAULT_SCHEME, Labelled, Scheme, default_scheme
 
 RESERVED_FILES = {"fa-kes": "fa-kes/evaluation-ids.txt", "allsides": "allsides-syria/evaluation-ids.txt"}
 
@@ -50,7 +50,7 @@ def is_reserved(doc: str, reserved: set[str]) -> bool:
 
 
 @dataclass(frozen=True, slots=True, init=False)
-class GoldSentence:
+class GoldSentence(Labelled):
     """An annotation joined back to its document's text, with the labels of its ``scheme``: one per actor
     field (``actors``; each also reads as an attribute: ``g.opposition``) and ``voice``.
 
@@ -94,26 +94,8 @@ class GoldSentence:
         for key, value in values.items():
             object.__setattr__(self, key, value)
 
-    def __getattr__(self, name: str) -> str:
-        """An actor's label as an attribute (``g.opposition``)."""
-        try:
-            actors = object.__getattribute__(self, "actors")
-        except AttributeError:  # not yet set (unpickling)
-            raise AttributeError(name) from None
-        if name in actors:
-            return actors[name]
-        raise AttributeError(f"{type(self).__name__} has no attribute or actor {name!r}")
-
     def __hash__(self) -> int:  # hashable as before, though the actors' labels are a dict
         return hash((self.doc, self.start, self.end, self.text, self.labels()))
-
-    def labels(self) -> tuple[str, ...]:
-        """Every field's label in the scheme's order (the actors', then voice)."""
-        return (*self.actors.values(), self.voice)
-
-    def label(self, field_name: str) -> str:
-        """The label of one field of its scheme (an actor's, or ``voice``)."""
-        return self.voice if field_name == self.scheme.voice.field else self.actors[field_name]
 
     def context(self) -> Context:
         """The headline and previous sentence the annotators read (``None`` where there is none)."""

@@ -233,6 +233,33 @@ def _check_labels(labels: list[str], where: str) -> None:
         raise ValueError(f"{where}: labels {bad} must be lower-case words (a-z, 0-9, _)")
 
 
+class Labelled:
+    """A sentence with the labels of a scheme (a scored row, a gold record, a lexicon decision): ``actors``
+    (field -> label, in the scheme's order) and ``voice``, each actor's label also read as an attribute
+    (``row.opposition``), every field's with ``label(field)`` and all of them with ``labels()``."""
+
+    __slots__ = ()
+    actors: dict[str, str]
+    voice: str
+
+    def __getattr__(self, name: str) -> str:
+        try:
+            actors = object.__getattribute__(self, "actors")
+        except AttributeError:  # not set yet (while unpickling)
+            raise AttributeError(name) from None
+        if name in actors:
+            return actors[name]
+        raise AttributeError(f"{type(self).__name__} has no attribute or actor {name!r}")
+
+    def labels(self) -> tuple[str, ...]:
+        """Every field's label in the scheme's order (the actors', then voice)."""
+        return (*self.actors.values(), self.voice)
+
+    def label(self, field: str) -> str:
+        """The label of one field (an actor's, or ``voice``)."""
+        return self.voice if field == "voice" else self.actors[field]
+
+
 # -- reading ------------------------------------------------------------------------------------
 def scheme_from_text(text: str, source: str = "<scheme>") -> Scheme:
     """A scheme from the text of a scheme file; a bad one is a ``FramingError`` naming ``source``."""

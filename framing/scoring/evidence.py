@@ -42,7 +42,7 @@ def unexplained(row: ScoredSentence) -> list[str]:
     evidence = row.evidence if isinstance(row.evidence, list) else []
     return [
         actor
-        for actor in row.labels
+        for actor in row.actors
         if row.label(actor) != "none"
         and not any(
             isinstance(e, dict) and e.get("deciding") and (e.get("field"), e.get("label")) == (actor, row.label(actor))
@@ -53,7 +53,7 @@ def unexplained(row: ScoredSentence) -> list[str]:
 
 def named(row: ScoredSentence) -> list[str]:
     """The actor fields the row names (every one is explained by ``explain_sentences``)."""
-    return [actor for actor, label in row.labels.items() if label != "none"]
+    return [actor for actor, label in row.actors.items() if label != "none"]
 
 
 def cell_places(rows: Sequence[ScoredSentence]) -> list[int | None]:
@@ -105,7 +105,7 @@ def add_model_evidence(
     (``framing.classifiers.explain``); ``context``: one per row, as scoring gave it (``row_context``)."""
     wanted = {i: fields(rows[i]) for i in picked}
     order = [i for i, chosen in wanted.items() if chosen]
-    labels = [{a: label if a in wanted[i] else "none" for a, label in rows[i].labels.items()} for i in order]
+    labels = [{a: label if a in wanted[i] else "none" for a, label in rows[i].actors.items()} for i in order]
     explained = occlusion(
         classifier,
         [rows[i].text for i in order],
@@ -222,7 +222,7 @@ def format_row(row: ScoredSentence) -> str:
     """A row as ``framing explain`` prints it: the sentence, then per actor its label and probability, the
     lexicon's deciding terms and the model's words with how much the label's probability falls without each."""
     lines = [row.text]
-    for actor in row.labels:
+    for actor in row.actors:
         label = row.label(actor)
         if label == "none":
             lines.append(f"  {actor}: none")

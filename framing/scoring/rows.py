@@ -16,7 +16,7 @@ from pathlib import Path
 from framing.classifiers.schema import DEFAULT_SCHEME, SCHEME, Scheme
 from framing.errors import FramingError
 from framing.io import read_jsonl
-from framing.schemes import NONE, shipped_scheme
+from framing.schemes import NONE, Labelled, shipped_scheme
 
 #: The group of rows whose outlet (or other grouping field) is missing or empty.
 UNKNOWN = "unknown"
@@ -25,15 +25,15 @@ GROUPS = ("outlet", "year", "date", "doc", "model", "voice")
 
 
 @dataclass(frozen=True, slots=True, init=False)
-class ScoredSentence:
+class ScoredSentence(Labelled):
     """One sentence with its labels: where it is (``doc``, index, character offsets), its article's
-    outlet and date, the label per actor field of its ``scheme`` (``labels``; each also reads as an
+    outlet and date, the label per actor field of its ``scheme`` (``actors``; each also reads as an
     attribute: ``row.opposition``), its ``voice``, each field's probabilities (``scores``), the lexicon
     terms found in it and, where added (``framing.scoring.evidence``), the words the model's labels rest on
     (``evidence``: ``Evidence.as_dict`` entries) and the model that labelled it.
 
     ``ScoredSentence(doc, opposition="rebel", voice="own")`` gives the actors' labels as keywords (any
-    actor left out is ``none``); ``labels=`` gives them as a mapping."""
+    actor left out is ``none``); ``actors=`` gives them as a mapping."""
 
     doc: str
     sentence: int
@@ -42,7 +42,7 @@ class ScoredSentence:
     text: str
     outlet: str | None
     date: str | None
-    labels: dict[str, str]
+    actors: dict[str, str]
     voice: str
     scores: dict[str, dict[str, float]]
     evidence: list[dict]
@@ -58,7 +58,7 @@ class ScoredSentence:
         text: str = "",
         outlet: str | None = None,
         date: str | None = None,
-        labels: dict[str, str] | None = None,
+        actors: dict[str, str] | None = None,
         voice: str = NONE,
         scores: dict[str, dict[str, float]] | None = None,
         evidence: list[dict] | None = None,
@@ -67,7 +67,7 @@ class ScoredSentence:
         **actor_labels: str,
     ) -> None:
         scheme = scheme or SCHEME
-        given = dict(labels or {}) | actor_labels
+        given = dict(actors or {}) | actor_labels
         unknown = [name for name in given if name not in scheme.actor_fields]
         if unknown:
             raise TypeError(
@@ -75,22 +75,12 @@ class ScoredSentence:
             )
         values = {
             "doc": doc, "sentence": sentence, "start": start, "end": end, "text": text, "outlet": outlet,
-            "date": date, "labels": {a: given.get(a, NONE) for a in scheme.actor_fields}, "voice": voice,
+            "date": date, "actors": {a: given.get(a, NONE) for a in scheme.actor_fields}, "voice": voice,
             "scores": {} if scores is None else scores, "evidence": [] if evidence is None else evidence,
             "model": model, "scheme": scheme,
         }  # fmt: skip
         for key, value in values.items():
             object.__setattr__(self, key, value)
-
-    def __getattr__(self, name: str) -> str:
-        """An actor's label as an attribute (``row.opposition``)."""
-        try:
-            labels = object.__getattribute__(self, "labels")
-        except AttributeError:  # not yet set (unpickling)
-            raise AttributeError(name) from None
-        if name in labels:
-            return labels[name]
-        raise AttributeError(f"{type(self).__name__} has no attribute or actor {name!r}")
 
     @property
     def outlet_name(self) -> str:
@@ -108,16 +98,10 @@ class ScoredSentence:
         value = getattr(self, by)
         return str(value) if value not in (None, "") else UNKNOWN
 
-    def label(self, field_name: str) -> str:
-        """The label of one field of its scheme (an actor's, or ``voice``)."""
-        if field_name == self.scheme.voice.field:
-            return self.voice
-        return self.labels[field_name]
-
     @property
     def names_an_actor(self) -> bool:
         """Whether the sentence names any actor of its scheme."""
-        return any(label != NONE for label in self.labels.values())
+        return any(label != NONE for label in self.actors.values())
 
     def as_dict(self) -> dict:
         """The row as written to a scores file: each field at the top level, in the scheme's order; the
@@ -125,7 +109,7 @@ class ScoredSentence:
         head = {k: getattr(self, k) for k in ("doc", "sentence", "start", "end", "text", "outlet", "date")}
         tail = {"scores": self.scores, "evidence": self.evidence, "model": self.model}
         named = {} if self.scheme.name == DEFAULT_SCHEME else {"scheme": self.scheme.name}
-        return head | self.labels | {"voice": self.voice} | tail | named
+        return head | self.actors | {"voice": self.voice} | tail | named
 
     @classmethod
     def from_dict(cls, row: dict, where: str = "scores", scheme: Scheme | None = None) -> ScoredSentence:
@@ -149,7 +133,7 @@ class ScoredSentence:
             if values.get(key) is not None and not isinstance(values[key], str):
                 values[key] = _text(values[key])
         voice = labels.pop(scheme.voice.field)
-        return cls(**values, labels=labels, voice=voice, scheme=scheme)
+        return cls(**values, actors=labels, voice=voice, scheme=scheme)
 
 
 #: The keys of a scores row besides its labels.
@@ -265,7 +249,7 @@ SHOWN_TYPES: dict[str, tuple[type, ...]] = {
 def row_problems(row: ScoredSentence) -> list[str]:
     """Why a scored sentence cannot be shown (empty when it can): labels outside the schema or at odds,
     a shown field of the wrong type, evidence that is not a span of the sentence with a label of the schema."""
-    problems = row.scheme.check_record(row.labels | {row.scheme.voice.field: row.voice})
+    problems = row.scheme.check_record(row.actors | {row.scheme.voice.field: row.voice})
     for key, kinds in SHOWN_TYPES.items():
         value = getattr(row, key)
         if not isinstance(value, kinds) or isinstance(value, bool):

@@ -95,7 +95,7 @@ ANY = {"min_articles": 1, "min_sentences": 1}
 
 
 def row(scheme, doc, outlet, labels, date="2015-03-01", voice="own", sentence=0):
-    return ScoredSentence(doc, sentence, outlet=outlet, date=date, labels=labels, voice=voice, scheme=scheme)
+    return ScoredSentence(doc, sentence, outlet=outlet, date=date, actors=labels, voice=voice, scheme=scheme)
 
 
 def single_rows():
@@ -319,7 +319,7 @@ def test_single_label_axes_of_one_actor_map_without_combined_labels(tmp_path):
         'labels = ["isis"]', 'labels = ["isil"]'
     )
     scheme = scheme_from_text(text, "is.toml")
-    rows = [ScoredSentence(r.doc, r.sentence, outlet=r.outlet, labels=r.labels, voice=r.voice, scheme=scheme)
+    rows = [ScoredSentence(r.doc, r.sentence, outlet=r.outlet, actors=r.actors, voice=r.voice, scheme=scheme)
             for r in single_rows()]  # fmt: skip
     result = profile(rows, n_boot=50, **ANY)
     assert {r.label for r in result} == {"islamic_state", "isis", "isil", "daesh"}

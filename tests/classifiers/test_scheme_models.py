@@ -172,7 +172,7 @@ def test_scoring_with_a_model_of_another_scheme_writes_rows_of_its_shape(harbour
     for name in ("scores.jsonl", "scores.parquet"):
         (row,) = read_scores([tmp_path / name], scheme=harbour)
         assert row.scheme.same_as(harbour) and [row.label(f) for f in harbour.fields] == expected
-        assert row.league == expected[1] and row.labels == dict(zip(harbour.actor_fields, expected[:2]))
+        assert row.league == expected[1] and row.actors == dict(zip(harbour.actor_fields, expected[:2]))
     with (tmp_path / "scores.csv").open(encoding="utf-8") as handle:
         header, values = list(csv.reader(handle))
     assert header[7:10] == ["guild", "league", "voice"] and "league_smugglers" in header and values[7:10] == expected
@@ -219,7 +219,7 @@ def test_the_python_api_takes_rows_of_a_scheme_of_its_own(harbour, harbour_model
     with pytest.raises(FramingError, match="give its scheme file"):
         framing.rows_from(table)
     back = framing.rows_from(table, harbour)
-    assert [r.labels for r in back] == [r.labels for r in rows] and back[0].scheme.same_as(harbour)
+    assert [r.actors for r in back] == [r.actors for r in rows] and back[0].scheme.same_as(harbour)
     shares = framing.profile(table, scheme=harbour, min_articles=1, min_sentences=1, n_boot=50).to_pylist()
     league = [r for r in shares if r["group"] == "A" and r["actor"] == "league"]
     named = [r for r in rows if r.outlet == "A" and r.league != "none"]
