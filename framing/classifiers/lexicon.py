@@ -25,6 +25,7 @@ from framing.classifiers.schema import (
     load_scheme,
 )
 from framing.errors import FramingError
+from framing.schemes import NONE, Labelled
 
 #: For the Syrian scheme, when its lexicon file sets no ``[exclude] ambiguous``: exclusions that mean
 #: ISIS or Kurdish forces (they make generic terms ambiguous).
@@ -56,23 +57,13 @@ class Evidence:
 
 
 @dataclass(frozen=True)
-class Decision:
+class Decision(Labelled):
     """The labels of one sentence (``actors``: per actor field of the scheme, in its order; ``voice``)
     and the evidence behind them. An actor's label also reads as an attribute (``decision.opposition``)."""
 
     actors: dict[str, str]
     voice: str
     evidence: tuple[Evidence, ...]
-
-    def labels(self) -> tuple[str, ...]:
-        """Every field's label in the scheme's order (the actors', then voice)."""
-        return (*self.actors.values(), self.voice)
-
-    def __getattr__(self, name: str) -> str:
-        actors = self.__dict__.get("actors", {})
-        if name in actors:
-            return actors[name]
-        raise AttributeError(f"Decision has no attribute or actor {name!r}")
 
 
 @dataclass(frozen=True)
@@ -208,6 +199,7 @@ class Lexicon:
                 raise TypeError(f"exclude.ambiguous is {ambiguous!r}; it must be one regular expression")
         except (KeyError, ValueError, AttributeError, TypeError) as error:
             raise FramingError(f"{source}: malformed lexicon ({error}); compare it with models/lexicon/lexicon.toml")
+        self._unnamed = dict.fromkeys(actors, NONE)  # the labels of a sentence with no term
         self._entries: list[_Entry] = [entry for _, entry in patterns]
         self._literals = literals
         alternatives = [f"(?P<p{i}>{p})" for i, (p, _) in enumerate(patterns)]
@@ -249,10 +241,17 @@ class Lexicon:
 
         Invisible characters (``INVISIBLE``) are passed over, so that "ter\u00adrorists" is a naming; the
         evidence's offsets and terms are still those of ``sentence`` as given."""
-        original = sentence
-        sentence, offsets = visible(sentence)
+        seen, offsets = visible(sentence)
+        found: list[tuple[re.Match, _Entry]] = [(m, self._entry(m)) for m in self.matcher.finditer(seen)]
+        if not found:  # most sentences: no label, no evidence, as the rules would say, for a fraction of the cost
+            return Decision(dict(self._unnamed), NONE, ())
+        return self.apply_rules(sentence, found)
+
+    def apply_rules(self, original: str, found: list[tuple[re.Match, _Entry]]) -> Decision:
+        """The decision on the terms ``found`` in ``visible(original)``: precedence, ambiguity, quotes and
+        markers (``decide`` skips this for a sentence with no term)."""
+        sentence, offsets = visible(original)
         quoted = quoted_spans(sentence)
-        found: list[tuple[re.Match, _Entry]] = [(m, self._entry(m)) for m in self.matcher.finditer(sentence)]
         ambiguous = self.ambiguous is not None and any(
             e.kind == "exclude" and self.ambiguous.search(m.group()) for m, e in found
         )

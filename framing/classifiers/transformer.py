@@ -273,10 +273,11 @@ class TransformerClassifier:
         is_torch = isinstance(network, nn.Module)
         if is_torch:
             network.eval()
-        size = INFERENCE_BATCH if is_torch else network.batch
+            batches = [order[begin : begin + INFERENCE_BATCH] for begin in range(0, len(order), INFERENCE_BATCH)]
+        else:  # ONNX (int8): batches of one token count, so that a text's result depends on itself alone
+            batches = network.batches(order, encoded["input_ids"])
         with torch.inference_mode():
-            for begin in range(0, len(order), size):
-                index = order[begin : begin + size]
+            for index in batches:
                 rows = [{k: encoded[k][i] for k in encoded} for i in index]
                 if is_torch:
                     values = network.embed(**self.collate(rows)).float().numpy()
@@ -297,7 +298,9 @@ class TransformerClassifier:
             parts.append(context)
         fields = self.scheme.fields
         features = np.concatenate(parts, axis=1) if n else np.zeros((0, self.head_weights_[fields[0]][0].shape[1]))
-        return [features @ self.head_weights_[f][0].T + self.head_weights_[f][1] for f in fields]
+        # one matrix product per row: BLAS computes a row of a larger product in an order that depends on how
+        # many rows there are, and int8 promises the same bits for a sentence in any batch (issue 17)
+        return [(features[:, None, :] @ self.head_weights_[f][0].T)[:, 0] + self.head_weights_[f][1] for f in fields]
 
     def predict_proba(self, X: Sequence[str], context: Sequence[Context] | None = None) -> list[np.ndarray]:
         """One (n, k) array per field in ``labels_`` order; voice made consistent with the actors."""

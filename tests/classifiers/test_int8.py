@@ -1,5 +1,7 @@
 """int8 through ONNX Runtime: the export matches torch, the file is quantised and cached, close calls fall back."""
 
+from dataclasses import replace
+
 import numpy as np
 import onnx
 import pytest
@@ -27,7 +29,7 @@ def test_int8_file_is_quantised_and_cached(tiny_dir):
     full, int8 = _files(tiny_dir)
     assert full.is_file() and int8.is_file()
     ops = {n.op_type for n in onnx.load(str(int8)).graph.node}
-    assert "MatMulInteger" in ops and "DynamicQuantizeLinear" in ops
+    assert "MatMulInteger" in ops and "DynamicQuantizeLinear" not in ops  # quantised per token instead
     assert "MatMulInteger" not in {n.op_type for n in onnx.load(str(full)).graph.node}
 
 
@@ -187,3 +189,52 @@ def test_int8_reads_context_like_full_precision(tiny_context_dir):
     int8.fallback_margin_ = 1.01  # every sentence re-run in full precision: the exported graph must match torch
     for a, b in zip(full, int8.predict_proba(texts, context)):
         assert np.allclose(a, b, atol=1e-4)
+
+
+def test_equal_length_batches_are_never_padded():
+    from framing.classifiers.int8 import equal_length_batches
+
+    order = np.array([4, 0, 3, 1, 2, 5, 6])
+    lengths = np.array([7, 3, 5, 3, 3, 3, 9])  # the length of each entry of ``order``
+    batches = equal_length_batches(order, lengths, 2)
+    assert [b.tolist() for b in batches] == [[0, 1], [2, 5], [3], [4], [6]]
+    assert equal_length_batches(np.array([], dtype=np.int64), np.array([], dtype=np.int64), 4) == []
+
+
+def test_per_token_scales_do_not_depend_on_the_batch(tiny_dir):
+    """A sentence's int8 embedding, bit for bit, alone and among others of its length (one scale per token)."""
+    classifier = load_model(tiny_dir, int8=True).classifier
+    network = classifier.onnx_
+    ids = classifier.tokenizer_(["the rebels shelled the town", "a government jet struck the market"])["input_ids"]
+    rows = np.array([ids[0], ids[1][: len(ids[0])]])
+    batch = {"input_ids": rows, "attention_mask": np.ones_like(rows), "token_type_ids": np.zeros_like(rows)}
+    together = network(**batch)
+    alone = network(**{k: v[:1] for k, v in batch.items()})
+    assert np.array_equal(together[:1], alone)
+    assert "DynamicQuantizeLinear" not in {n.op_type for n in onnx.load(str(network.path)).graph.node}
+
+
+@pytest.mark.slow  # the shipped transformer's int8 export (~30 s, once per cache), then four scorings
+def test_int8_scores_are_byte_identical_across_batches_chunks_and_workers(tmp_path, root, monkeypatch):
+    """The seeds scored with the shipped transformer in int8: one chunk, one worker; other int8 batch sizes
+    and small chunks; two worker processes. The output files are the same bytes (issue 17)."""
+    from framing.classifiers.transformer import TransformerClassifier
+    from framing.scoring.streaming import loaded_model, score
+
+    model, seeds = root / "models" / "transformer", [root / "seeds"]
+    outputs = {}
+    score(seeds, tmp_path / "one.jsonl", model_path=model, int8=True, workers=1)
+    outputs["one chunk"] = (tmp_path / "one.jsonl").read_bytes()
+    assert loaded_model().classifier.fallbacks_ > 0  # some close calls took the full-precision path too
+    for name, batch, chunk in (("batches of 3, small chunks", 3, 3_000), ("batches of 64, one article a chunk", 64, 1)):
+        classifier = loaded_model().classifier
+        classifier.onnx_.batch = classifier.onnx_full_.batch = batch
+        monkeypatch.setattr(TransformerClassifier, "runtime", replace(TransformerClassifier.runtime, chunk_chars=chunk))
+        score(seeds, tmp_path / "out.jsonl", model_path=model, int8=True, workers=1)
+        outputs[name] = (tmp_path / "out.jsonl").read_bytes()
+    monkeypatch.setattr(TransformerClassifier, "runtime", replace(TransformerClassifier.runtime, chunk_chars=5_000))
+    score(seeds, tmp_path / "two.jsonl", model_path=model, int8=True, workers=2)
+    outputs["two workers, small chunks"] = (tmp_path / "two.jsonl").read_bytes()
+    assert len(outputs["one chunk"].splitlines()) > 100
+    for name, written in outputs.items():
+        assert written == outputs["one chunk"], f"int8 scores with {name} differ from one chunk, one worker"

@@ -101,3 +101,36 @@ def test_finite_patterns_are_spelled_out_for_the_trie():
     for pattern in ("Syria(?= said)", "(?-i:IS)", "rebels?\\b", "a+", "(?:x|y){3}"):
         assert finite_strings(pattern) is None
     assert finite_strings("(?:a|b)(?:c|d)(?:e|f)", limit=4) is None
+
+
+def _sentences_of(path, every=1):
+    from framing.corpus.readers import Article, read_path
+    from framing.corpus.sentences import split
+
+    articles = [a for a in read_path(path) if isinstance(a, Article)][::every]
+    return [s.text for a in articles for s in split(a.doc, a.text)]
+
+
+def _with_every_rule(lexicon, sentence):
+    """The decision with the rules run even when no term is found (``decide`` skips them then)."""
+    from framing.classifiers.lexicon import visible
+
+    seen, _ = visible(sentence)
+    return lexicon.apply_rules(sentence, [(m, lexicon._entry(m)) for m in lexicon.matcher.finditer(seen)])
+
+
+def test_a_sentence_without_terms_is_decided_as_the_rules_would(lexicon, root, data_root):
+    sentences = _sentences_of(root / "seeds") + _sentences_of(data_root / "fa-kes" / "FA-KES-Dataset.csv", every=8)
+    sentences += ['"Quoted, but no term."', "so-called nothing", "soft\u00adhyphen", ""]
+    unnamed = 0
+    for sentence in sentences:
+        decision = lexicon.decide(sentence)
+        assert decision == _with_every_rule(lexicon, sentence), sentence
+        unnamed += decision.voice == "none"
+    assert 0 < unnamed < len(sentences)  # both paths were taken
+
+
+def test_decisions_of_one_sentence_do_not_share_labels(lexicon):
+    first, second = lexicon.decide("Nothing here."), lexicon.decide("Nor here.")
+    first.actors["opposition"] = "rebel"
+    assert second.actors["opposition"] == "none"

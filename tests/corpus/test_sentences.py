@@ -54,3 +54,53 @@ def test_offsets_are_exact_on_fakes(data_root, segmenter):
         if isinstance(article, Article):
             for s in split(article.doc, article.text, segmenter):
                 assert s.text == article.text[s.start : s.end]
+
+
+TRICKY_LINES = [
+    "Hello there. How are you? Fine.",
+    "Él dijo «hola». Ça va? Oui — très bien… “Rebels” left.",
+    "Emoji 😀 end. 🇸🇾 Flags too. 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 here.",
+    "中文句子。另一个句子！ العربية. Русский текст. Ελληνικά.",
+    "combining e\u0301 and a\u0300. Then\u00a0a\u2009thin space.",
+    "nul\x00inside. carriage\rreturn. tab\tthere.",
+    "x",
+    " ",
+    ".",
+    "U.S. forces met Mr. Smith. " * 4000,  # a long line, and it grows the buffers
+    "Short after long. Stale bytes must not count.",
+    "é" * 3000 + ". Then more.",
+]
+
+
+@pytest.mark.parametrize("line", TRICKY_LINES, ids=range(len(TRICKY_LINES)))
+def test_fast_blingfire_gives_blingfires_offsets(line):
+    import blingfire
+
+    from framing.corpus.sentences import _blingfire_spans
+
+    assert _blingfire_spans(line) == blingfire.text_to_sentences_and_offsets(line)[1]
+
+
+def test_fast_blingfire_gives_blingfires_offsets_on_the_seeds_and_fakes(root, data_root):
+    import blingfire
+
+    from framing.corpus.sentences import _blingfire_spans
+
+    articles = list(read_path(root / "seeds")) + list(read_path(data_root / "fa-kes" / "FA-KES-Dataset.csv"))[::4]
+    lines = [line for a in articles if isinstance(a, Article) for line in a.text.split("\n") if line.strip()]
+    assert any(not line.isascii() for line in lines)
+    for line in lines:
+        assert _blingfire_spans(line) == blingfire.text_to_sentences_and_offsets(line)[1], line
+
+
+def test_offsets_blingfires_wrapper_would_reject_go_to_it(monkeypatch):
+    import framing.corpus.sentences as sentences
+
+    data = "aé b".encode()  # é is bytes 1-2, the space 3, b 4
+    assert sentences._mappable([0, 3, 4, 5], data, ascii=False)
+    assert not sentences._mappable([0, 2, 4, 5], data, ascii=False)  # 2 is inside é
+    assert not sentences._mappable([4, 5, 0, 3], data, ascii=False)  # out of order
+    assert not sentences._mappable([0, 5, 5, 5], data, ascii=False)  # two offsets at the end
+    assert not sentences._mappable([-1, 3], data, ascii=False)
+    monkeypatch.setattr(sentences, "_mappable", lambda *args: False)  # blingfire's own wrapper answers
+    assert sentences._blingfire_spans("Aé b. Then c.") == [(0, 5), (6, 13)]
