@@ -163,7 +163,8 @@ def _profile_panel(ax: plt.Axes, table: dict[str, dict[str, ProfileRow]], actor:
         )
     ax.set_xlim(0, 1)
     ax.set_title(
-        f"How {actor} is named (share of sentences naming it)\nwhiskers: 95% interval of the {labels[0]} share"
+        f"How {scheme.actor(actor).display.removeprefix('the ')} is named (share of sentences naming it)\n"
+        f"whiskers: 95% interval of the {labels[0]} share"
     )
     below = ax.transAxes + ScaledTranslation(0, -0.4, ax.figure.dpi_scale_trans)  # under the ticks, however tall
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0), bbox_transform=below, ncol=len(labels), frameon=False)
