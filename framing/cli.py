@@ -542,21 +542,27 @@ def compare_cli(
     model_b: Annotated[Path, typer.Argument(help="Second model directory.")],
     gold: Annotated[Path | None, typer.Option(help="Gold JSON Lines (default: the project's annotations).")] = None,
     split: Annotated[str | None, typer.Option(help="train, dev or test.")] = None,
+    splits: Annotated[Path | None, typer.Option(help="The splits file --split names a split of.")] = None,
     data: Annotated[Path | None, typer.Option(help="Shared data root.")] = None,
     domain: DomainOption = None,
     slices: SlicesOption = False,
 ) -> None:
-    """Both models' scores and the paired bootstrap interval of B minus A."""
-    from framing.classifiers.loading import load_model
+    """Both models' scores and the paired bootstrap interval of B minus A (models of one label scheme, on
+    gold of that scheme)."""
+    from framing.classifiers.loading import check_scheme, load_model
     from framing.gold.evaluate import compare_predictions, evaluate_predictions, format_evaluation, predict_gold
-    from framing.gold.slices import format_slices, slice_accuracy
+    from framing.gold.slices import format_slices, skipped, slice_accuracy
 
-    rows = _gold(gold, split, data, domain)
     a, b = load_model(model_a), load_model(model_b)
+    if a.scheme is not None:
+        check_scheme(model_b, b.scheme, a.scheme)
+    rows = _gold(gold, split, data, domain, scheme=a.scheme, splits=splits)
     pred_a, pred_b = predict_gold(a, rows), predict_gold(b, rows)
     for name, predicted in ((a.name, pred_a), (b.name, pred_b)):
         typer.echo(format_evaluation(evaluate_predictions(name, rows, predicted)) + "\n")
-        if slices:
+        if slices and skipped(rows):
+            typer.echo(skipped(rows), err=True)
+        elif slices:
             typer.echo(format_slices(name, slice_accuracy(rows, predicted)) + "\n")
     typer.echo(f"difference {b.name} - {a.name} in macro-F1 (paired 95% bootstrap interval over articles):")
     for key, (diff, low, high) in compare_predictions(rows, pred_a, pred_b).items():
