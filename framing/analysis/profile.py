@@ -213,8 +213,9 @@ def write_profile(rows: list[ProfileRow], out: Path) -> None:
 
 
 def read_profile(path: Path, scheme: Scheme | None = None) -> list[ProfileRow]:
-    """A profile CSV of ``scheme``'s actors (default: the default scheme's); one written before the ``enough``
-    column is judged by the default minimums, one written before the ``estimator`` column counted predicted labels."""
+    """A profile CSV of ``scheme``'s actors (default: the default or shipped scheme its actors and labels are
+    of, ``scheme_of_shares``); one written before the ``enough`` column is judged by the default minimums,
+    one written before the ``estimator`` column counted predicted labels."""
     path = Path(path)
     if not path.is_file():
         raise FramingError(f"{path}: no such profile file; make one with `framing profile`")
@@ -225,9 +226,14 @@ def read_profile(path: Path, scheme: Scheme | None = None) -> list[ProfileRow]:
                 raise FramingError(
                     f"{path}: not a profile CSV (columns {reader.fieldnames}); make one with `framing profile`"
                 )
-            return [profile_row(r, f"{path} line {reader.line_num}", scheme) for r in reader]
+            records = [(r, f"{path} line {reader.line_num}") for r in reader]
     except (UnicodeDecodeError, csv.Error) as error:
         raise FramingError(f"{path}: not a profile CSV ({error}); make one with `framing profile`") from None
+    if scheme is None:
+        pairs = {(r.get("actor"), r.get("label")) for r, _ in records}
+        fitting = [name for name in shipped() if fits(shipped_scheme(name), pairs)]
+        scheme = shipped_scheme(fitting[0]) if fitting else None  # none: each row is refused below, by name
+    return [profile_row(r, where, scheme) for r, where in records]
 
 
 def profile_row(r: dict, where: str, scheme: Scheme | None = None) -> ProfileRow:

@@ -329,3 +329,22 @@ def test_single_label_axes_of_one_actor_map_without_combined_labels(tmp_path):
     assert files(plot_profile(result, tmp_path, scheme=scheme)) == [
         "framing-map.png", "framing-map.svg", "profiles.png", "profiles.svg"
     ]  # fmt: skip
+
+
+def test_a_profile_csv_of_a_shipped_scheme_reads_back_without_naming_it(tmp_path):
+    """`framing plot PROFILE.csv` of the shipped islamic-state scheme needs no --scheme: its actors tell."""
+    from framing.analysis.profile import profile, read_profile, write_profile
+    from framing.schemes import shipped_scheme
+
+    scheme = shipped_scheme("islamic-state")
+    rows = [
+        ScoredSentence(f"d:{i}", 0, outlet="A", actors={"is_group": label}, voice="own", scheme=scheme)
+        for i, label in enumerate(["daesh", "isis", "isil", "daesh"])
+    ]
+    written = profile(rows, n_boot=20, min_articles=1, min_sentences=1)
+    write_profile(written, tmp_path / "p.csv")
+    back = read_profile(tmp_path / "p.csv")
+    assert [(r.actor, r.label, round(r.share, 4)) for r in back] == [
+        (r.actor, r.label, round(r.share, 4)) for r in written
+    ]
+    assert {(r.label, r.share) for r in back} >= {("daesh", 0.5), ("isis", 0.25)}
