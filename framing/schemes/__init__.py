@@ -138,13 +138,14 @@ class Scheme(_Strict):
         return self
 
     # -- the operations of the labels -----------------------------------------------------------
-    @property
+    @cached_property
     def fields(self) -> tuple[str, ...]:
         """Every field a classifier predicts: the actors in order, then voice."""
         return self.actor_fields + (self.voice.field,)
 
-    @property
+    @cached_property
     def actor_fields(self) -> tuple[str, ...]:
+        """The actors' fields, in order (read for every scored row: computed once)."""
         return tuple(a.field for a in self.actors)
 
     @cached_property
