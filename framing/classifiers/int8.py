@@ -51,8 +51,10 @@ KEEP_FLOAT: tuple[str, ...] = ()
 #: precision: 2.7% of 4,000 unlabelled FA-KES sentences, after which none of the 13 whose labels int8
 #: changed is left changed (``experiments/int8_sensitivity.py``, README "Speed").
 FALLBACK_MARGIN = 0.5
-#: Sentences per int8 forward pass: 16 scored 8,000 sentences end to end in 14.3 s, against 15.5 s for 8,
-#: 14.7 s for 32 and 18.2 s for 64 (``experiments/int8_checks.py``).
+#: Sentences per int8 forward pass (at most: a batch holds one token count): 16 scored 8,000 sentences end to
+#: end in 14.3 s, against 15.5 s for 8, 14.7 s for 32 and 18.2 s for 64 (``experiments/int8_checks.py``, padded
+#: batches, before per-token scales); with batches of one token count, 8, 16 and 32 ran the network alone within
+#: 3% of each other on a loaded machine (800 FA-KES sentences, 2026-11-30).
 BATCH = 16
 OPSET = 17
 
@@ -66,7 +68,8 @@ def _versions() -> str:
     import onnxruntime
     import torch
 
-    settings = f"opset {OPSET} {sorted(QUANTISE.items())} keep {KEEP_FLOAT} pooled by MatMul, per-token activations"
+    settings = f"opset {OPSET} {sorted(QUANTISE.items())} keep {KEEP_FLOAT} pooled by MatMul"
+    settings += ", activations per token by QuantizeLinear into MatMulIntegerToFloat"  # ``per_token``
     return f"torch {torch.__version__} onnxruntime {onnxruntime.__version__} {settings}"
 
 
@@ -192,67 +195,84 @@ def per_token(model):
     """``model`` (an ONNX graph from ``quantize_dynamic``) with each ``DynamicQuantizeLinear`` replaced by a
     quantisation per token, so that no scale depends on the other sentences of a batch: each row ``x`` (the
     last axis) becomes ``round(x * 127 / max|x|) + 128`` in 8 bits (zero point 128, one scalar, which is all
-    ``MatMulInteger`` takes), and the products it feeds are multiplied by the rows' scales ``max|x| / 127``
-    after their per-channel scales (the two kept apart, as ONNX Runtime's fused kernel takes per-channel
-    scales only). Mean cosine to full precision on 1,000 FA-KES sentences: 0.9984, against 0.993 for one
-    scale per batch (``experiments/int8_determinism.py``)."""
+    ONNX Runtime's integer products take). Each product of those rows (``MatMulInteger``, ``Cast``, ``Mul`` by
+    the activation's and the weights' scales) becomes ONNX Runtime's fused ``MatMulIntegerToFloat`` with the
+    weights' per-channel scales, times the rows' scales ``max|x| / 127`` (the fused kernel takes per-channel
+    scales only). Mean cosine to full precision on 1,000 FA-KES sentences: 0.9984, against 0.993 for one scale per
+    batch (``experiments/int8_determinism.py``)."""
     from onnx import helper, numpy_helper
 
     graph = model.graph
-    constants = {"levels": 127.0, "tiny": 1e-30, "one": 1.0}
-    graph.initializer.extend(
-        numpy_helper.from_array(np.array(v, np.float32), f"per_token_{k}") for k, v in constants.items()
-    )
-    graph.initializer.append(numpy_helper.from_array(np.array(128, np.uint8), "per_token_zero_point"))
-    producers = {out: node for node in graph.node for out in node.output}
-    nodes, row_scales, scaled_products = [], {}, 0
+    constants = {
+        "levels": np.float32(127),
+        "tiny": np.float32(1e-30),
+        "one": np.float32(1),
+        "zero_point": np.uint8(128),
+    }
+    graph.initializer.extend(numpy_helper.from_array(np.array(v), f"per_token_{k}") for k, v in constants.items())
+    if not any(o.domain == "com.microsoft" for o in model.opset_import):
+        model.opset_import.append(helper.make_opsetid("com.microsoft", 1))
+    old = list(graph.node)
+    products = _scaled_products(old)
+    replaced = {i for chain in products.values() for i in chain}
+    nodes, row_scales = [], {}
 
     def add(op: str, inputs: list[str], out: str, **attributes) -> str:
         nodes.append(helper.make_node(op, inputs, [out], name=f"{out}_node", **attributes))
         return out
 
-    for node in graph.node:
+    for i, node in enumerate(old):
         if node.op_type == "DynamicQuantizeLinear":
             row_scales[node.output[0]] = _quantise_rows(node, add)
-            continue
-        nodes.append(node)
-        rows = _row_scale(node, producers, row_scales)
-        if rows is not None:  # the product's output scale: multiply by the rows' scales after it
-            product, node.output[0] = node.output[0], f"{node.output[0]}_per_channel"
-            add("Mul", [node.output[0], rows], product)
-            scaled_products += 1
-    products = sum(n.op_type == "MatMulInteger" and n.input[0] in row_scales for n in graph.node)
-    if scaled_products != products:  # another graph than quantize_dynamic's: refuse rather than mis-scale
-        raise FramingError(f"per-token quantisation: {scaled_products} of {products} products found their scales")
+        elif i in products:
+            scale, scales = (old[j] for j in products[i][1:])
+            a, b, _, b_zero_point = node.input
+            columns = [a, b, "per_token_one", scales.input[1], "per_token_zero_point", b_zero_point]
+            out = add("MatMulIntegerToFloat", columns, f"{scale.output[0]}_per_channel", domain="com.microsoft")
+            add("Mul", [out, row_scales[a]], scale.output[0])
+        elif i not in replaced:
+            nodes.append(node)
     del graph.node[:]
     graph.node.extend(nodes)
     return model
 
 
+def _scaled_products(nodes: list) -> dict[int, tuple[int, int, int]]:
+    """For each ``MatMulInteger`` of a ``DynamicQuantizeLinear``'s output (by position in ``nodes``): the
+    positions of the ``Cast`` to float after it, the ``Mul`` by the scales after that, and the ``Mul`` of the
+    activation's scale by the weights' (``quantize_dynamic``'s pattern, checked: another graph is refused
+    rather than mis-scaled)."""
+    producers = {out: node for node in nodes for out in node.output}
+    readers: dict[str, list] = {}
+    for node in nodes:
+        for name in node.input:
+            readers.setdefault(name, []).append(node)
+    position = {id(node): i for i, node in enumerate(nodes)}  # the caller holds ``nodes``: ids stay valid
+    chains = {}
+    for node in nodes:
+        quantiser = producers.get(node.input[0]) if node.op_type == "MatMulInteger" else None
+        if quantiser is None or quantiser.op_type != "DynamicQuantizeLinear":
+            continue
+        cast = readers.get(node.output[0], [None])[0]
+        scale = readers.get(cast.output[0], [None])[0] if cast is not None else None
+        scales = producers.get(scale.input[1]) if scale is not None and len(scale.input) == 2 else None
+        if None in (cast, scale, scales) or (cast.op_type, scale.op_type, scales.op_type) != ("Cast", "Mul", "Mul"):
+            raise FramingError(f"per-token quantisation: {node.name} is not followed by a Cast and a Mul by scales")
+        if scales.input[0] != quantiser.output[1]:
+            raise FramingError(f"per-token quantisation: {scales.name} does not take the activation's scale first")
+        chains[position[id(node)]] = (position[id(cast)], position[id(scale)], position[id(scales)])
+    return chains
+
+
 def _quantise_rows(node, add) -> str:
     """Nodes (made by ``add``) that do the work of the ``DynamicQuantizeLinear`` ``node`` per row; returns the
     name of the rows' scales."""
-    x, (quantised, scale, zero_point), p = node.input[0], node.output, f"{node.name}_per_token"
+    x, p = node.input[0], f"{node.name}_per_token"
     top = add("ReduceMax", [add("Abs", [x], f"{p}_abs")], f"{p}_max", axes=[-1], keepdims=1)
     top = add("Max", [top, "per_token_tiny"], f"{p}_top")  # a row of zeros: any scale will do
     scaled = add("Mul", [x, add("Div", ["per_token_levels", top], f"{p}_inverse")], f"{p}_scaled")
-    add("QuantizeLinear", [scaled, "per_token_one", "per_token_zero_point"], quantised)  # round, + 128, 8 bits
-    add("Identity", ["per_token_zero_point"], zero_point)
-    add("Identity", ["per_token_one"], scale)  # its products keep the weights' scales only
+    add("QuantizeLinear", [scaled, "per_token_one", "per_token_zero_point"], node.output[0])  # round, + 128
     return add("Div", [top, "per_token_levels"], f"{p}_scale")
-
-
-def _row_scale(node, producers: dict, row_scales: dict[str, str]) -> str | None:
-    """The row scales to apply after ``node`` when it is the ``Mul`` that scales a ``MatMulInteger`` of per-token
-    quantised rows (``MatMulInteger``, ``Cast`` to float, ``Mul``), else None."""
-    if node.op_type != "Mul":
-        return None
-    for name in node.input:
-        cast = producers.get(name)
-        product = producers.get(cast.input[0]) if cast is not None and cast.op_type == "Cast" else None
-        if product is not None and product.op_type == "MatMulInteger" and product.input[0] in row_scales:
-            return row_scales[product.input[0]]
-    return None
 
 
 def build(network, tokenizer, full: Path, int8: Path, keep_float: tuple[str, ...] = KEEP_FLOAT, source: str = ""):

@@ -29,8 +29,8 @@ def test_int8_file_is_quantised_and_cached(tiny_dir):
     full, int8 = _files(tiny_dir)
     assert full.is_file() and int8.is_file()
     ops = {n.op_type for n in onnx.load(str(int8)).graph.node}
-    assert "MatMulInteger" in ops and "DynamicQuantizeLinear" not in ops  # quantised per token instead
-    assert "MatMulInteger" not in {n.op_type for n in onnx.load(str(full)).graph.node}
+    assert "MatMulIntegerToFloat" in ops and "DynamicQuantizeLinear" not in ops  # quantised per token instead
+    assert "MatMulIntegerToFloat" not in {n.op_type for n in onnx.load(str(full)).graph.node}
 
 
 def test_cached_model_loads_without_building_torch(tiny_dir, monkeypatch):
@@ -123,7 +123,7 @@ def test_planted_network_is_rebuilt_not_loaded(tiny_dir, tmp_path, monkeypatch, 
     capsys.readouterr()
     classifier = load_model(tiny_dir, int8=True).classifier
     assert f"{int8}: does not match the model" in capsys.readouterr().err
-    assert "MatMulInteger" in {n.op_type for n in onnx.load(str(int8)).graph.node}  # rebuilt, quantised again
+    assert "MatMulIntegerToFloat" in {n.op_type for n in onnx.load(str(int8)).graph.node}  # rebuilt, quantised
     assert json.loads(record_path(int8).read_text())["int8"] == _sha256(int8)
     for a, b in zip(expected, classifier.predict_proba(MORE)):
         assert np.allclose(a, b, atol=1e-5)
