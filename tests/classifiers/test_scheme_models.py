@@ -17,41 +17,8 @@ from framing.errors import FramingError
 from framing.schemes import load_scheme
 from framing.scoring.streaming import score
 from framing.training.train import write_model_dir
+from tests.harbour import HARBOUR
 from tests.tiny import ROOT, TINY
-
-#: A made-up conflict: a guild named or not (2 labels), a league named five ways, and voice.
-HARBOUR = """
-name = "harbour"
-version = "1"
-
-[guidelines]
-document = "harbour-guidelines.md"
-version = "0.1"
-
-[[actors]]
-field = "guild"
-display = "the guild"
-labels = ["none", "named"]
-precedence = ["named"]
-
-[[actors]]
-field = "league"
-display = "the league"
-labels = ["none", "members", "sailors", "raiders", "smugglers"]
-precedence = ["members", "sailors", "smugglers", "raiders"]
-delegitimising = ["raiders", "smugglers"]
-
-[voice]
-labels = ["none", "own", "reported"]
-
-[map.x]
-actor = "league"
-labels = ["raiders", "smugglers"]
-
-[map.y]
-actor = "guild"
-labels = ["named"]
-"""
 
 SENTENCES = [
     "The guild opened the harbour gates at dawn.",

@@ -19,32 +19,10 @@ from framing.gold.annotate import KEYS, answer_keys
 from framing.gold.annotations import load_gold
 from framing.schemes import default_scheme, load_scheme
 from framing.schemes.skeleton import lexicon_skeleton
+from tests.harbour import ACTORS, MAP
 from tests.tiny import ROOT, TINY
 
-#: The skeleton's two actors (3 labels each) become a guild named or not (2 labels) and a league named
-#: five ways: another shape than Syria's (4 and 3 labels).
-ACTORS = """[[actors]]
-field = "guild"
-display = "the guild"
-labels = ["none", "named"]
-precedence = ["named"]
-
-[[actors]]
-field = "league"
-display = "the league"
-labels = ["none", "members", "sailors", "raiders", "smugglers"]
-precedence = ["members", "sailors", "smugglers", "raiders"]
-delegitimising = ["raiders", "smugglers"]
-
-"""
-MAP = """[map.x]
-actor = "league"
-labels = ["raiders", "smugglers"]
-
-[map.y]
-actor = "guild"
-labels = ["named"]
-"""
+#: The skeleton's two actors (3 labels each) become the harbour's (``tests.harbour``).
 TERMS = {
     "guild:named": ["guild"],
     "league:members": ["league members"],
