@@ -104,9 +104,7 @@ def run(
                 analysis = explain_shown(name, path, scores, analysis, scorer, other, explain_limit)
             reported.append(Section(analysis, scores))
         if name != "seeds":
-            for voice, rows in analysis.profiles.items():
-                title = f"{name}: {model.name}, {'own voice only' if voice == 'own' else 'all sentences'}"
-                paths += plot_profile(rows, folder / f"{name}-plots-{voice}", title, analysis.scheme)
+            paths += plot_profiles(analysis, folder, name, model.name)
         summary.outputs[name] = paths
     print("[report] figures and the HTML page", file=sys.stderr)
     page = render_report(reported, folder / "report", compared)
@@ -120,6 +118,15 @@ def run(
         latest.unlink(missing_ok=True)
         latest.symlink_to(folder.name)
     return summary
+
+
+def plot_profiles(analysis: CorpusAnalysis, folder: Path, prefix: str, model_name: str) -> list[Path]:
+    """The profile figures of a corpus's analysis, all sentences and own voice, in ``{prefix}-plots-{voice}``."""
+    scheme, paths = analysis.scheme, []
+    for voice, rows in analysis.profiles.items():
+        title = f"{analysis.name}: {model_name}, {'own voice only' if voice == 'own' else 'all sentences'}"
+        paths += plot_profile(rows, folder / f"{prefix}-plots-{voice}", title, scheme)
+    return paths
 
 
 def other_schemes() -> dict[str, Path]:
@@ -149,10 +156,7 @@ def run_scheme(
         summary.failures += report.failures
         rows = read_scores([scores])
         analysis = analyse(name, rows, settings)
-        paths = [scores] + write_tables(analysis, folder, prefix)
-        for voice, profile_rows in analysis.profiles.items():
-            title = f"{name}: {model.name}, {'own voice only' if voice == 'own' else 'all sentences'}"
-            paths += plot_profile(profile_rows, folder / f"{prefix}-plots-{voice}", title, analysis.scheme)
+        paths = [scores] + write_tables(analysis, folder, prefix) + plot_profiles(analysis, folder, prefix, model.name)
         summary.outputs[prefix] = paths
         sections.append(Section(analysis, scores))
     print(f"[report, {scheme}] figures and the HTML page", file=sys.stderr)

@@ -229,10 +229,8 @@ def read_profile(path: Path, scheme: Scheme | None = None) -> list[ProfileRow]:
             records = [(r, f"{path} line {reader.line_num}") for r in reader]
     except (UnicodeDecodeError, csv.Error) as error:
         raise FramingError(f"{path}: not a profile CSV ({error}); make one with `framing profile`") from None
-    if scheme is None:
-        pairs = {(r.get("actor"), r.get("label")) for r, _ in records}
-        fitting = [name for name in shipped() if fits(shipped_scheme(name), pairs)]
-        scheme = shipped_scheme(fitting[0]) if fitting else None  # none: each row is refused below, by name
+    if scheme is None:  # none fitting: each row is refused below, by name
+        scheme = shipped_fit({(r.get("actor"), r.get("label")) for r, _ in records})
     return [profile_row(r, where, scheme) for r, where in records]
 
 
@@ -265,8 +263,17 @@ def scheme_of_shares(shares: Iterable[tuple[str, str]], scheme: Scheme | None = 
     if scheme is not None:
         return scheme
     pairs = set(shares)
+    found = shipped_fit(pairs)
+    if found is None:
+        actors = ", ".join(sorted({actor for actor, _ in pairs}))
+        raise FramingError(f"the rows' actors ({actors}) are of no shipped scheme; give their scheme (--scheme FILE)")
+    return found
+
+
+def shipped_fit(pairs: set[tuple[str, str]]) -> Scheme | None:
+    """The default scheme or else the first shipped one whose actors and reported labels every (actor,
+    label) of ``pairs`` is, or None."""
     for name in dict.fromkeys([default_scheme().name, *shipped()]):
         if fits(shipped_scheme(name), pairs):
             return shipped_scheme(name)
-    actors = ", ".join(sorted({actor for actor, _ in pairs}))
-    raise FramingError(f"the rows' actors ({actors}) are of no shipped scheme; give their scheme (--scheme FILE)")
+    return None

@@ -25,6 +25,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from framing import __version__
+from framing.analysis.profile import axis_label
 from framing.analysis.results import TOP_OUTLETS, CorpusAnalysis, Settings, analyse, naming_counts, stored_rates
 from framing.analysis.stats import MIN_ARTICLES, MIN_SENTENCES
 from framing.classifiers.explain import MIN_DROP
@@ -304,7 +305,7 @@ def corrected_table(analysis: CorpusAnalysis) -> str:
 def map_labels(scheme: Scheme) -> list[tuple[str, str]]:
     """The framing map's two shares as (actor, label) of the profiles: each axis' actor and its labels
     joined by ``+`` (Syria: opposition terrorist+jihadist, state regime)."""
-    return [(axis.actor, "+".join(axis.labels)) for axis in (scheme.map.x, scheme.map.y)]
+    return [(axis.actor, axis_label(axis)) for axis in (scheme.map.x, scheme.map.y)]
 
 
 def voice_table(rows: list[ScoredSentence]) -> str:
