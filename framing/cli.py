@@ -56,6 +56,13 @@ SchemeFile = Annotated[
         "scores of a shipped scheme name it themselves.",
     ),
 ]
+DeviceOption = Annotated[
+    str,
+    typer.Option(
+        help="Where a transformer runs: auto (a CUDA GPU if torch sees one, else the CPU), cpu, cuda or cuda:N "
+        "(see README, Speed)."
+    ),
+]
 TextField = Annotated[str, typer.Option(help="Text field of a generic CSV/JSON Lines corpus.")]
 IdField = Annotated[str | None, typer.Option(help="Id field (default: row number).")]
 OutletField = Annotated[str | None, typer.Option(help="Outlet field.")]
@@ -160,6 +167,7 @@ def score_cli(
     int8: Annotated[
         bool, typer.Option("--int8", help="Quantise the transformer to int8 (faster; see README).")
     ] = False,
+    device: DeviceOption = "auto",
     text_field: TextField = "text",
     id_field: IdField = None,
     outlet_field: OutletField = None,
@@ -193,6 +201,7 @@ def score_cli(
         outlet=_outlet(outlet, outlet_field),
         score_titles=score_titles,
         outlet_names=names,
+        device=device,
     )
     typer.echo(f"scored {report.sentences} sentences of {report.articles} documents -> {out}", err=True)
     for note in report.notes:
@@ -499,6 +508,7 @@ def evaluate_cli(
     out: Annotated[Path | None, typer.Option(help="Folder for metrics JSON and the confusion plot.")] = None,
     domain: DomainOption = None,
     slices: SlicesOption = False,
+    device: DeviceOption = "auto",
     text_field: TextField = "text",
     id_field: IdField = None,
     outlet_field: OutletField = None,
@@ -518,7 +528,7 @@ def evaluate_cli(
     if out:
         check_folder(out)
     fields = _fields(text_field, id_field, outlet_field, date_field, title_field)
-    loaded = load_model(model)
+    loaded = load_model(model, device=device)
     rows = _gold(gold, split, data, domain, corpus, fields, _outlet(outlet, outlet_field), loaded.scheme, splits)
     predicted = predict_gold(loaded, rows)
     evaluation = evaluate_predictions(loaded.name, rows, predicted)
@@ -546,6 +556,7 @@ def compare_cli(
     data: Annotated[Path | None, typer.Option(help="Shared data root.")] = None,
     domain: DomainOption = None,
     slices: SlicesOption = False,
+    device: DeviceOption = "auto",
 ) -> None:
     """Both models' scores and the paired bootstrap interval of B minus A (models of one label scheme, on
     gold of that scheme)."""
@@ -553,7 +564,7 @@ def compare_cli(
     from framing.gold.evaluate import compare_predictions, evaluate_predictions, format_evaluation, predict_gold
     from framing.gold.slices import format_slices, skipped, slice_accuracy
 
-    a, b = load_model(model_a), load_model(model_b)
+    a, b = load_model(model_a, device=device), load_model(model_b, device=device)
     if a.scheme is not None:
         check_scheme(model_b, b.scheme, a.scheme)
     rows = _gold(gold, split, data, domain, scheme=a.scheme, splits=splits)
@@ -633,6 +644,7 @@ def train_cli(
     install: Annotated[
         Path | None, typer.Option(help="Also install the trained model here, e.g. models/transformer.")
     ] = None,
+    device: DeviceOption = "auto",
 ) -> None:
     """Train from an experiment config; override any key with --section.key value."""
     from datetime import datetime
@@ -642,7 +654,7 @@ def train_cli(
 
     config = load_experiment(experiment, parse_overrides(ctx.args))
     run_dir = out or Path("runs") / "train" / f"{config.model.name}-{datetime.now(UTC):%Y%m%d-%H%M%S}"
-    meta = train(config, run_dir, install)
+    meta = train(config, run_dir, install, device=device)
     dev = meta["metrics"]["dev"]["mean_macro_f1"]
     typer.echo(
         f"trained {meta['name']} in {meta['train_seconds']} s; dev mean macro-F1 {dev['value']:.3f} "

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from framing.classifiers.device import check_name
 from framing.classifiers.directory import META_NAME, MODEL_TYPES, read_config, read_scheme
 from framing.classifiers.lexicon import Lexicon, LexiconClassifier
 from framing.errors import FramingError
@@ -28,25 +29,30 @@ class LoadedModel:
     scheme: Scheme | None = None
 
 
-def _load_lexicon(path: Path, config: dict, int8: bool = False) -> LexiconClassifier:
+def _load_lexicon(path: Path, config: dict, int8: bool = False, device: str = "auto") -> LexiconClassifier:
+    """The word list (``device`` is for networks: a lexicon runs on the CPU wherever asked)."""
+    check_name(device)
     if int8:
         raise FramingError(f"{path}: --int8 quantises a transformer; the lexicon has no weights to quantise")
     lexicon = Lexicon.from_file(path / config["model"].get("lexicon", "lexicon.toml"), read_scheme(path, config))
     return LexiconClassifier(lexicon).fit([])
 
 
-def _load_transformer(path: Path, config: dict, int8: bool = False):
+def _load_transformer(path: Path, config: dict, int8: bool = False, device: str = "auto"):
     from framing.classifiers.transformer import TransformerClassifier
 
-    return TransformerClassifier.load(path, int8=int8)
+    return TransformerClassifier.load(path, int8=int8, device=device)
 
 
 LOADERS: dict[str, Callable[..., object]] = {"lexicon": _load_lexicon, "transformer": _load_transformer}
 assert tuple(LOADERS) == MODEL_TYPES
 
 
-def load_model(path: Path | None = None, int8: bool = False, *, scheme: Scheme | None = None) -> LoadedModel:
-    """Load a model directory (default: the best shipped model); ``int8`` quantises a transformer. With
+def load_model(
+    path: Path | None = None, int8: bool = False, *, scheme: Scheme | None = None, device: str = "auto"
+) -> LoadedModel:
+    """Load a model directory (default: the best shipped model); ``int8`` quantises a transformer; ``device``
+    (``auto``, ``cpu``, ``cuda``: ``framing.classifiers.device``) is where a transformer runs. With
     ``scheme``, a model of another label scheme is an error (before any weights are read)."""
     path = Path(path) if path is not None else default_model_path()
     config = read_config(path)
@@ -60,7 +66,7 @@ def load_model(path: Path | None = None, int8: bool = False, *, scheme: Scheme |
         raise FramingError(f"{meta_path}: not valid JSON ({error.msg})")
     except UnicodeDecodeError:
         raise FramingError(f"{meta_path}: not UTF-8; re-save it as UTF-8 or copy the model directory again")
-    classifier = LOADERS[config["model"]["type"]](path, config, int8=int8)
+    classifier = LOADERS[config["model"]["type"]](path, config, int8=int8, device=device)
     return LoadedModel(config["model"].get("name", path.name), path, classifier, config, meta, predicts)
 
 

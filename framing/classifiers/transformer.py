@@ -15,6 +15,9 @@ once by the same encoder (the previous sentence is scored anyway, so its
 embedding is reused) and its mean-pooled embedding and lexicon hints are fed
 to the heads beside the sentence's own; the encoder never reads a longer
 input.
+
+``device`` (``framing.classifiers.device``) says where the torch network runs: the CPU by default where
+there is no GPU; on CUDA, in half precision and large batches for inference, in 32 bits for training.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 from torch import nn
 
+from framing.classifiers.device import ACCELERATOR_BATCH, ACCELERATOR_CHUNK_CHARS, CPU, Placement, placement
 from framing.classifiers.network import (  # noqa: F401 (re-exported: the transformer's public names)
     ADAPTER_FILE,
     DEFAULT_ENCODER,
@@ -74,11 +78,13 @@ class TransformerClassifier:
         progress: bool = False,
         *,
         scheme: Scheme | None = None,
+        device: str | torch.device = "auto",
     ) -> None:
         self.settings = settings or TransformerSettings()
         self.lexicon = lexicon
         self.progress = progress
         self.scheme = scheme or SCHEME  # the fields and labels of the heads
+        self.placement_: Placement = placement(device)  # where fit and inference run (not a model setting)
         self.history_: list[dict] = []
         _check_lexicon(self.scheme, lexicon, self.settings.hints)
 
@@ -220,6 +226,7 @@ class TransformerClassifier:
         if self.settings.threads:  # a training setting: a loaded model scores with the caller's threads
             torch.set_num_threads(self.settings.threads)
         self._build()
+        self.network_.to(self.placement_.device)  # trained in 32 bits wherever it runs
         dev = (X_dev, _targets(y_dev, self.scheme), dev_context) if X_dev is not None and y_dev is not None else None
         self.history_ = train_network(self, list(X), targets, dev, context)
         return self
@@ -271,22 +278,44 @@ class TransformerClassifier:
         """Pooled embeddings of the texts ``order`` picks (in that order, batched) by a torch or ONNX network."""
         pooled = None
         is_torch = isinstance(network, nn.Module)
+        place = self.placement_
         if is_torch:
             network.eval()
-            batches = [order[begin : begin + INFERENCE_BATCH] for begin in range(0, len(order), INFERENCE_BATCH)]
+            size = ACCELERATOR_BATCH if place.accelerated else INFERENCE_BATCH
+            batches = [order[begin : begin + size] for begin in range(0, len(order), size)]
         else:  # ONNX (int8): batches of one token count, so that a text's result depends on itself alone
             batches = network.batches(order, encoded["input_ids"])
         with torch.inference_mode():
             for index in batches:
-                rows = [{k: encoded[k][i] for k in encoded} for i in index]
-                if is_torch:
-                    values = network.embed(**self.collate(rows)).float().numpy()
+                if is_torch and place.accelerated:  # only the pooled rows come back to the host
+                    values = network.embed(**self._padded(encoded, index, place.device)).float().cpu().numpy()
+                elif is_torch:
+                    batch = self.collate([{k: encoded[k][i] for k in encoded} for i in index])
+                    values = network.embed(**{k: v.to(place.device) for k, v in batch.items()}).float().cpu().numpy()
                 else:
-                    values = network(**self.collate(rows, "np"))
+                    values = network(**self.collate([{k: encoded[k][i] for k in encoded} for i in index], "np"))
                 if pooled is None:
                     pooled = np.zeros((m, values.shape[1]), dtype=np.float32)
                 pooled[index] = values
         return pooled if pooled is not None else np.zeros((m, 0), dtype=np.float32)
+
+    def _padded(self, encoded: dict, index: np.ndarray, device: torch.device) -> dict[str, torch.Tensor]:
+        """The token rows ``index`` picks, padded to the longest with numpy and moved to ``device`` (the
+        collator's per-row Python work shows at GPU speed; the tensors are the ones it would build)."""
+        keys = [k for k in ("input_ids", "attention_mask", "token_type_ids") if k in encoded]
+        lengths = [len(encoded["input_ids"][i]) for i in index]
+        width, left = max(lengths), self.tokenizer_.padding_side == "left"
+        pad = {"input_ids": self.tokenizer_.pad_token_id or 0, "token_type_ids": self.tokenizer_.pad_token_type_id}
+        arrays = {k: np.full((len(index), width), pad.get(k, 0), dtype=np.int64) for k in keys}
+        for row, (i, n) in enumerate(zip(index, lengths)):
+            span = slice(width - n, width) if left else slice(0, n)
+            for k in keys:
+                arrays[k][row, span] = encoded[k][i]
+        pinned = device.type == "cuda"
+        return {
+            k: (torch.from_numpy(v).pin_memory() if pinned else torch.from_numpy(v)).to(device, non_blocking=pinned)
+            for k, v in arrays.items()
+        }
 
     def _heads(self, pooled: np.ndarray, prepared: dict) -> list[np.ndarray]:
         """The heads over the first ``n`` rows' features (numpy: a few small matrix products)."""
@@ -336,7 +365,7 @@ class TransformerClassifier:
     def _take_heads(self) -> None:
         """The torch heads' current weights as numpy arrays (inference runs the heads in numpy)."""
         self.head_weights_ = {
-            f: (h.weight.detach().float().numpy().copy(), h.bias.detach().float().numpy().copy())
+            f: (h.weight.detach().float().cpu().numpy().copy(), h.bias.detach().float().cpu().numpy().copy())
             for f, h in self.network_.heads.items()
         }
 
@@ -350,7 +379,7 @@ class TransformerClassifier:
         self._check_fitted()
         path.mkdir(parents=True, exist_ok=True)
         heads = {
-            f"{f}.{k}": v.detach().contiguous()
+            f"{f}.{k}": v.detach().cpu().contiguous()
             for f, h in self.network_.heads.items()
             for k, v in h.state_dict().items()
         }
@@ -360,18 +389,21 @@ class TransformerClassifier:
         if self.settings.finetune == "lora" and not self.settings.encoder_config:
             from peft import get_peft_model_state_dict
 
-            state = {k: v.detach().contiguous() for k, v in get_peft_model_state_dict(encoder).items()}
+            state = {k: v.detach().cpu().contiguous() for k, v in get_peft_model_state_dict(encoder).items()}
             save_file(state, path / ADAPTER_FILE)
             written.append(path / ADAPTER_FILE)
         elif self.settings.finetune == "full" or self.settings.encoder_config:
-            state = {k: v.detach().contiguous() for k, v in encoder.state_dict().items()}
+            state = {k: v.detach().cpu().contiguous() for k, v in encoder.state_dict().items()}
             save_file(state, path / ENCODER_FILE)
             written.append(path / ENCODER_FILE)
         return written
 
     @classmethod
-    def load(cls, path: Path, lexicon=None, int8: bool = False) -> TransformerClassifier:
-        """Rebuild from ``config.toml``, load the weights, and make it ready for inference (``int8``: quantised)."""
+    def load(
+        cls, path: Path, lexicon=None, int8: bool = False, device: str | torch.device = "auto"
+    ) -> TransformerClassifier:
+        """Rebuild from ``config.toml``, load the weights, and make it ready for inference (``int8``: quantised,
+        on the CPU) on ``device`` (``framing.classifiers.device``)."""
         from framing.classifiers.directory import read_config, read_scheme
 
         config = read_config(path)
@@ -382,7 +414,9 @@ class TransformerClassifier:
 
             lexicon_file = path / config["model"].get("lexicon", "lexicon.toml")
             lexicon = Lexicon.from_file(lexicon_file)
-        model = cls(settings, lexicon, scheme=scheme)
+        model = cls(settings, lexicon, scheme=scheme, device=_int8_device(device) if int8 else device)
+        if int8 and model.placement_ != CPU:
+            raise FramingError(_INT8_ON_CPU.format(device=model.placement_.device))
         cached, source = None, ""
         if int8:
             from framing.classifiers.int8 import cache_paths, read_cache, source_digest
@@ -415,6 +449,21 @@ class TransformerClassifier:
         model.network_.eval()
         return model.for_inference(int8, cached, source=source)
 
+    def place(self, device: str | torch.device = "auto", accelerated: bool | None = None) -> TransformerClassifier:
+        """Run inference on ``device``: on a GPU in half precision and big batches (``framing.classifiers.device``);
+        ``accelerated=True`` takes that path on the CPU too (tests). Returns the classifier."""
+        where = placement(device, accelerated)
+        if getattr(self, "int8_", False) and where != CPU:
+            raise FramingError(_INT8_ON_CPU.format(device=device))
+        self.placement_ = where
+        if hasattr(self, "network_"):
+            self.network_.to(where.device, dtype=where.dtype)
+        # a GPU wants chunks big enough for several large batches; the CPU keeps the class's runtime
+        self.runtime = (
+            Runtime(in_process=True, chunk_chars=ACCELERATOR_CHUNK_CHARS) if where.accelerated else type(self).runtime
+        )
+        return self
+
     def for_inference(
         self, int8: bool = False, cache: tuple[Path, Path] | None = None, *, source: str = ""
     ) -> TransformerClassifier:
@@ -427,22 +476,24 @@ class TransformerClassifier:
             self.network_.encoder = encoder.merge_and_unload()
         self.network_.eval()
         self.int8_ = False
-        if int8:
-            from framing.classifiers.int8 import build, read_cache
+        if not int8:
+            return self.place(self.placement_.device, self.placement_.accelerated)
+        if self.placement_ != CPU:
+            raise FramingError(_INT8_ON_CPU.format(device=self.placement_.device))
+        from framing.classifiers.int8 import build, read_cache
 
-            self._take_heads()
-            if cache is not None:
-                try:
-                    build(self.network_, self.tokenizer_, *cache, source=source)
-                    files = read_cache(*cache, source)
-                    if files is not None:  # else changed since it was written: use a private copy
-                        return self._use_onnx(*files, names=cache)
-                except PermissionError:  # an unwritable cache: build for this process only
-                    pass
-            with tempfile.TemporaryDirectory(prefix="framing-int8-") as tmp:
-                files = Path(tmp) / "fp32.onnx", Path(tmp) / "int8.onnx"
-                return self._use_onnx(*build(self.network_, self.tokenizer_, *files))
-        return self
+        self._take_heads()
+        if cache is not None:
+            try:
+                build(self.network_, self.tokenizer_, *cache, source=source)
+                files = read_cache(*cache, source)
+                if files is not None:  # else changed since it was written: use a private copy
+                    return self._use_onnx(*files, names=cache)
+            except PermissionError:  # an unwritable cache: build for this process only
+                pass
+        with tempfile.TemporaryDirectory(prefix="framing-int8-") as tmp:
+            files = Path(tmp) / "fp32.onnx", Path(tmp) / "int8.onnx"
+            return self._use_onnx(*build(self.network_, self.tokenizer_, *files))
 
     def _use_onnx(
         self, full: Path | bytes, int8: Path | bytes, names: tuple[Path, Path] | None = None
@@ -462,6 +513,17 @@ class TransformerClassifier:
 
     def settings_dict(self) -> dict:
         return self.settings.model_dump()
+
+
+_INT8_ON_CPU = (
+    "--int8 runs on the CPU (ONNX Runtime), not on {device}; on a GPU leave out --int8 (the network runs in half "
+    "precision there)"
+)
+
+
+def _int8_device(device: str | torch.device) -> str | torch.device:
+    """``auto`` with int8 is the CPU; any other device is kept (and refused by ``for_inference`` if not the CPU)."""
+    return "cpu" if str(device) == "auto" else device
 
 
 def read_weights(file: Path) -> dict[str, torch.Tensor]:

@@ -95,7 +95,7 @@ def train_network(model, X: list[str], targets: np.ndarray, dev=None, context=No
     )
     lengths = np.array([len(ids) for ids in data["input_ids"]])
     table = _ContextTable(model, X, context) if s.context and context is not None else None
-    network = model.network_
+    network, device = model.network_, model.placement_.device  # the caller put the network there
     head_params = list(network.heads.parameters())
     encoder_params = [p for p in network.encoder.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(
@@ -111,7 +111,7 @@ def train_network(model, X: list[str], targets: np.ndarray, dev=None, context=No
         )
     scheduler = get_linear_schedule_with_warmup(optimizer, int(s.warmup * steps), steps)
     losses = {
-        f: torch.nn.CrossEntropyLoss(weight=class_weights(targets[:, j], len(labels[f]), s.class_weight))
+        f: torch.nn.CrossEntropyLoss(weight=class_weights(targets[:, j], len(labels[f]), s.class_weight)).to(device)
         for j, f in enumerate(fields)
     }
     rows = [dict(zip(data.column_names, values)) for values in zip(*(data[c] for c in data.column_names))]
@@ -124,10 +124,10 @@ def train_network(model, X: list[str], targets: np.ndarray, dev=None, context=No
         network.train()
         batches = _batches(lengths, s.batch_size, rng)
         for index in progress(batches, desc=f"epoch {epoch}/{s.epochs}", unit=" batches"):
-            batch = model.collate([rows[i] for i in index])
+            batch = {k: v.to(device) for k, v in model.collate([rows[i] for i in index]).items()}
             gold = {f: batch.pop(f) for f in fields}
             if table is not None:
-                batch["context"] = features[torch.from_numpy(np.asarray(index))]
+                batch["context"] = features[torch.from_numpy(np.asarray(index))].to(device)
             logits = network(**batch)
             loss = sum(losses[f](logits[f], gold[f]) for f in fields)
             loss.backward()

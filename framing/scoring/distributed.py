@@ -39,20 +39,20 @@ from framing.scoring.streaming import label_rows, model_scheme, sentences_of
 COLUMNS = [f.name for f in arrow_schema()]
 #: ``outlet``, ``date`` and ``title``'s default: the batch's column of that name, if it has one.
 AUTO = "auto"
-#: Models loaded in this process, by directory, int8 and threads (one per worker process, however many
-#: times a scorer is unpickled).
+#: Models loaded in this process, by directory, int8, threads and device (one per worker process, however
+#: many times a scorer is unpickled).
 _LOADED: dict[tuple, LoadedModel] = {}
 
 
-def loaded_model(model: str | None, int8: bool = False, threads: int = 0) -> LoadedModel:
+def loaded_model(model: str | None, int8: bool = False, threads: int = 0, device: str = "auto") -> LoadedModel:
     """The model at ``model`` (None: the default), loaded once per process and settings."""
-    key = (str(Path(model).resolve()) if model else None, int8, threads)
+    key = (str(Path(model).resolve()) if model else None, int8, threads, device)
     if key not in _LOADED:
         if threads:
             import torch
 
             torch.set_num_threads(threads)
-        _LOADED[key] = load_model(Path(model) if model else None, int8=int8)
+        _LOADED[key] = load_model(Path(model) if model else None, int8=int8, device=device)
     return _LOADED[key]
 
 
@@ -70,10 +70,11 @@ class BatchScorer:
     segmenter: str = DEFAULT_SEGMENTER
     int8: bool = False
     threads: int = 0  # torch / ONNX Runtime threads per process (0: the library's default)
+    device: str = "auto"  # where a transformer runs: auto (a CUDA GPU if the worker sees one), cpu, cuda, cuda:N
 
     def loaded(self) -> LoadedModel:
         """The model, loaded once in this process (``loaded_model``)."""
-        return loaded_model(self.model, self.int8, self.threads)
+        return loaded_model(self.model, self.int8, self.threads, self.device)
 
     @property
     def scheme(self) -> Scheme:

@@ -182,6 +182,7 @@ class Job:
     fmt: str = "jsonl"
     whole: bool = False
     threads: int = 0
+    device: str = "auto"
 
 
 def loaded_model() -> LoadedModel | None:
@@ -191,9 +192,9 @@ def loaded_model() -> LoadedModel | None:
 
 def _model(job: Job) -> LoadedModel:
     """The job's model, loaded once per process (inherited when workers fork)."""
-    key = (job.model_path, job.int8)
+    key = (job.model_path, job.int8, job.device)
     if _WORKER.get("key") != key:
-        _WORKER.update(key=key, model=load_model(job.model_path, int8=job.int8))
+        _WORKER.update(key=key, model=load_model(job.model_path, int8=job.int8, device=job.device))
     return _WORKER["model"]
 
 
@@ -320,6 +321,7 @@ def score(
     outlet: str | None = None,
     score_titles: bool = False,
     outlet_names: Mapping[str, str] | None = None,
+    device: str = "auto",
 ) -> ScoreReport:
     """Score every input file or directory (``-``: standard input) into ``out``, in the format its extension
     names (``framing.scoring.outputs``: .jsonl, .parquet, .csv, .xlsx).
@@ -328,8 +330,9 @@ def score(
     outlet of every article. ``score_titles``: score each article's title as its first sentence
     (``with_title``; off by default, as it moves every sentence's index and offsets). ``outlet_names``: display
     names of outlets (``framing.corpus.outlets``), applied as articles are read; the report's ``notes`` say
-    which outlets it merged and which of its outlets no article had. ``out`` may not be an input, nor
-    anything but a regular file or a new name."""
+    which outlets it merged and which of its outlets no article had. ``device``: where a transformer runs
+    (``auto``: a CUDA GPU if torch sees one, else the CPU; ``framing.classifiers.device``). ``out`` may not be an
+    input, nor anything but a regular file or a new name."""
     from framing.classifiers.loading import default_model_path
 
     segmenter(segmenter_name)  # an unknown name fails before any work
@@ -344,7 +347,7 @@ def score(
     if workers is not None and workers < 1:
         raise FramingError(f"--workers must be at least 1, not {workers}; leave it out for the default")
     names = OutletNames(outlet_names, "outlet names") if outlet_names is not None else None
-    job = Job(Path(model_path or default_model_path()), int8, segmenter_name, fmt, sentences)
+    job = Job(Path(model_path or default_model_path()), int8, segmenter_name, fmt, sentences, device=device)
     model = _model(job)
     workers = workers or default_workers(model)
     report = ScoreReport()

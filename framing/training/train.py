@@ -183,8 +183,12 @@ def _card_summary(meta: dict, scheme: Scheme) -> str:
     )
 
 
-def train(experiment: Experiment, run_dir: Path, model_out: Path | None = None) -> dict:
-    """Fit the experiment's model, evaluate on dev, write the run and model directories."""
+def train(experiment: Experiment, run_dir: Path, model_out: Path | None = None, device: str = "auto") -> dict:
+    """Fit the experiment's model, evaluate on dev, write the run and model directories; a transformer trains
+    on ``device`` (``auto``: a CUDA GPU if torch sees one, else the CPU; ``framing.classifiers.device``)."""
+    from framing.classifiers.device import check_name
+
+    check_name(device)  # a typo fails before any work, whatever the model type
 
     scheme = experiment_scheme(experiment)
     gold, splits, made = training_gold(experiment, scheme)
@@ -223,7 +227,7 @@ def train(experiment: Experiment, run_dir: Path, model_out: Path | None = None) 
         from framing.classifiers.transformer import TransformerClassifier
 
         settings = experiment.transformer.model_copy(update={"seed": experiment.seed})
-        classifier = TransformerClassifier(settings, lexicon, progress=True, scheme=scheme).fit(
+        classifier = TransformerClassifier(settings, lexicon, progress=True, scheme=scheme, device=device).fit(
             X, y, X_dev, y_dev, contexts(train_gold), contexts(dev_gold)
         )
         history = classifier.history_

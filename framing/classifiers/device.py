@@ -1,0 +1,81 @@
+"""Where a transformer runs: ``--device auto|cpu|cuda`` (``cuda:N`` for one GPU of several).
+
+``auto`` is the first CUDA GPU torch sees, else the CPU: on a machine without one nothing changes. On a GPU
+inference runs in half precision, in large length-sorted batches padded with numpy, and only the pooled
+embeddings come back to the host (the heads are a few small products, run in numpy as on the CPU);
+training runs in 32 bits there. ``accelerated`` plans the same path on the CPU, so that tests without a
+GPU run its code (``tests/classifiers/test_device.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+
+from framing.errors import FramingError
+
+#: The names ``--device`` takes (besides ``cuda:N``).
+DEVICES = ("auto", "cpu", "cuda")
+#: Sentences per forward pass on a GPU (length-sorted, so padding stays small): the issue's H200 figures
+#: (fp16 network alone, ~58,000 sentences/s) were measured with batches of 4,096; 512 keeps a chunk's
+#: batches several, so the host prepares the next while the GPU runs.
+ACCELERATOR_BATCH = 512
+#: Characters of article text per chunk on a GPU (about 13,000 sentences; the CPU's is 250,000).
+ACCELERATOR_CHUNK_CHARS = 2_000_000
+
+
+@dataclass(frozen=True)
+class Placement:
+    """A torch device and how inference runs on it."""
+
+    device: torch.device
+    #: Half precision, big batches, numpy padding, pooled rows only back to the host.
+    accelerated: bool = False
+
+    @property
+    def dtype(self) -> torch.dtype:
+        return torch.float16 if self.accelerated else torch.float32
+
+
+CPU = Placement(torch.device("cpu"))
+
+
+def resolve_device(name: str | torch.device | None = "auto") -> torch.device:
+    """The torch device ``name`` means; asking for CUDA where torch sees none is a one-line error."""
+    if isinstance(name, torch.device):
+        return name
+    name = (name or "auto").strip().lower()
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if name == "cpu":
+        return torch.device("cpu")
+    if name == "cuda" or name.startswith("cuda:"):
+        try:
+            device = torch.device(name)
+        except RuntimeError:
+            raise FramingError(f"--device {name}: not a device; give auto, cpu, cuda or cuda:N") from None
+        if not torch.cuda.is_available():
+            raise FramingError(
+                f"--device {name}: torch sees no CUDA GPU here (torch {torch.__version__}, CUDA build "
+                f"{torch.version.cuda or 'none'}); use --device cpu, or auto to take a GPU only where there is one"
+            )
+        if device.index is not None and device.index >= torch.cuda.device_count():
+            raise FramingError(f"--device {name}: torch sees {torch.cuda.device_count()} GPU(s), numbered from 0")
+        return device
+    raise FramingError(f"--device {name}: unknown; give auto, cpu, cuda or cuda:N")
+
+
+def check_name(name: str) -> str:
+    """``name`` if ``--device`` could mean it on some machine (the lexicon runs on the CPU, but a typo is
+    still an error)."""
+    name = (name or "auto").strip().lower()
+    if name in DEVICES or (name.startswith("cuda:") and name[5:].isdigit()):
+        return name
+    raise FramingError(f"--device {name}: unknown; give auto, cpu, cuda or cuda:N")
+
+
+def placement(name: str | torch.device | None = "auto", accelerated: bool | None = None) -> Placement:
+    """Where and how to run: ``accelerated`` defaults to whether the device is a GPU."""
+    device = resolve_device(name)
+    return Placement(device, device.type != "cpu" if accelerated is None else accelerated)
