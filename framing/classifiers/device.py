@@ -3,8 +3,11 @@
 ``auto`` is the first CUDA GPU torch sees, else the CPU: on a machine without one nothing changes. On a GPU
 inference runs in half precision, in large length-sorted batches padded with numpy, and only the pooled
 embeddings come back to the host (the heads are a few small products, run in numpy as on the CPU);
-training runs in 32 bits there. ``accelerated`` plans the same path on the CPU, so that tests without a
-GPU run its code (``tests/classifiers/test_device.py``).
+training runs in 32 bits there. Once the network runs on a GPU, the host's work (splitting, lexicon hints,
+tokenising, building and writing rows; ``experiments/gpu_host_side.py`` times it with the network stubbed
+out) is most of the time per sentence, so ``framing score`` spreads it over worker processes, one per core
+up to 8, spawned, each with the model on the shared GPU. ``accelerated`` plans the same path on the CPU, so
+that tests without a GPU run its code (``tests/classifiers/test_device.py``).
 """
 
 from __future__ import annotations
@@ -21,8 +24,9 @@ DEVICES = ("auto", "cpu", "cuda")
 #: (fp16 network alone, ~58,000 sentences/s) were measured with batches of 4,096; 512 keeps a chunk's
 #: batches several, so the host prepares the next while the GPU runs.
 ACCELERATOR_BATCH = 512
-#: Characters of article text per chunk on a GPU (about 13,000 sentences; the CPU's is 250,000).
-ACCELERATOR_CHUNK_CHARS = 2_000_000
+#: Characters of article text per chunk on a GPU (about 3,300 sentences, several batches; the CPU's is
+#: 250,000): one chunk per worker process at a time, each process sharing the GPU.
+ACCELERATOR_CHUNK_CHARS = 500_000
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,9 @@ class Runtime:
     in_process: bool
     #: Characters of article text per chunk of work.
     chunk_chars: int
+    #: True (a network on a GPU): the host's work per sentence (splitting, hints, tokenising, writing rows)
+    #: outweighs the network's, so scoring spreads it over processes (spawned) that share the device.
+    shares_device: bool = False
 
 
 @runtime_checkable

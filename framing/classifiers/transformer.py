@@ -351,6 +351,9 @@ class TransformerClassifier:
             return [None] * prepared["n"]
         explanations = []
         for i, decision in enumerate(decisions):
+            if not decision.evidence:  # most sentences: no term matched, nothing to mark
+                explanations.append(decision)
+                continue
             chosen = {f: self.scheme.labels[f][best[j][i]] for j, f in enumerate(self.scheme.fields)}
             evidence = tuple(replace(e, deciding=e.label == chosen[e.field]) for e in decision.evidence)
             explanations.append(replace(decision, evidence=evidence))
@@ -459,8 +462,11 @@ class TransformerClassifier:
         if hasattr(self, "network_"):
             self.network_.to(where.device, dtype=where.dtype)
         # a GPU wants chunks big enough for several large batches; the CPU keeps the class's runtime
+        gpu = where.device.type != "cpu"  # processes spawned per core share it (``Runtime.shares_device``)
         self.runtime = (
-            Runtime(in_process=True, chunk_chars=ACCELERATOR_CHUNK_CHARS) if where.accelerated else type(self).runtime
+            Runtime(in_process=True, chunk_chars=ACCELERATOR_CHUNK_CHARS, shares_device=gpu)
+            if where.accelerated
+            else type(self).runtime
         )
         return self
 

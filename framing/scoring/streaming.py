@@ -8,7 +8,8 @@ flight at once, so memory does not grow with the corpus. Each classifier's
 ``runtime`` (``framing.classifiers.protocol``) says how it runs: the lexicon in
 worker processes (one per core), the transformer in this process on all cores,
 with the next chunk prepared (split, tokenised) in a thread while the current
-one is classified. Rows are ``framing.scoring.rows.ScoredSentence``.
+one is classified, or, on a GPU, in spawned worker processes (one per core, up
+to 8) that share it. Rows are ``framing.scoring.rows.ScoredSentence``.
 """
 
 from __future__ import annotations
@@ -303,8 +304,10 @@ def _reap_workers(grace: float = 2.0) -> None:
 
 
 def default_workers(model: LoadedModel) -> int:
-    """Worker processes: one per core for the lexicon; none for the transformer (torch uses every core)."""
-    return 1 if model.classifier.runtime.in_process else max(1, min(os.cpu_count() or 1, 8))
+    """Worker processes: one per core (at most 8) for the lexicon and for a network that ``shares_device`` (a GPU);
+    one for a transformer on the CPU (torch uses every core)."""
+    runtime = model.classifier.runtime
+    return max(1, min(os.cpu_count() or 1, 8)) if not runtime.in_process or runtime.shares_device else 1
 
 
 def score(

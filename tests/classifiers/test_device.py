@@ -2,6 +2,7 @@
 padding, pooled rows back to the host) run on the CPU, where CI has no GPU."""
 
 import json
+import os
 
 import numpy as np
 import pytest
@@ -52,7 +53,9 @@ def test_numpy_padding_builds_the_collators_tensors(tiny_dir):
     classifier = load_model(tiny_dir, device="cpu").classifier
     encoded = classifier.encode(SENTENCES[:5])
     index = np.array([4, 0, 2])
-    rows = [{k: encoded[k][i] for k in ("input_ids", "attention_mask", "token_type_ids") if k in encoded} for i in index]
+    rows = [
+        {k: encoded[k][i] for k in ("input_ids", "attention_mask", "token_type_ids") if k in encoded} for i in index
+    ]
     expected = classifier.collate(rows)
     padded = classifier._padded(encoded, index, torch.device("cpu"))
     assert set(padded) == set(expected)
@@ -70,6 +73,20 @@ def test_the_gpu_path_on_the_cpu_gives_the_same_labels(tiny_context_dir):
     for a, b in zip(full.predict_proba(CONTEXT_X, CONTEXT), fast.predict_proba(CONTEXT_X, CONTEXT)):
         assert np.abs(a - b).max() < 0.02
     assert (full.predict(CONTEXT_X, CONTEXT) == fast.predict(CONTEXT_X, CONTEXT)).all()
+
+
+def test_a_gpu_spreads_the_host_work_over_processes(tiny_dir, monkeypatch):
+    """On a GPU the host's work outweighs the network's: one worker per core (spawned, sharing the device);
+    on the CPU a transformer keeps one process using every core."""
+    from framing.scoring.streaming import default_workers
+
+    loaded = load_model(tiny_dir, device="cpu")
+    assert default_workers(loaded) == 1
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(loaded.classifier.network_, "to", lambda *a, **k: loaded.classifier.network_)
+    loaded.classifier.place("cuda")
+    assert loaded.classifier.runtime.shares_device and loaded.classifier.runtime.in_process
+    assert default_workers(loaded) == max(1, min(os.cpu_count() or 1, 8))
 
 
 def test_int8_on_a_gpu_is_refused(tiny_dir, monkeypatch):
