@@ -7,7 +7,10 @@ stands in quotes or behind a marker such as "so-called".
 
 from __future__ import annotations
 
+import _sre
 import re
+import re._casefix as _sre_casefix  # re's case classes (Python 3.11 and later)
+import re._parser as _sre_parser
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -93,11 +96,6 @@ def trie_pattern(words: list[str]) -> str:
     return walk(trie)
 
 
-try:  # the regex parser: re._parser from Python 3.11, sre_parse before
-    import re._parser as _sre
-except ImportError:  # pragma: no cover
-    import sre_parse as _sre  # type: ignore[no-redef]
-
 #: Patterns that spell out at most this many strings are matched as literals, in the trie.
 FINITE_LIMIT = 5000
 
@@ -135,9 +133,203 @@ def finite_strings(pattern: str, limit: int = FINITE_LIMIT) -> list[str] | None:
         return results
 
     try:
-        return walk(_sre.parse(pattern))
+        return walk(_sre_parser.parse(pattern))
     except (re.error, TypeError, ValueError, OverflowError):
         return None
+
+
+# -- the prefilter: a sentence that cannot hold any term skips the matcher ------------------------------
+#
+# Every match of the matcher contains, for the alternative that matched, one of a few "required" strings:
+# a term of the trie is its own, and a pattern's are read off its parse tree (``required_strings``). A
+# sentence holding none of them cannot match, so ``Prefilter.may_match`` answers from one search for all
+# of them, without the matcher's per-position lookbehind and alternatives. The search runs on the text
+# folded so that two characters the matcher's case-insensitive comparison takes as equal become the same
+# character (``fold``); strings spelled where the pattern is case-sensitive (``(?-i:IS)``) are searched in
+# the text as it is. Either way it can only say "maybe" more often than the matcher, never less.
+
+#: Characters that ``re`` takes as equal beyond their lower case (``i`` and dotless ``ı``, ``s`` and ``ſ``...):
+#: each mapped to the smallest of its class, which is the ASCII one where there is one.
+_CASE_CLASSES: dict[int, int] = {}
+for _char, _others in _sre_casefix._EXTRA_CASES.items():  # noqa: SLF001 - re's own table, the one it matches with
+    _CASE_CLASSES[_char] = min((_char, *_others))
+#: What ``fold`` changes after ``str.lower``: the case classes, each to its smallest member.
+_CANONICAL = {char: low for char, low in _CASE_CLASSES.items() if char != low}
+_NOT_CANONICAL = re.compile("[" + "".join(re.escape(chr(c)) for c in _CANONICAL) + "]")
+
+
+def fold_char(char: str) -> str:
+    """The character a pattern's ``char`` is searched as in ``fold``-ed text: its lower case as ``re``
+    compares it (``_sre.unicode_tolower``), then the smallest of its case class."""
+    low = _sre.unicode_tolower(ord(char))
+    return chr(_CASE_CLASSES.get(low, low))
+
+
+def fold(text: str) -> str:
+    """``text`` with every character as ``fold_char`` gives it, so that two characters a case-insensitive
+    ``re`` match takes as equal become one. ``str.lower`` agrees with ``re``'s lower case on every
+    character but ``İ`` (U+0130: ``re`` lowers it to ``i``, ``str.lower`` to ``i`` and a combining dot), and
+    on the final sigma (``ς``), which the case classes join to ``σ``."""
+    if text.isascii():  # no case class reaches an ASCII text but through its ASCII member
+        return text.lower()
+    lowered = text.replace("\u0130", "i").lower()
+    return lowered.translate(_CANONICAL) if _NOT_CANONICAL.search(lowered) else lowered
+
+
+def fold_literal(literal: str) -> str:
+    """A literal of a case-insensitive pattern as it reads in ``fold``-ed text (``fold_char`` of each character)."""
+    return "".join(map(fold_char, literal))
+
+
+#: Strings one pattern may spell out in ``required_strings`` before a run of them is closed.
+REQUIRED_LIMIT = 2000
+
+_ZERO_WIDTH = ("AT", "ASSERT_NOT")
+
+
+def _spelled(items, exact: bool, limit: int) -> list[tuple[bool, str]] | None:
+    """Every string a sequence of parse-tree items consumes, each with whether all of its characters are
+    compared case-sensitively (``exact``), or None for a sequence that is not finite (or over ``limit``).
+    Zero-width items (boundaries, lookarounds) consume nothing: the empty string."""
+    results: list[tuple[bool, str]] = [(True, "")]
+    for op, arg in items:
+        options = _spelled_item(str(op), arg, exact, limit)
+        if options is None or len(results) * len(options) > limit:
+            return None
+        results = [(a and b, x + y) for a, x in results for b, y in options]
+    return results
+
+
+def _spelled_item(name: str, arg, exact: bool, limit: int) -> list[tuple[bool, str]] | None:
+    """``_spelled`` of one item."""
+    if name == "LITERAL":
+        return [(exact, chr(arg))]
+    if name == "IN" and all(str(o) == "LITERAL" for o, _ in arg):
+        return [(exact, chr(a)) for _, a in arg]
+    if name == "BRANCH":
+        branches = [_spelled(b, exact, limit) for b in arg[1]]
+        return None if any(b is None for b in branches) else [x for b in branches for x in b]
+    if name == "SUBPATTERN":
+        return _spelled(arg[3], _exact(exact, arg), limit)
+    if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") and arg[0] == 0 and arg[1] == 1:
+        inner = _spelled(arg[2], exact, limit)
+        return None if inner is None else [(True, ""), *inner]
+    if name in _ZERO_WIDTH or name == "ASSERT":
+        return [(True, "")]
+    return None
+
+
+def _exact(exact: bool, subpattern) -> bool:
+    """Whether a group's characters are compared case-sensitively, given its flags ``(?i:...)``, ``(?-i:...)``."""
+    _, add, remove, _ = subpattern
+    return (exact and not add & re.IGNORECASE) or bool(remove & re.IGNORECASE)
+
+
+def _required(items, exact: bool, limit: int) -> list[tuple[bool, str]] | None:
+    """Strings one of which every match of a sequence of parse-tree items contains (with whether it is
+    compared case-sensitively), or None when none can be told. Runs of finite items are spelled out, a
+    finite positive lookahead appended to the run before it; the best run or nested requirement is kept."""
+    candidates: list[list[tuple[bool, str]]] = []
+    run: list[tuple[bool, str]] = [(True, "")]
+    for op, arg in items:
+        name = str(op)
+        if name == "ASSERT" and arg[0] == 1:  # what follows must spell the lookahead's text: the run may end with it
+            ahead = _spelled(arg[1], exact, limit)
+            if ahead is not None and len(run) * len(ahead) <= limit:
+                candidates.append([(a and b, x + y) for a, x in run for b, y in ahead])
+            continue  # it consumes nothing: the run goes on
+        options = _spelled_item(name, arg, exact, limit)
+        if options is not None and len(run) * len(options) <= limit:
+            run = [(a and b, x + y) for a, x in run for b, y in options]
+            continue
+        candidates.append(run)
+        run = [(True, "")]
+        if options is not None:  # finite, but too many with the run: it starts a new one
+            run = options
+        elif (nested := _nested(name, arg, exact, limit)) is not None:
+            candidates.append(nested)
+    candidates.append(run)
+    usable = [c for c in candidates if all(s for _, s in c)]
+    return max(usable, key=_strength) if usable else None
+
+
+def _nested(name: str, arg, exact: bool, limit: int) -> list[tuple[bool, str]] | None:
+    """``_required`` of an item that is not finite: a group, alternatives, or a repeat of at least once."""
+    if name == "SUBPATTERN":
+        return _required(arg[3], _exact(exact, arg), limit)
+    if name == "BRANCH":
+        branches = [_required(b, exact, limit) for b in arg[1]]
+        return None if any(b is None for b in branches) else [x for b in branches for x in b]
+    if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") and arg[0] >= 1:
+        return _required(arg[2], exact, limit)
+    return None
+
+
+def _strength(strings: list[tuple[bool, str]]) -> tuple[int, int]:
+    """How rare a set of required strings is likely to be: its shortest (a case-sensitive string counts
+    as three letters longer), then fewer strings."""
+    return min(len(s) + 3 * exact for exact, s in strings), -len(strings)
+
+
+def required_strings(pattern: str, limit: int = REQUIRED_LIMIT) -> list[tuple[bool, str]] | None:
+    """Strings one of which every text the (case-insensitive) ``pattern`` matches in contains, each with
+    whether it must be there case for case (``True``: it stands in ``(?-i:...)``), else in any case as ``re``
+    compares it; None when the pattern gives none (such a lexicon is matched without a prefilter)."""
+    try:
+        return _required(_sre_parser.parse(pattern), False, limit)
+    except (re.error, TypeError, ValueError, OverflowError, RecursionError):
+        return None
+
+
+class Prefilter:
+    """Searches that rule out sentences with no term, built from the required strings of every alternative of
+    a matcher: its literal terms (``literals``) and its patterns (``folded``; ``exact``, those spelled
+    case-sensitively). ``plan`` says whether a pattern may match and where the first literal term may start."""
+
+    def __init__(self, literals: set[str], folded: set[str], exact: set[str]) -> None:
+        # one search finds where any string starts; an anchored one tells whether a pattern's starts there
+        self.any = re.compile(trie_pattern(sorted(literals | folded))) if literals | folded else None
+        self.pattern_at = re.compile(trie_pattern(sorted(folded))) if folded else None
+        self.exact = re.compile(trie_pattern(sorted(exact))) if exact else None
+
+    @classmethod
+    def of(cls, literals: list[str], patterns: list[str]) -> Prefilter | None:
+        """The prefilter of a matcher of case-insensitive ``literals`` and ``patterns``; None if a pattern has
+        no required string (then every sentence goes to the whole matcher)."""
+        folded: set[str] = set()
+        exact: set[str] = set()
+        for pattern in patterns:
+            required = required_strings(pattern)
+            if required is None:
+                return None
+            exact |= {s for case, s in required if case}
+            folded |= {fold_literal(s) for case, s in required if not case}
+        return cls({fold_literal(term) for term in literals}, folded, exact)
+
+    def plan(self, seen: str) -> tuple[bool, int | None]:
+        """For ``seen`` (a sentence without invisible characters): ``(True, None)`` when a pattern may match in
+        it, else ``(False, first)``, where ``first`` is the first place a literal term may start (None: no
+        literal term is in it). A pattern said not to match certainly does not, and no literal term starts
+        before ``first``. Each place a string starts is visited in turn, from the first."""
+        if self.exact is not None and self.exact.search(seen) is not None:
+            return True, None
+        if self.any is None:
+            return False, None
+        folded, start, first = fold(seen), 0, None
+        while (hit := self.any.search(folded, start)) is not None:
+            at = hit.start()
+            if self.pattern_at is not None and self.pattern_at.match(folded, at) is not None:
+                return True, None
+            if self.pattern_at is None:  # only literal terms: the first place is all there is to know
+                return False, at
+            first = at if first is None else first
+            start = at + 1
+        return False, first
+
+    def may_match(self, seen: str) -> bool:
+        """Whether the matcher may find a term in ``seen``: False only when it certainly finds none."""
+        patterns, first = self.plan(seen)
+        return patterns or first is not None
 
 
 def _texts(table: dict, key: str, where: str) -> list[str]:
@@ -202,14 +394,28 @@ class Lexicon:
         self._unnamed = dict.fromkeys(actors, NONE)  # the labels of a sentence with no term
         self._entries: list[_Entry] = [entry for _, entry in patterns]
         self._literals = literals
+        # a term re matched through its extra case rules ("ſyrian", "İslamic") is found by its folded spelling
+        self._folded = {fold(term): entry for term, entry in literals.items()}
+        self.prefilter = Prefilter.of(list(literals), [p for p, _ in patterns])
         alternatives = [f"(?P<p{i}>{p})" for i, (p, _) in enumerate(patterns)]
         if literals:  # an empty trie would match the empty string everywhere
             alternatives.append("(?P<lit>" + trie_pattern(list(literals)) + ")")
         alternatives = alternatives or ["(?!)"]  # an empty lexicon (a new scheme's) matches nothing
         try:
             self.matcher = re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w-])", re.IGNORECASE)
+            # the matcher without its patterns, for sentences in which none of them can match: it finds the same
+            # terms (at each place the patterns, tried first, would all fail) for half the cost
+            self._literal_matcher = (
+                re.compile(r"(?<![\w-])(?:" + alternatives[-1] + r")(?![\w-])", re.IGNORECASE)
+                if literals and patterns
+                else self.matcher
+            )
             marker_words = "|".join(re.escape(m) for m in sorted(markers, key=len, reverse=True))
             self.marker = re.compile(rf"(?:{marker_words})\W+(?:[\w'-]+\W+){{0,3}}$", re.IGNORECASE)
+            # a sentence holding none of the markers (in any case) has none before a term
+            self._markers = None  # no marker (or an empty one, which any words match): always searched
+            if markers and all(markers):
+                self._markers = Prefilter({fold_literal(m) for m in markers}, set(), set())
             self.ambiguous = re.compile(ambiguous) if ambiguous else None
         except re.error as error:
             raise FramingError(f"{source}: a pattern does not compile ({error}); fix it in the lexicon file")
@@ -233,7 +439,8 @@ class Lexicon:
 
     def _entry(self, match: re.Match) -> _Entry:
         if match.lastgroup == "lit":
-            return self._literals[match.group().lower()]
+            found = match.group()
+            return self._literals.get(found.lower()) or self._folded[fold(found)]
         return self._entries[int(match.lastgroup[1:])]
 
     def decide(self, sentence: str) -> Decision:
@@ -242,10 +449,26 @@ class Lexicon:
         Invisible characters (``INVISIBLE``) are passed over, so that "ter\u00adrorists" is a naming; the
         evidence's offsets and terms are still those of ``sentence`` as given."""
         seen, offsets = visible(sentence)
-        found: list[tuple[re.Match, _Entry]] = [(m, self._entry(m)) for m in self.matcher.finditer(seen)]
+        matcher, start = self._scan(seen)
+        if matcher is None:
+            return Decision(dict(self._unnamed), NONE, ())
+        found: list[tuple[re.Match, _Entry]] = [(m, self._entry(m)) for m in matcher.finditer(seen, start)]
         if not found:  # most sentences: no label, no evidence, as the rules would say, for a fraction of the cost
             return Decision(dict(self._unnamed), NONE, ())
         return self.apply_rules(sentence, found)
+
+    def _scan(self, seen: str) -> tuple[re.Pattern | None, int]:
+        """The matcher that finds every term of ``seen`` (None: there is none) and where in it to start: the
+        whole matcher from the start, or, where the prefilter rules out every pattern, the literal terms' from
+        the first place one may start (no match starts before it, so none is skipped)."""
+        if self.prefilter is None:
+            return self.matcher, 0
+        patterns, first = self.prefilter.plan(seen)
+        if patterns:
+            return self.matcher, 0
+        if first is None:
+            return None, 0
+        return self._literal_matcher, first
 
     def apply_rules(self, original: str, found: list[tuple[re.Match, _Entry]]) -> Decision:
         """The decision on the terms ``found`` in ``visible(original)``: precedence, ambiguity, quotes and
@@ -256,21 +479,23 @@ class Lexicon:
             e.kind == "exclude" and self.ambiguous.search(m.group()) for m, e in found
         )
         specific = {k.partition(":")[0] for m, e in found if e.kind == "specific" for k in e.labels}
-        evidence = []
+        # a marker is looked for before a term only if the sentence holds one at all (most do not)
+        may_mark = self._markers is None or self._markers.may_match(sentence)
+        named = []  # (term, start, end, field, label, quoted or marked) of each term that names an actor
         for match, entry in found:
             if entry.kind == "generic" and ambiguous and not any(k.partition(":")[0] in specific for k in entry.labels):
                 continue
-            inside = any(s <= match.start() and match.end() <= e for s, e in quoted)
-            marked = bool(self.marker.search(sentence[max(0, match.start() - 80) : match.start()]))
+            if not entry.labels:
+                continue
+            start, end = match.span()
+            inside = any(s <= start and end <= e for s, e in quoted)
+            marked = inside or (may_mark and self.marker.search(sentence[max(0, start - 80) : start]) is not None)
+            term = match.group()
             for key in entry.labels:
                 field, label = key.split(":")
-                evidence.append(Evidence(match.group(), match.start(), match.end(), field, label, inside or marked))
-        labels = {
-            f: self.scheme.strongest(f, [e.label for e in evidence if e.field == f]) for f in self.scheme.actor_fields
-        }
-        evidence = [
-            Evidence(e.term, e.start, e.end, e.field, e.label, e.quoted, e.label == labels[e.field]) for e in evidence
-        ]
+                named.append((term, start, end, field, label, marked))
+        labels = {f: self.scheme.strongest(f, [n[4] for n in named if n[3] == f]) for f in self.scheme.actor_fields}
+        evidence = [Evidence(*n, n[4] == labels[n[3]]) for n in named]
         deciding = [e for e in evidence if e.deciding]
         voice = "none" if not deciding else "reported" if all(e.quoted for e in deciding) else "own"
         if offsets is not None:
@@ -331,6 +556,8 @@ class LexiconClassifier:
 
     #: Pure Python and quick to fork: one worker process per core, small chunks.
     runtime = Runtime(in_process=False, chunk_chars=60_000)
+    #: A word list reads no context (title, previous sentence): scoring need not gather it.
+    reads_context = False
 
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
@@ -369,6 +596,17 @@ class LexiconClassifier:
     def evidence(self, prepared: list[Decision], best: list[np.ndarray]) -> list[Decision]:
         """The matched terms behind each sentence's labels (the lexicon's labels are its decisions)."""
         return prepared
+
+    def sure(self, prepared: list[Decision]) -> tuple[list[tuple[str, ...]], list[Decision]] | None:
+        """Each sentence's labels in the scheme's order (those ``probabilities`` gives probability one) and its
+        decision, for callers that would otherwise read them off one-hot arrays; None if a label is not one
+        of its field's (then only the arrays say what a caller makes of it)."""
+        labels = [d.labels() for d in prepared]
+        known = [set(self.scheme.labels[f]) for f in self.scheme.fields]
+        for distinct in set(labels):
+            if not all(label in names for label, names in zip(distinct, known, strict=True)):
+                return None
+        return labels, prepared
 
     def proba_of(self, decisions: Sequence[Decision]) -> list[np.ndarray]:
         """``predict_proba`` of decisions already made, so callers that also want the evidence decide once."""

@@ -14,6 +14,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
 from framing.corpus.sources import (
@@ -85,12 +86,21 @@ def iso_date(value: str | None) -> str | None:
     """``m/d/yy`` or ISO dates as ``YYYY-MM-DD``; anything else is kept as given."""
     if not value:
         return None
+    return _known_date(value) if type(value) is str else _date(value)
+
+
+def _date(value: str) -> str:
+    """``iso_date`` of a date given (not empty)."""
     for fmt in ("%m/%d/%y", "%m/%d/%Y", "%Y-%m-%d"):
         try:
             return datetime.strptime(value.strip(), fmt).date().isoformat()
         except ValueError:
             continue
     return value.strip()
+
+
+#: ``_date`` of text, remembered: a corpus has few dates, each parsed once (``strptime`` is slow).
+_known_date = lru_cache(maxsize=4096)(_date)
 
 
 def _document_bytes(path: Path) -> bytes:
@@ -327,7 +337,9 @@ def check_article(article: Article, where: str) -> None:
             )
     for name in ("text", "id", "outlet", "date", "title"):
         value = getattr(article, name)
-        found = _FORBIDDEN.search(value) if isinstance(value, str) else None
+        # ASCII text holds no surrogate: only a NUL (found at C speed) sends it to the regex
+        plain = isinstance(value, str) and value.isascii() and "\x00" not in value
+        found = _FORBIDDEN.search(value) if isinstance(value, str) and not plain else None
         if found:
             char = found.group()
             what = (

@@ -89,8 +89,9 @@ def _blingfire_spans(line: str) -> list[tuple[int, int]]:
     data = line.encode("utf-8")
     size = len(data) * 2  # the room blingfire's wrapper gives
     out, starts, ends = _buffers(size)
-    for buffer, width in ((out, 1), (starts, 4), (ends, 4)):  # as blank as the wrapper's new buffers
-        ctypes.memset(buffer, 0, width * size)
+    ctypes.memset(out, 0, size)  # as blank as the wrapper's new buffers
+    ctypes.memset(starts, 0, 4 * size)
+    ctypes.memset(ends, 0, 4 * size)
     written = _blingfire_segment()(data, len(data), out, starts, ends, size)
     if written == -1 or written > size:
         return []
@@ -101,8 +102,19 @@ def _blingfire_spans(line: str) -> list[tuple[int, int]]:
 
         return blingfire.text_to_sentences_and_offsets(line)[1]
     if not line.isascii():
-        bounds = [len(data[:b].decode("utf-8")) for b in bounds]
+        bounds = _characters(bounds, data)
     return list(zip(bounds[::2], bounds[1::2]))
+
+
+def _characters(bounds: list[int], data: bytes) -> list[int]:
+    """Byte offsets into UTF-8 ``data`` (in order, each on a character's first byte) as character offsets:
+    each the characters before it, counted a stretch at a time from the one before."""
+    offsets, done, count = [], 0, 0
+    for bound in bounds:
+        count += len(data[done:bound].decode("utf-8"))
+        done = bound
+        offsets.append(count)
+    return offsets
 
 
 def _mappable(bounds: list[int], data: bytes, ascii: bool) -> bool:
@@ -112,7 +124,7 @@ def _mappable(bounds: list[int], data: bytes, ascii: bool) -> bool:
         0 <= bounds[0]
         and bounds[-2] < len(data)
         and bounds[-1] <= len(data)
-        and all(a <= b for a, b in zip(bounds, bounds[1:]))
+        and bounds == sorted(bounds)
         and (ascii or all(data[b] & 0xC0 != 0x80 for b in bounds if b < len(data)))
     )
 
@@ -135,6 +147,9 @@ def spans(text: str, segmenter_name: str = DEFAULT_SEGMENTER) -> Iterator[tuple[
         base = line.start()
         for start, end in segment(line.group()):
             piece = text[base + start : base + end]
+            if piece and not piece[0].isspace() and not piece[-1].isspace():  # nothing to strip (most segments)
+                yield base + start, base + start + len(piece)
+                continue
             stripped = piece.strip()
             if stripped:
                 lead = len(piece) - len(piece.lstrip())

@@ -16,7 +16,8 @@ are not changed for it:
 The model is loaded on first use in each process and kept there, keyed by its
 directory and settings (``loaded_model``): Spark unpickles a scorer for every
 task, and its reused Python workers load the model once, not once per task.
-Only the settings travel to workers. ``outlet``, ``date`` and ``title`` default
+Only the settings travel to workers. ``device`` (default ``auto``: a CUDA GPU where the
+worker sees one) is where a transformer runs in each worker. ``outlet``, ``date`` and ``title`` default
 to the batch's columns of those names where it has them, so that profiles do
 not file every row under "unknown" when a call names none.
 """

@@ -82,6 +82,29 @@ class ScoredSentence(Labelled):
         for key, value in values.items():
             object.__setattr__(self, key, value)
 
+    @classmethod
+    def made(
+        cls, doc: str, sentence: int, start: int, end: int, text: str, outlet: str | None, date: str | None,
+        actors: dict[str, str], voice: str, scores: dict, evidence: list[dict], model: str, scheme: Scheme,
+    ) -> ScoredSentence:  # fmt: skip
+        """A row from values already checked, ``actors`` holding every actor of ``scheme`` in its order (as
+        ``framing.scoring.streaming.label_rows`` makes them): the constructor without its checks."""
+        row, put = object.__new__(cls), object.__setattr__
+        put(row, "doc", doc)
+        put(row, "sentence", sentence)
+        put(row, "start", start)
+        put(row, "end", end)
+        put(row, "text", text)
+        put(row, "outlet", outlet)
+        put(row, "date", date)
+        put(row, "actors", actors)
+        put(row, "voice", voice)
+        put(row, "scores", scores)
+        put(row, "evidence", evidence)
+        put(row, "model", model)
+        put(row, "scheme", scheme)
+        return row
+
     @property
     def outlet_name(self) -> str:
         """The outlet, or ``UNKNOWN`` when the article had none."""

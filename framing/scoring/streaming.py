@@ -14,6 +14,7 @@ to 8) that share it. Rows are ``framing.scoring.rows.ScoredSentence``.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -36,7 +37,17 @@ from framing.corpus.sources import STDIN, as_stdin, kind, spooled_stdin
 from framing.errors import DocumentError, FramingError
 from framing.io import atomic_write, check_output, jsonl_rows
 from framing.progress import count_in_background, progress
-from framing.scoring.outputs import ChunkWriter, binary, encode, output_format
+from framing.scoring.outputs import (
+    ChunkWriter,
+    binary,
+    encode,
+    json_end,
+    json_head,
+    json_lines,
+    json_scores,
+    output_format,
+    written_by_field,
+)
 from framing.scoring.rows import ScoredSentence
 
 #: Chunks in flight per worker process: enough to keep workers busy, few enough to keep memory flat.
@@ -56,46 +67,127 @@ class ScoreReport:
     notes: list[str] = field(default_factory=list)
 
 
-def label_rows(model: LoadedModel, sentences: list[tuple[Article, Sentence]], prepared=None) -> list[ScoredSentence]:
+def label_rows(
+    model: LoadedModel, sentences: list[tuple[Article, Sentence]], prepared=None, shared: bool = False
+) -> list[ScoredSentence]:
     """Classify a chunk of sentences; labels are the most probable in ``labels_`` order, rows of the
     model's scheme. Labels and scores are read out of the arrays a field at a time (a lexicon scores
-    ~20,000 sentences a second per core, so per-row numpy indexing would show)."""
+    tens of thousands of sentences a second per core, so per-row numpy indexing would show); a classifier
+    sure of every label (``sure``: the lexicon) skips the arrays. ``shared``: rows with the same labels
+    may share one ``scores`` dictionary (for rows encoded and dropped, ``framing.scoring.outputs.json_lines``)."""
     scheme = model_scheme(model)
     fields = scheme.fields
-    texts = [s.text for _, s in sentences]
     classifier = model.classifier
     names = [[str(label) for label in labels] for labels in classifier.labels_]
-    prepared = prepared if prepared is not None else classifier.prepare(texts, sentence_context(sentences))
+    if prepared is None:
+        prepared = classifier.prepare([s.text for _, s in sentences], sentence_context(sentences))
+    sure = getattr(classifier, "sure", None)
+    labelled = sure(prepared) if sure is not None else None
+    if labelled is not None:
+        chosen, explanations = labelled
+        scores = _one_hot_scores(chosen, names, fields, shared)
+    else:
+        chosen, scores, explanations = _most_probable(classifier, prepared, names, fields)
+    make = _row_maker(model, scheme)
+    return [
+        make(article, sentence, row_labels, row_scores, explained)
+        for (article, sentence), row_labels, row_scores, explained in zip(
+            sentences, chosen, scores, explanations, strict=True
+        )
+    ]
+
+
+def _row_maker(model: LoadedModel, scheme: Scheme):
+    """A function making a chunk's rows of ``scheme`` from each sentence, its labels (in ``scheme.fields``
+    order), scores and explanation."""
+    fields, voice_field, name = scheme.fields, scheme.voice.field, model.name
+    last: list = [None, ""]  # an article's sentences come together: its doc id is made once
+
+    def make(article: Article, sentence: Sentence, row_labels, row_scores: dict, explained) -> ScoredSentence:
+        if article is not last[0]:
+            last[:] = article, article.doc if article.corpus != "sentences" else article.id
+        labels = dict(zip(fields, row_labels))
+        voice = labels.pop(voice_field)
+        evidence = [e.as_dict() for e in explained.evidence] if explained is not None else []
+        return ScoredSentence.made(
+            last[1], sentence.index, sentence.start, sentence.end, sentence.text, article.outlet, article.date,
+            labels, voice, row_scores, evidence, name, scheme,
+        )  # fmt: skip
+
+    return make
+
+
+def json_chunk(model: LoadedModel, sentences: list[tuple[Article, Sentence]], prepared) -> str:
+    """``json_lines(label_rows(model, sentences, prepared))``, quicker for a classifier ``sure`` of its labels: a
+    row without evidence is written as its place (``json_head``) and the end of the first row of its labels,
+    which is the same for every such row (its scores are one-hot of its labels); only rows with evidence, and
+    one row per labels, are made."""
+    scheme = model_scheme(model)
+    classifier = model.classifier
+    sure = getattr(classifier, "sure", None)
+    labelled = sure(prepared) if sure is not None and written_by_field(scheme) else None
+    if labelled is None:
+        return json_lines(label_rows(model, sentences, prepared, shared=True))
+    chosen, explanations = labelled
+    names = [[str(label) for label in labels] for labels in classifier.labels_]
+    scores = _one_hot_scores(chosen, names, scheme.fields, shared=True)
+    make = _row_maker(model, scheme)
+    ends: dict[tuple[str, ...], str] = {}  # the end of a row without evidence, by its labels
+    scored: dict[tuple[str, ...], str] = {}  # its scores encoded, by its labels (they are one-hot of them)
+    lines, last, doc = [], None, ""
+    for (article, sentence), row_labels, row_scores, explained in zip(
+        sentences, chosen, scores, explanations, strict=True
+    ):
+        if article is not last:
+            last, doc = article, article.doc if article.corpus != "sentences" else article.id
+        plain = explained is None or not explained.evidence
+        end = ends.get(row_labels) if plain else None
+        if end is None:
+            row = make(article, sentence, row_labels, row_scores, explained)
+            encoded = scored.get(row_labels)
+            if encoded is None:
+                encoded = scored[row_labels] = json_scores(row)
+            end = json_end(row, encoded)
+            if plain:
+                ends[row_labels] = end
+            lines.append(json_head(row.doc, row.sentence, row.start, row.end, row.text, row.outlet, row.date) + end)
+            continue
+        lines.append(
+            json_head(doc, sentence.index, sentence.start, sentence.end, sentence.text, article.outlet, article.date)
+            + end
+        )
+    return "".join(lines)
+
+
+def _most_probable(classifier, prepared, names: list[list[str]], fields: tuple[str, ...]) -> tuple[list, list, list]:
+    """Each row's most probable labels (in ``labels_`` order), its scores per field (probabilities rounded to
+    four places) and its evidence, read out of ``probabilities`` a field at a time."""
     probabilities = classifier.probabilities(prepared)
     best = [p.argmax(axis=1) for p in probabilities]
     explanations = classifier.evidence(prepared, best)
     chosen = [[names[j][k] for k in b.tolist()] for j, b in enumerate(best)]
     rounded = [np.round(p.astype(np.float64), 4).tolist() for p in probabilities]
-    scores = [[dict(zip(names[j], row)) for row in rows] for j, rows in enumerate(rounded)]
-    rows = []
-    for (article, sentence), row_labels, row_scores, explained in zip(
-        sentences, zip(*chosen), zip(*scores), explanations, strict=True
-    ):
-        labels = dict(zip(fields, row_labels))
-        voice = labels.pop(scheme.voice.field)
-        rows.append(
-            ScoredSentence(
-                doc=article.doc if article.corpus != "sentences" else article.id,
-                sentence=sentence.index,
-                start=sentence.start,
-                end=sentence.end,
-                text=sentence.text,
-                outlet=article.outlet,
-                date=article.date,
-                actors=labels,
-                voice=voice,
-                scores=dict(zip(fields, row_scores)),
-                evidence=[e.as_dict() for e in explained.evidence] if explained is not None else [],
-                model=model.name,
-                scheme=scheme,
-            )
-        )
-    return rows
+    per_field = [[dict(zip(names[j], row)) for row in rows] for j, rows in enumerate(rounded)]
+    return list(zip(*chosen)), [dict(zip(fields, row)) for row in zip(*per_field)], explanations
+
+
+def _one_hot_scores(
+    chosen: list[tuple[str, ...]], names: list[list[str]], fields: tuple[str, ...], shared: bool = False
+) -> list[dict]:
+    """The scores of rows labelled for sure: 1.0 for each field's label, 0.0 for the others, as
+    ``_most_probable`` reads them off one-hot probabilities (each row its own dictionaries, unless ``shared``:
+    one per distinct labels)."""
+    made: dict[tuple[str, ...], dict] = {}
+    scores = []
+    for labels in chosen:
+        template = made.get(labels)
+        if template is None:
+            template = made[labels] = {
+                field: {name: 1.0 if name == label else 0.0 for name in known}
+                for field, label, known in zip(fields, labels, names)
+            }
+        scores.append(template if shared else {field: dict(inner) for field, inner in template.items()})
+    return scores
 
 
 def model_scheme(model: LoadedModel) -> Scheme:
@@ -215,13 +307,23 @@ def prepare_chunk(job: Job, articles: list[Article]):
     """Split a chunk's articles; for the transformer also tokenise (this part can run ahead in a thread)."""
     pairs = [(a, s) for a in articles for s in sentences_of(a, job.whole, job.segmenter)]
     classifier = _model(job).classifier
-    prepared = classifier.prepare([s.text for _, s in pairs], sentence_context(pairs)) if pairs else None
-    return pairs, prepared
+    if not pairs:
+        return pairs, None
+    # a classifier that reads no context (``reads_context = False``: the lexicon) is not given any
+    context = sentence_context(pairs) if getattr(classifier, "reads_context", True) else None
+    return pairs, classifier.prepare([s.text for _, s in pairs], context)
 
 
 def finish_chunk(job: Job, pairs, prepared) -> tuple[object, int]:
-    """Classify and encode a prepared chunk; returns the payload and its sentence count."""
-    return encode(label_rows(_model(job), pairs, prepared), job.fmt), len(pairs)
+    """Classify and encode a prepared chunk; returns the payload and its sentence count. Text (JSON Lines, CSV)
+    comes as UTF-8 bytes, which the writer appends as they are (a worker's are sent and written without
+    being decoded and encoded again in the main process)."""
+    model = _model(job)
+    if job.fmt == "jsonl":
+        payload = json_chunk(model, pairs, prepared) if pairs else ""
+    else:
+        payload = encode(label_rows(model, pairs, prepared, shared=True), job.fmt)
+    return payload.encode("utf-8") if isinstance(payload, str) else payload, len(pairs)
 
 
 def score_chunk(job: Job, articles: list[Article]) -> tuple[object, int]:
@@ -267,7 +369,13 @@ def _parallel(job: Job, batches: Iterator[list[Article]], workers: int) -> Itera
     context = multiprocessing.get_context("fork" if forkable else "spawn")
     if not forkable:
         job = replace(job, threads=1)
-    pool = context.Pool(workers, initializer=_init_worker, initargs=(job,))
+    # the objects alive now (the model, every module) are left out of the workers' garbage collections, which
+    # would otherwise walk them again and again (and copy the pages they touch)
+    gc.freeze()
+    try:
+        pool = context.Pool(workers, initializer=_init_worker, initargs=(job,))
+    finally:
+        gc.unfreeze()
     try:
         in_flight: deque = deque()
         for batch in batches:

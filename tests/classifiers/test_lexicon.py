@@ -134,3 +134,17 @@ def test_decisions_of_one_sentence_do_not_share_labels(lexicon):
     first, second = lexicon.decide("Nothing here."), lexicon.decide("Nor here.")
     first.actors["opposition"] = "rebel"
     assert second.actors["opposition"] == "none"
+
+
+def test_terms_matched_through_extra_case_rules_are_found(root):
+    """re matches "ſyrian" (long s) and "İslamic" (dotted capital I) as the terms they fold to: the decision
+    is the plain spelling's, not a crash."""
+    from framing.schemes import load_scheme
+
+    syria = Lexicon.from_file(root / "models" / "lexicon" / "lexicon.toml")
+    assert (
+        syria.decide("The ſyrian army shelled the town.").labels()
+        == syria.decide("The Syrian army shelled the town.").labels()
+    )
+    isl = Lexicon.from_file(root / "experiments" / "islamic-state" / "lexicon.toml", load_scheme("islamic-state"))
+    assert isl.decide("İslamic State fighters attacked.").labels() == ("islamic_state", "own")

@@ -100,3 +100,27 @@ def test_bad_json_line_is_reported(tmp_path):
 def test_decode_and_dates():
     assert decode("é".encode("cp1252"), "x") == "é"
     assert iso_date("8/6/16") == "2016-08-06" and iso_date("garbage") == "garbage" and iso_date("") is None
+
+
+def test_dates_are_parsed_once_and_alike():
+    from framing.corpus.readers import _date
+
+    for value in ["8/6/16", " 2017-04-05 ", "2017-02-30", "04/05/2017", "garbage", "2017-4-5"]:
+        assert iso_date(value) == _date(value) == iso_date(value)
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [("plain ascii", None), ("nul \x00 here", "a NUL character at character 5"), ("é \ud800", "surrogate U.D800"),
+     ("é fine", None)],
+)  # fmt: skip
+def test_forbidden_characters_are_found_in_ascii_and_other_text(text, problem):
+    from framing.corpus.readers import check_article
+    from framing.errors import DocumentError
+
+    article = Article("c", "1", text, None, None)
+    if problem is None:
+        check_article(article, "here")
+    else:
+        with pytest.raises(DocumentError, match=problem):
+            check_article(article, "here")

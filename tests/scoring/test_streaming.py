@@ -146,3 +146,44 @@ def test_scoring_with_a_transformer_shows_progress_with_an_eta(tmp_path, root, t
     lines = [line for line in capsys.readouterr().err.splitlines() if line.startswith("scoring: ")]
     assert len(lines) >= 3 and all(f"/{report.articles} docs (" in line and "ETA" in line for line in lines)
     assert lines[-1].startswith(f"scoring: {report.articles}/{report.articles} docs (100%)")
+
+
+def test_a_sure_classifier_gives_the_rows_its_probabilities_would(root, monkeypatch):
+    """The lexicon's labels read straight from its decisions equal those read off its one-hot probabilities;
+    rows share no dictionaries unless asked to."""
+    from framing.classifiers.loading import load_model
+    from framing.corpus.readers import Article
+    from framing.corpus.sentences import split
+
+    text = "Nothing here. Still nothing. The so-called rebels shelled government posts.\n\u201cTerrorists\u201d left."
+    article = Article("c", "1", text, "sana", "2017-01-02")
+    pairs = [(article, s) for s in split(article.doc, text)]
+    model = load_model(root / "models" / "lexicon")
+    direct = scoring.label_rows(model, pairs)
+    shared = scoring.label_rows(model, pairs, shared=True)
+    monkeypatch.setattr(type(model.classifier), "sure", None)
+    read_off = scoring.label_rows(model, pairs)
+    assert [r.as_dict() for r in direct] == [r.as_dict() for r in read_off] == [r.as_dict() for r in shared]
+    assert direct[0].scores is not direct[1].scores and direct[0].scores["state"] is not direct[1].scores["state"]
+    assert shared[0].scores is shared[1].scores
+
+
+def test_a_chunk_of_json_lines_is_its_rows_encoded(root, data_root, monkeypatch):
+    """``json_chunk`` writes what ``json_lines(label_rows(...))`` writes, on real articles and when it falls back."""
+    from itertools import islice
+
+    from framing.classifiers.loading import load_model
+    from framing.corpus.readers import Article, read_path
+    from framing.corpus.sentences import split
+    from framing.scoring.outputs import json_lines
+
+    articles = [
+        a for a in islice(read_path(data_root / "allsides-syria" / "articles.jsonl"), 40) if isinstance(a, Article)
+    ]
+    pairs = [(a, s) for a in articles for s in split(a.doc, a.text)]
+    model = load_model(root / "models" / "lexicon")
+    prepared = model.classifier.prepare([s.text for _, s in pairs])
+    expected = json_lines(scoring.label_rows(model, pairs, prepared))
+    assert scoring.json_chunk(model, pairs, prepared) == expected
+    monkeypatch.setattr(type(model.classifier), "sure", None)
+    assert scoring.json_chunk(model, pairs, prepared) == expected
