@@ -285,6 +285,13 @@ class TransformerClassifier:
             batches = [order[begin : begin + size] for begin in range(0, len(order), size)]
         else:  # ONNX (int8): batches of one token count, so that a text's result depends on itself alone
             batches = network.batches(order, encoded["input_ids"])
+        if not is_torch and hasattr(network, "run_batches") and batches:  # every batch queued at once
+            feeds = [self.collate([{k: encoded[k][i] for k in encoded} for i in index], "np") for index in batches]
+            outputs = network.run_batches(feeds)
+            pooled = np.zeros((m, outputs[0].shape[1]), dtype=np.float32)
+            for index, values in zip(batches, outputs):
+                pooled[index] = values
+            return pooled
         with torch.inference_mode():
             for index in batches:
                 if is_torch and place.accelerated:  # only the pooled rows come back to the host
@@ -504,12 +511,12 @@ class TransformerClassifier:
     def _use_onnx(
         self, full: Path | bytes, int8: Path | bytes, names: tuple[Path, Path] | None = None
     ) -> TransformerClassifier:
-        """Predict with the int8 ONNX network, and the full-precision one for close calls (files read whole
-        now, or their checked bytes, which ``names`` names in errors), instead of the torch network."""
-        from framing.classifiers.int8 import FALLBACK_MARGIN, OnnxNetwork
+        """Predict with the int8 network (OpenVINO), and the full-precision one (ONNX Runtime) for close calls
+        (files read whole now, or their checked bytes, which ``names`` names in errors), instead of torch."""
+        from framing.classifiers.int8 import FALLBACK_MARGIN, OnnxNetwork, int8_network
 
         full_name, int8_name = names or (None, None)
-        self.onnx_ = OnnxNetwork(int8, threads=torch.get_num_threads(), path=int8_name)
+        self.onnx_ = int8_network(int8, threads=torch.get_num_threads(), path=int8_name)
         self.onnx_full_ = OnnxNetwork(full, threads=torch.get_num_threads(), path=full_name)
         self.fallback_margin_ = FALLBACK_MARGIN
         self.fallbacks_ = 0  # sentences run again in full precision, since loading

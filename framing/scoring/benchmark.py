@@ -13,6 +13,15 @@ own:
   batches of 32 padded to the longest, the tokenizer and the same network's
   forward under ``torch.no_grad`` (it is given the sentences already split, so
   it does less work than the end-to-end runs);
+- the same network (the model's LoRA-merged encoder with mean pooling, as ``--int8`` exports it to ONNX in
+  full precision) run alone by the alternative runtimes a user could pick instead, as a user would run them:
+  the sentences given already split (as to the reference), tokenised, sorted by token count, in batches of 32
+  padded to the longest, forward and pooling, no heads. ONNX Runtime in full precision and in int8 (its plain
+  dynamic quantisation, one activation scale per batch); OpenVINO in full precision (``f32`` inference
+  precision) and in int8 (static: NNCF's post-training quantisation, scales calibrated on unreserved training
+  sentences, ``framing.classifiers.openvino.calibration_texts``), both in throughput mode with as many
+  requests in flight as it asks for. A runtime that is not installed is skipped with a note; the one-time
+  quantisation is timed apart;
 - the int8 model's macro-F1 on the dev split beside the full-precision one's.
 """
 
@@ -101,6 +110,128 @@ def _child_reference(corpus: str, model: str, batch: str) -> dict:
     return {"sentences": len(texts), "seconds": round(seconds, 2), **peak_mib()}
 
 
+#: The alternative runtimes of the network-only rows: (runtime, precision).
+ALTERNATIVES = {
+    "onnxruntime_fp32": ("onnxruntime", "fp32"),
+    "onnxruntime_int8": ("onnxruntime", "int8"),
+    "openvino_fp32": ("openvino", "fp32"),
+    "openvino_int8": ("openvino", "int8"),
+}
+#: ONNX Runtime's dynamic quantisation as ``--int8`` used it before OpenVINO: the matrix products by a weight,
+#: weights per output channel (one activation scale per batch, computed as it runs).
+ORT_DYNAMIC = {"op_types_to_quantize": ["MatMul"], "per_channel": True, "extra_options": {"MatMulConstBOnly": True}}
+#: Sentences per batch of the network-only rows (sorted by token count, padded to the longest).
+ALTERNATIVE_BATCH = 32
+
+
+def _exported(model: Path) -> tuple[Path, object, int]:
+    """The model's full-precision ONNX export (built into the cache if it is not there yet), its tokenizer
+    and its token limit."""
+    from transformers import AutoTokenizer
+
+    from framing.classifiers.directory import read_config
+    from framing.classifiers.int8 import cache_paths
+    from framing.classifiers.loading import load_model
+    from framing.classifiers.network import resolve_encoder, settings_from
+
+    settings = settings_from(read_config(model).get("transformer", {}), str(model / "config.toml"))
+    full, _ = cache_paths(model, resolve_encoder(settings.encoder))
+    if not full.is_file():
+        load_model(model, int8=True)  # exports and quantises into the cache
+    tokenizer = AutoTokenizer.from_pretrained(resolve_encoder(settings.tokenizer or settings.encoder))
+    return full, tokenizer, settings.max_length
+
+
+def _onnxruntime(plain: Path, precision: str, work: Path):
+    """ONNX Runtime on every core, as a user would set it up: the export, or its plain dynamic quantisation
+    (``ORT_DYNAMIC``: 8-bit weights per output channel, one activation scale per batch)."""
+    import onnxruntime
+
+    model = plain
+    if precision == "int8":
+        import logging
+
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+
+        logging.getLogger().setLevel(logging.ERROR)  # its advice to pre-process the model is for static int8
+        model = work / "dynamic-int8.onnx"
+        quantize_dynamic(str(plain), str(model), weight_type=QuantType.QInt8, **ORT_DYNAMIC)
+    session = onnxruntime.InferenceSession(str(model), providers=["CPUExecutionProvider"])
+    names = [i.name for i in session.get_inputs()]
+
+    def run(batches: list[dict]) -> None:
+        for batch in batches:
+            session.run(None, {n: batch[n] for n in names})
+
+    return run, names
+
+
+def _openvino(plain: Path, precision: str, tokenizer, max_length: int, data_root: Path):
+    """OpenVINO on the CPU in throughput mode, batches run on as many infer requests as it asks for: the
+    export in ``f32``, or NNCF's static int8 calibrated on unreserved training sentences."""
+    import openvino
+
+    from framing.classifiers.openvino import calibration_texts, quantise_static
+
+    core = openvino.Core()
+    config = {"PERFORMANCE_HINT": "THROUGHPUT"}
+    if precision == "int8":
+        model = quantise_static(plain, tokenizer, calibration_texts(data_root), max_length)
+    else:
+        model, config["INFERENCE_PRECISION_HINT"] = core.read_model(str(plain)), "f32"
+    compiled = core.compile_model(model, "CPU", config)
+    names = [port.get_any_name() for port in compiled.inputs]
+
+    def run(batches: list[dict]) -> None:
+        queue = openvino.AsyncInferQueue(compiled)
+        for batch in batches:
+            queue.start_async({n: batch[n] for n in names})
+        queue.wait_all()
+
+    return run, names
+
+
+def _missing(runtime: str, precision: str) -> str | None:
+    """Why a runtime's row cannot run here (a module not installed), or None."""
+    import importlib.util
+
+    modules = {"onnxruntime": ["onnxruntime"], "openvino": ["openvino"] + (["nncf"] if precision == "int8" else [])}
+    missing = [m for m in modules[runtime] if importlib.util.find_spec(m) is None]
+    if missing:
+        return f"{', '.join(missing)} not installed (pip install {' '.join(missing)})"
+    return None
+
+
+def _child_runtime(corpus: str, model: str, name: str, data_root: str) -> dict:
+    """One alternative runtime on the network alone: tokenise, sort by token count, batches of
+    ``ALTERNATIVE_BATCH`` padded to the longest, forward and pooling (the runtime's set-up is timed apart)."""
+    import contextlib
+
+    import numpy as np
+
+    from framing.classifiers.openvino import padded
+
+    runtime, precision = ALTERNATIVES[name]
+    if (why := _missing(runtime, precision)) is not None:
+        return {"skipped": why}
+    plain, tokenizer, max_length = _exported(Path(model))
+    texts = [s.text for a in read_path(Path(corpus), FIELDS) for s in split(a.doc, a.text)]
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="framing-runtime-") as work, contextlib.redirect_stdout(sys.stderr):
+        if runtime == "onnxruntime":
+            run, names = _onnxruntime(plain, precision, Path(work))
+        else:
+            run, names = _openvino(plain, precision, tokenizer, max_length, Path(data_root))
+        prepared = time.perf_counter() - started
+        started = time.perf_counter()
+        ids = tokenizer(texts, truncation=True, max_length=max_length)["input_ids"]
+        order = np.argsort([len(x) for x in ids], kind="stable")
+        size = ALTERNATIVE_BATCH
+        run([padded([ids[i] for i in order[b : b + size]], names) for b in range(0, len(order), size)])
+        seconds = time.perf_counter() - started
+    return {"sentences": len(texts), "seconds": round(seconds, 2), "prepare_seconds": round(prepared, 2), **peak_mib()}
+
+
 def _child_accuracy(model: str, data_root: str) -> dict:
     from framing.classifiers.loading import load_model
     from framing.gold.annotations import load_annotations, split_gold
@@ -125,7 +256,13 @@ def _child_build(model: str) -> dict:
     return {"seconds": round(time.perf_counter() - started, 2)}
 
 
-CHILDREN = {"score": _child_score, "reference": _child_reference, "accuracy": _child_accuracy, "build": _child_build}
+CHILDREN = {
+    "score": _child_score,
+    "reference": _child_reference,
+    "runtime": _child_runtime,
+    "accuracy": _child_accuracy,
+    "build": _child_build,
+}
 
 
 def run_child(kind: str, *args: str, env: dict | None = None) -> dict:
@@ -169,12 +306,14 @@ def benchmark(
             "transformer_full": ("score", tiny, transformer, tmp / "c.jsonl", 0),
             "int8_build": ("build", transformer),
             "transformer_int8": ("score", tiny, transformer, tmp / "d.jsonl", 1),
-        }
+        } | {name: ("runtime", tiny, transformer, name, data_root) for name in ALTERNATIVES}
         cache = {"FRAMING_CACHE": str(tmp / "cache")}  # a fresh int8 cache: the build is timed
         for name, (kind, *args) in steps.items():
             results[name] = run_child(kind, *args, env=cache)
             if kind == "build":
                 log(f"{name}: {results[name]['seconds']} s, once")
+            elif "skipped" in results[name]:
+                log(f"{name}: skipped, {results[name]['skipped']}")
             else:
                 log(f"{name}: {rate(results[name]):,.0f} sentences/s, peak {results[name]['peak_mib']:,.0f} MiB")
         results["dev_macro_f1"] = run_child("accuracy", transformer, data_root, env=cache)
@@ -184,8 +323,21 @@ def benchmark(
         "transformer_int8_vs_reference": rate(results["transformer_int8"]) / reference,
         "int8_dev_macro_f1_loss_points": 100 * (results["dev_macro_f1"]["full"] - results["dev_macro_f1"]["int8"]),
         "lexicon_memory_large_vs_small": _memory(results["lexicon_large"]) / _memory(results["lexicon_small"]),
-    }
+    } | alternative_ratios(results)
     return results
+
+
+def alternative_ratios(results: dict) -> dict:
+    """Each alternative runtime that ran against the reference loop, and the best of them (network only)
+    against framing's best end to end (full precision or int8)."""
+    reference = rate(results["transformer_reference"])
+    ran = {name: rate(results[name]) for name in ALTERNATIVES if "skipped" not in results.get(name, {"skipped": 1})}
+    ratios = {f"{name}_vs_reference": value / reference for name, value in ran.items()}
+    if ran:
+        best = max(ran, key=ran.get)
+        ours = max(rate(results["transformer_full"]), rate(results["transformer_int8"]))
+        ratios |= {"best_alternative": best, "best_alternative_vs_framing_best": ran[best] / ours}
+    return ratios
 
 
 def _memory(result: dict) -> float:
@@ -212,7 +364,35 @@ def format_results(results: dict) -> str:
         f"- lexicon peak memory, {results['corpus']['large']:,} vs {results['corpus']['small']:,} sentences: "
         f"{ratios['lexicon_memory_large_vs_small']:.2f}x",
     ]
-    return "\n".join(lines)
+    return "\n".join(lines + format_alternatives(results))
+
+
+def format_alternatives(results: dict) -> list[str]:
+    """The network-only rows of the alternative runtimes (skipped ones with their note) and the ratio of the
+    best of them to framing's best end to end."""
+    lines = [
+        "",
+        "| alternative runtime, network only | sentences | seconds | sentences/s | x reference | set-up s | peak MiB |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    reference = rate(results["transformer_reference"])
+    for name in ALTERNATIVES:
+        r = results.get(name, {"skipped": "not measured"})
+        if "skipped" in r:
+            lines.append(f"| {name} | skipped: {r['skipped']} | | | | | |")
+            continue
+        lines.append(
+            f"| {name} | {r['sentences']:,} | {r['seconds']} | {rate(r):,.0f} | {rate(r) / reference:.2f} "
+            f"| {r['prepare_seconds']} | {r['peak_mib']:,.0f} |"
+        )
+    ratios = results["ratios"]
+    if "best_alternative" in ratios:
+        lines += [
+            "",
+            f"- best alternative ({ratios['best_alternative']}, network only) vs framing's best end to end: "
+            f"{ratios['best_alternative_vs_framing_best']:.2f}x",
+        ]
+    return lines
 
 
 if __name__ == "__main__":

@@ -1,0 +1,77 @@
+"""The benchmark's network-only rows of the alternative runtimes: measured in a child, skipped when absent."""
+
+import importlib.util
+import json
+
+import pytest
+
+from framing.scoring import benchmark
+from framing.scoring.benchmark import ALTERNATIVES, alternative_ratios, format_alternatives
+
+
+def _results(**alternatives) -> dict:
+    timed = {"sentences": 800, "seconds": 2.0, "peak_mib": 500.0, "peak_worker_mib": 0.0}
+    results = {"transformer_reference": timed | {"seconds": 8.0}, "transformer_full": timed | {"seconds": 4.0}}
+    results["transformer_int8"] = timed | {"seconds": 2.0}  # framing's best: 400 sentences/s
+    for name in ALTERNATIVES:
+        results[name] = alternatives.get(name, {"skipped": "openvino not installed (pip install openvino)"})
+    results["ratios"] = alternative_ratios(results)
+    return results
+
+
+def test_the_best_alternative_is_compared_with_framing_best_end_to_end():
+    row = {"sentences": 800, "seconds": 1.0, "prepare_seconds": 0.5, "peak_mib": 400.0, "peak_worker_mib": 0.0}
+    results = _results(onnxruntime_fp32=row | {"seconds": 4.0}, onnxruntime_int8=row)
+    ratios = results["ratios"]
+    assert ratios["best_alternative"] == "onnxruntime_int8"
+    assert ratios["best_alternative_vs_framing_best"] == pytest.approx(800 / 400)
+    assert ratios["onnxruntime_fp32_vs_reference"] == pytest.approx(200 / 100)
+    assert "openvino_fp32_vs_reference" not in ratios
+    text = "\n".join(format_alternatives(results))
+    assert "| onnxruntime_int8 | 800 | 1.0 | 800 | 8.00 | 0.5 | 400 |" in text
+    assert "| openvino_int8 | skipped: openvino not installed" in text
+    assert "best alternative (onnxruntime_int8, network only) vs framing's best end to end: 2.00x" in text
+
+
+def test_no_alternative_installed_is_a_note_not_a_failure():
+    results = _results()
+    assert "best_alternative" not in results["ratios"]
+    assert all("skipped" in line for line in format_alternatives(results) if line.startswith("| openvino"))
+
+
+def test_a_runtime_not_installed_is_skipped_with_a_note(monkeypatch):
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None if name == "nncf" else real(name))
+    assert benchmark._child_runtime("unused.jsonl", "unused", "openvino_int8", "unused") == {
+        "skipped": "nncf not installed (pip install nncf)"
+    }
+
+
+@pytest.mark.parametrize("name", ["onnxruntime_fp32", "onnxruntime_int8", "openvino_fp32", "openvino_int8"])
+def test_each_runtime_times_the_tiny_network(tmp_path, tiny_dir, data_root, name):
+    """In a fresh process, as ``framing benchmark`` runs it: every sentence through the network (or a note)."""
+    corpus = tmp_path / "corpus.jsonl"
+    count = benchmark.build_corpus(data_root, 60, corpus)
+    result = benchmark.run_child("runtime", corpus, tiny_dir, name, data_root)
+    if "skipped" in result:
+        assert "not installed" in result["skipped"]
+        return
+    assert result["sentences"] == count and result["seconds"] > 0 and json.dumps(result)
+
+
+def test_calibration_text_is_unreserved_and_held_out_of_dev_and_test(data_root):
+    from framing.classifiers.openvino import calibration_texts
+    from framing.corpus.readers import Article, read_path
+    from framing.corpus.sentences import split
+    from framing.gold.annotations import evaluation_ids, is_reserved, load_splits
+
+    reserved, splits = evaluation_ids(data_root), load_splits()
+    held_out = splits["dev"] | splits["test"]
+    kept, left_out = set(), set()
+    for source in ("fa-kes/FA-KES-Dataset.csv", "allsides-syria/articles.jsonl"):
+        for article in read_path(data_root / source):
+            if isinstance(article, Article):
+                out = is_reserved(article.doc, reserved) or article.doc in held_out
+                (left_out if out else kept).update(s.text for s in split(article.doc, article.text))
+    texts = calibration_texts(data_root, 50)
+    assert len(texts) == 50 and set(texts) <= kept and not set(texts) & (left_out - kept)
