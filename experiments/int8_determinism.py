@@ -40,7 +40,7 @@ def embed(network, ids: list, batches: list) -> np.ndarray:
 
 
 def rows(texts: list[str]) -> None:
-    from framing.classifiers.int8 import OnnxNetwork, equal_length_batches, int8_network
+    from framing.classifiers.int8 import OnnxNetwork, equal_length_batches
     from framing.classifiers.loading import load_model
 
     classifier = load_model(MODEL, int8=True).classifier
@@ -55,8 +55,7 @@ def rows(texts: list[str]) -> None:
     results = {}
     for name, network in (("int8", classifier.onnx_), ("full precision", classifier.onnx_full_)):
         path = network.path
-        build = int8_network if name == "int8" else OnnxNetwork
-        one_thread = build(path.read_bytes(), threads=1, path=path)
+        one_thread = OnnxNetwork(path.read_bytes(), threads=1, path=path)
         alone = embed(network, ids, [[i] for i in order])
         results[name] = alone
         cases = {

@@ -13,10 +13,12 @@ that tests without a GPU run its code (``tests/classifiers/test_device.py``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import torch
+from typing import TYPE_CHECKING
 
 from framing.errors import FramingError
+
+if TYPE_CHECKING:  # torch is imported where a device is resolved: the lexicon's paths check names only
+    import torch
 
 #: The names ``--device`` takes (besides ``cuda:N``).
 DEVICES = ("auto", "cpu", "cuda")
@@ -39,14 +41,20 @@ class Placement:
 
     @property
     def dtype(self) -> torch.dtype:
+        import torch
+
         return torch.float16 if self.accelerated else torch.float32
 
-
-CPU = Placement(torch.device("cpu"))
+    @property
+    def plain_cpu(self) -> bool:
+        """The CPU's own path (where int8 runs)."""
+        return self.device.type == "cpu" and not self.accelerated
 
 
 def resolve_device(name: str | torch.device | None = "auto") -> torch.device:
     """The torch device ``name`` means; asking for CUDA where torch sees none is a one-line error."""
+    import torch
+
     if isinstance(name, torch.device):
         return name
     name = (name or "auto").strip().lower()

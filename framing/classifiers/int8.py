@@ -1,24 +1,20 @@
-"""int8 inference: export the network, quantise it with static scales, cache the files, run them in OpenVINO.
+"""int8 inference through ONNX Runtime: export the network, quantise it, cache the files, run them.
 
-``--int8`` exports the transformer's encoder (LoRA merged, mean pooling included; the small heads run in numpy
-after it) to ONNX and quantises it with NNCF's post-training quantisation (its ONNX backend, transformer preset):
-the weights of the matrix products in 8 bits per output channel, each activation in 8 bits with one scale
-fixed once by calibration (``framing.classifiers.openvino``), SmoothQuant and bias correction. The result is
-an ONNX file with quantise and dequantise nodes, which OpenVINO runs in int8 (``OpenVinoNetwork``, one stream of
-one thread per core, a batch's rows spread over them). The calibration sentences are those of the shipped
-seed articles of the gold train split (``openvino.seed_sentences``): unreserved training text that every
-installation has, so that the file depends on the model and the library versions alone.
+``--int8`` exports the transformer's encoder (LoRA merged, mean pooling
+included; the small heads run in numpy after it) to ONNX, quantises the weights of its matrix products to 8 bits per
+output channel with ONNX Runtime's dynamic quantisation, and runs it in an ONNX Runtime session. The
+embeddings, layer norms, attention's products and the heads stay in 32 bits.
 
-A sentence gets the same bits whatever it is scored with (issue 17): no scale depends on the other
-sentences of the batch (they are constants of the file), and a batch holds sentences of one token count only
-(``OnnxNetwork.batches``: no padding, which would change the order of attention's sums in full precision).
-Checked row by row, bit for bit, by ``experiments/openvino_int8.py``, ``experiments/int8_determinism.py`` and
-``tests/classifiers/test_int8.py``. OpenVINO's static int8 replaced ONNX Runtime's dynamic int8 with per-token
-scales (issue 17): as deterministic, no loss of dev macro-F1, and faster (README, "Speed").
+A sentence gets the same bits whatever it is scored with (issue 17): its activations are quantised per token
+(``per_token``: one scale per row, where ONNX Runtime's own quantisation takes one scale over the whole
+batch), a batch holds sentences of one token count only (``OnnxNetwork.batches``: no padding, which would
+change the order of attention's sums), and the pooling is a matrix product (a ``ReduceSum`` over tokens sums
+in an order that depends on the batch's shape). Checked row by row, bit for bit, by
+``experiments/int8_determinism.py`` and ``tests/classifiers/test_int8.py``.
 
 Every sentence goes through the int8 network; the few whose int8 decision is
 close (two labels of a field within ``FALLBACK_MARGIN`` of probability) are
-run again through the full-precision export (in ONNX Runtime), and its logits are kept. Both
+run again through the full-precision export, and its logits are kept. Both
 files are cached under ``$FRAMING_CACHE`` (default ``~/.cache/framing``),
 keyed by the model directory's files and the library versions, so worker
 processes and later runs load them without building the torch network. A record
@@ -34,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sys
 import tempfile
 import warnings
@@ -43,13 +40,16 @@ import numpy as np
 
 from framing.errors import FramingError
 
-#: Matrix products left in 32 bits, by regular expressions over their node names: none.
+#: What is quantised: the matrix products whose second operand is a weight (not attention's
+#: activation-by-activation products, which cost accuracy for little speed).
+QUANTISE = {"op_types_to_quantize": ["MatMul"], "per_channel": True, "extra_options": {"MatMulConstBOnly": True}}
+#: Matrix products left in 32 bits, by regular expressions over their node names: none, since no group
+#: (one kind in every layer, or one layer) changed clearly fewer labels and each cost 5-35% of the speed
+#: (``experiments/int8_sensitivity.py``, README "Speed").
 KEEP_FLOAT: tuple[str, ...] = ()
 #: A sentence whose int8 probabilities put two labels of a field closer than this is run again in full
 #: precision: 2.7% of 4,000 unlabelled FA-KES sentences, after which none of the 13 whose labels int8
-#: changed is left changed (``experiments/int8_sensitivity.py``, README "Speed"; ONNX Runtime's per-token int8).
-#: With OpenVINO's static int8: 5.2% of 8,002 FA-KES sentences, 5.6% of the dev split, whose mean macro-F1
-#: is then the same as torch's in full precision (``experiments/openvino_int8.py``).
+#: changed is left changed (``experiments/int8_sensitivity.py``, README "Speed").
 FALLBACK_MARGIN = 0.5
 #: Sentences per int8 forward pass (at most: a batch holds one token count): 16 scored 8,000 sentences end to
 #: end in 14.3 s, against 15.5 s for 8, 14.7 s for 32 and 18.2 s for 64 (``experiments/int8_checks.py``, padded
@@ -65,18 +65,12 @@ def cache_dir() -> Path:
 
 
 def _versions() -> str:
-    try:
-        import nncf
-        import openvino
-    except ImportError as error:
-        raise FramingError(f"--int8 needs OpenVINO and NNCF ({error}); pip install openvino nncf")
     import onnxruntime
     import torch
 
-    settings = f"opset {OPSET} keep {KEEP_FLOAT} pooled by MatMul, NNCF static int8 (ONNX, transformer preset)"
-    settings += " calibrated on the train split's seeds, run by OpenVINO"
-    libraries = f"torch {torch.__version__} onnxruntime {onnxruntime.__version__} nncf {nncf.__version__}"
-    return f"{libraries} openvino {openvino.__version__} {settings}"
+    settings = f"opset {OPSET} {sorted(QUANTISE.items())} keep {KEEP_FLOAT} pooled by MatMul"
+    settings += ", activations per token by QuantizeLinear into MatMulIntegerToFloat"  # ``per_token``
+    return f"torch {torch.__version__} onnxruntime {onnxruntime.__version__} {settings}"
 
 
 def source_digest(model_dir: Path, encoder: str) -> str:
@@ -177,33 +171,118 @@ def export_onnx(network, tokenizer, out: Path) -> Path:
     return out
 
 
-def quantise(plain: Path, out: Path, tokenizer, keep_float: tuple[str, ...] = KEEP_FLOAT, max_length: int = 128):
-    """Static int8 quantisation of an exported network (``openvino.quantise_onnx``), calibrated on the seed
-    sentences of the train split; MatMul nodes whose name matches a ``keep_float`` expression stay in 32 bits."""
+def quantise(plain: Path, out: Path, keep_float: tuple[str, ...] = KEEP_FLOAT) -> Path:
+    """Dynamic int8 quantisation of an exported network; MatMul nodes whose name matches a ``keep_float``
+    expression stay in 32 bits."""
+    import logging
+
     import onnx
+    from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    from framing.classifiers.openvino import quantise_onnx, seed_sentences
-
-    onnx.save(quantise_onnx(plain, tokenizer, seed_sentences(), max_length, keep_float), str(out))
+    kept = [n.name for n in onnx.load(str(plain)).graph.node if any(re.search(k, n.name) for k in keep_float)]
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)  # its warning to pre-process the model is advice for static quantisation
+    try:
+        quantize_dynamic(str(plain), str(out), weight_type=QuantType.QInt8, nodes_to_exclude=kept, **QUANTISE)
+    finally:
+        root.setLevel(level)
+    onnx.save(per_token(onnx.load(str(out))), str(out))
     return out
 
 
-def build(
-    network,
-    tokenizer,
-    full: Path,
-    int8: Path,
-    keep_float: tuple[str, ...] = KEEP_FLOAT,
-    source: str = "",
-    max_length: int = 128,
-):
+def per_token(model):
+    """``model`` (an ONNX graph from ``quantize_dynamic``) with each ``DynamicQuantizeLinear`` replaced by a
+    quantisation per token, so that no scale depends on the other sentences of a batch: each row ``x`` (the
+    last axis) becomes ``round(x * 127 / max|x|) + 128`` in 8 bits (zero point 128, one scalar, which is all
+    ONNX Runtime's integer products take). Each product of those rows (``MatMulInteger``, ``Cast``, ``Mul`` by
+    the activation's and the weights' scales) becomes ONNX Runtime's fused ``MatMulIntegerToFloat`` with the
+    weights' per-channel scales, times the rows' scales ``max|x| / 127`` (the fused kernel takes per-channel
+    scales only). Mean cosine to full precision on 1,000 FA-KES sentences: 0.9984, against 0.993 for one scale per
+    batch (``experiments/int8_determinism.py``)."""
+    from onnx import helper, numpy_helper
+
+    graph = model.graph
+    constants = {
+        "levels": np.float32(127),
+        "tiny": np.float32(1e-30),
+        "one": np.float32(1),
+        "zero_point": np.uint8(128),
+    }
+    graph.initializer.extend(numpy_helper.from_array(np.array(v), f"per_token_{k}") for k, v in constants.items())
+    if not any(o.domain == "com.microsoft" for o in model.opset_import):
+        model.opset_import.append(helper.make_opsetid("com.microsoft", 1))
+    old = list(graph.node)
+    products = _scaled_products(old)
+    replaced = {i for chain in products.values() for i in chain}
+    nodes, row_scales = [], {}
+
+    def add(op: str, inputs: list[str], out: str, **attributes) -> str:
+        nodes.append(helper.make_node(op, inputs, [out], name=f"{out}_node", **attributes))
+        return out
+
+    for i, node in enumerate(old):
+        if node.op_type == "DynamicQuantizeLinear":
+            row_scales[node.output[0]] = _quantise_rows(node, add)
+        elif i in products:
+            scale, scales = (old[j] for j in products[i][1:])
+            a, b, _, b_zero_point = node.input
+            columns = [a, b, "per_token_one", scales.input[1], "per_token_zero_point", b_zero_point]
+            out = add("MatMulIntegerToFloat", columns, f"{scale.output[0]}_per_channel", domain="com.microsoft")
+            add("Mul", [out, row_scales[a]], scale.output[0])
+        elif i not in replaced:
+            nodes.append(node)
+    del graph.node[:]
+    graph.node.extend(nodes)
+    return model
+
+
+def _scaled_products(nodes: list) -> dict[int, tuple[int, int, int]]:
+    """For each ``MatMulInteger`` of a ``DynamicQuantizeLinear``'s output (by position in ``nodes``): the
+    positions of the ``Cast`` to float after it, the ``Mul`` by the scales after that, and the ``Mul`` of the
+    activation's scale by the weights' (``quantize_dynamic``'s pattern, checked: another graph is refused
+    rather than mis-scaled)."""
+    producers = {out: node for node in nodes for out in node.output}
+    readers: dict[str, list] = {}
+    for node in nodes:
+        for name in node.input:
+            readers.setdefault(name, []).append(node)
+    position = {id(node): i for i, node in enumerate(nodes)}  # the caller holds ``nodes``: ids stay valid
+    chains = {}
+    for node in nodes:
+        quantiser = producers.get(node.input[0]) if node.op_type == "MatMulInteger" else None
+        if quantiser is None or quantiser.op_type != "DynamicQuantizeLinear":
+            continue
+        cast = readers.get(node.output[0], [None])[0]
+        scale = readers.get(cast.output[0], [None])[0] if cast is not None else None
+        scales = producers.get(scale.input[1]) if scale is not None and len(scale.input) == 2 else None
+        if None in (cast, scale, scales) or (cast.op_type, scale.op_type, scales.op_type) != ("Cast", "Mul", "Mul"):
+            raise FramingError(f"per-token quantisation: {node.name} is not followed by a Cast and a Mul by scales")
+        if scales.input[0] != quantiser.output[1]:
+            raise FramingError(f"per-token quantisation: {scales.name} does not take the activation's scale first")
+        chains[position[id(node)]] = (position[id(cast)], position[id(scale)], position[id(scales)])
+    return chains
+
+
+def _quantise_rows(node, add) -> str:
+    """Nodes (made by ``add``) that do the work of the ``DynamicQuantizeLinear`` ``node`` per row; returns the
+    name of the rows' scales."""
+    x, p = node.input[0], f"{node.name}_per_token"
+    top = add("ReduceMax", [add("Abs", [x], f"{p}_abs")], f"{p}_max", axes=[-1], keepdims=1)
+    top = add("Max", [top, "per_token_tiny"], f"{p}_top")  # a row of zeros: any scale will do
+    scaled = add("Mul", [x, add("Div", ["per_token_levels", top], f"{p}_inverse")], f"{p}_scaled")
+    add("QuantizeLinear", [scaled, "per_token_one", "per_token_zero_point"], node.output[0])  # round, + 128
+    return add("Div", [top, "per_token_levels"], f"{p}_scale")
+
+
+def build(network, tokenizer, full: Path, int8: Path, keep_float: tuple[str, ...] = KEEP_FLOAT, source: str = ""):
     """Write the full-precision and the int8 file, each whole or not at all, and then their record
     (``record_path``): built from ``source`` (a ``source_digest``), with the files' hashes."""
     int8.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=int8.parent, prefix=".export-") as tmp:
         plain, quantised, record = Path(tmp) / "fp32.onnx", Path(tmp) / "int8.onnx", Path(tmp) / "record.json"
         export_onnx(network, tokenizer, plain)
-        quantise(plain, quantised, tokenizer, keep_float, max_length)
+        quantise(plain, quantised, keep_float)
         record.write_text(json.dumps(_record(plain.read_bytes(), quantised.read_bytes(), source)), encoding="utf-8")
         record_path(int8).unlink(missing_ok=True)  # files without their record are never loaded
         os.replace(plain, full)
@@ -212,17 +291,8 @@ def build(
     return full, int8
 
 
-def int8_network(model: Path | bytes, threads: int = 0, path: Path | None = None):
-    """The int8 file (its path, or its bytes as checked by ``read_cache``) compiled by OpenVINO, with
-    ``OnnxNetwork``'s interface; ``threads`` streams of one thread each (all cores by default)."""
-    from framing.classifiers.openvino import OpenVinoNetwork
-
-    return OpenVinoNetwork(model, threads=threads, batch=BATCH, path=path)
-
-
 class OnnxNetwork:
-    """An ONNX Runtime session with the torch network's ``embed``: named token arrays in, pooled rows out
-    (the full-precision export, for close calls).
+    """An ONNX Runtime session with the torch network's ``embed``: named token arrays in, pooled rows out.
 
     ``model`` is the file, or its bytes as checked by ``read_cache`` (then ``path`` names it in errors)."""
 

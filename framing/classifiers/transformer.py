@@ -33,7 +33,7 @@ from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 from torch import nn
 
-from framing.classifiers.device import ACCELERATOR_BATCH, ACCELERATOR_CHUNK_CHARS, CPU, Placement, placement
+from framing.classifiers.device import ACCELERATOR_BATCH, ACCELERATOR_CHUNK_CHARS, Placement, placement
 from framing.classifiers.network import (  # noqa: F401 (re-exported: the transformer's public names)
     ADAPTER_FILE,
     DEFAULT_ENCODER,
@@ -285,13 +285,6 @@ class TransformerClassifier:
             batches = [order[begin : begin + size] for begin in range(0, len(order), size)]
         else:  # ONNX (int8): batches of one token count, so that a text's result depends on itself alone
             batches = network.batches(order, encoded["input_ids"])
-        if not is_torch and hasattr(network, "run_batches") and batches:  # every batch queued at once
-            feeds = [self.collate([{k: encoded[k][i] for k in encoded} for i in index], "np") for index in batches]
-            outputs = network.run_batches(feeds)
-            pooled = np.zeros((m, outputs[0].shape[1]), dtype=np.float32)
-            for index, values in zip(batches, outputs):
-                pooled[index] = values
-            return pooled
         with torch.inference_mode():
             for index in batches:
                 if is_torch and place.accelerated:  # only the pooled rows come back to the host
@@ -425,7 +418,7 @@ class TransformerClassifier:
             lexicon_file = path / config["model"].get("lexicon", "lexicon.toml")
             lexicon = Lexicon.from_file(lexicon_file)
         model = cls(settings, lexicon, scheme=scheme, device=_int8_device(device) if int8 else device)
-        if int8 and model.placement_ != CPU:
+        if int8 and not model.placement_.plain_cpu:
             raise FramingError(_INT8_ON_CPU.format(device=model.placement_.device))
         cached, source = None, ""
         if int8:
@@ -463,7 +456,7 @@ class TransformerClassifier:
         """Run inference on ``device``: on a GPU in half precision and big batches (``framing.classifiers.device``);
         ``accelerated=True`` takes that path on the CPU too (tests). Returns the classifier."""
         where = placement(device, accelerated)
-        if getattr(self, "int8_", False) and where != CPU:
+        if getattr(self, "int8_", False) and not where.plain_cpu:
             raise FramingError(_INT8_ON_CPU.format(device=device))
         self.placement_ = where
         if hasattr(self, "network_"):
@@ -491,7 +484,7 @@ class TransformerClassifier:
         self.int8_ = False
         if not int8:
             return self.place(self.placement_.device, self.placement_.accelerated)
-        if self.placement_ != CPU:
+        if not self.placement_.plain_cpu:
             raise FramingError(_INT8_ON_CPU.format(device=self.placement_.device))
         from framing.classifiers.int8 import build, read_cache
 
@@ -511,12 +504,12 @@ class TransformerClassifier:
     def _use_onnx(
         self, full: Path | bytes, int8: Path | bytes, names: tuple[Path, Path] | None = None
     ) -> TransformerClassifier:
-        """Predict with the int8 network (OpenVINO), and the full-precision one (ONNX Runtime) for close calls
-        (files read whole now, or their checked bytes, which ``names`` names in errors), instead of torch."""
-        from framing.classifiers.int8 import FALLBACK_MARGIN, OnnxNetwork, int8_network
+        """Predict with the int8 ONNX network, and the full-precision one for close calls (files read whole
+        now, or their checked bytes, which ``names`` names in errors), instead of the torch network."""
+        from framing.classifiers.int8 import FALLBACK_MARGIN, OnnxNetwork
 
         full_name, int8_name = names or (None, None)
-        self.onnx_ = int8_network(int8, threads=torch.get_num_threads(), path=int8_name)
+        self.onnx_ = OnnxNetwork(int8, threads=torch.get_num_threads(), path=int8_name)
         self.onnx_full_ = OnnxNetwork(full, threads=torch.get_num_threads(), path=full_name)
         self.fallback_margin_ = FALLBACK_MARGIN
         self.fallbacks_ = 0  # sentences run again in full precision, since loading

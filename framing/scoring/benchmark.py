@@ -22,7 +22,9 @@ own:
   sentences, ``framing.classifiers.openvino.calibration_texts``), both in throughput mode with as many
   requests in flight as it asks for. A runtime that is not installed is skipped with a note; the one-time
   quantisation is timed apart;
-- the int8 model's macro-F1 on the dev split beside the full-precision one's.
+- the int8 model's macro-F1 on the dev split beside the full-precision one's;
+- where torch sees a CUDA GPU, ``framing score --device cuda`` end to end on the 10 N sentences (every other
+  row runs on the CPU, ``--device cpu``).
 """
 
 from __future__ import annotations
@@ -70,11 +72,12 @@ def peak_mib() -> dict[str, float]:
     return {"peak_mib": round(own, 1), "peak_worker_mib": round(children, 1)}
 
 
-def _child_score(corpus: str, model: str, out: str, int8: str) -> dict:
+def _child_score(corpus: str, model: str, out: str, int8: str, device: str = "cpu") -> dict:
     from framing.scoring.streaming import loaded_model, score
 
     started = time.perf_counter()
-    report = score([Path(corpus)], Path(out), Path(model), fields=FIELDS, int8=int8 == "1", label="benchmark")
+    options = {"fields": FIELDS, "int8": int8 == "1", "label": "benchmark", "device": device}
+    report = score([Path(corpus)], Path(out), Path(model), **options)
     seconds = time.perf_counter() - started
     result = {"sentences": report.sentences, "seconds": round(seconds, 2), **peak_mib()}
     if int8 == "1":  # scored in this process: its model counted the close calls run again in full precision
@@ -89,7 +92,7 @@ def _child_reference(corpus: str, model: str, batch: str) -> dict:
     from framing.classifiers.loading import load_model
     from framing.classifiers.transformer import context_size
 
-    classifier = load_model(Path(model)).classifier
+    classifier = load_model(Path(model), device="cpu").classifier
     network, tokenizer, size = classifier.network_, classifier.tokenizer_, int(batch)
     texts = [s.text for a in read_path(Path(corpus), FIELDS) for s in split(a.doc, a.text)]
     started = time.perf_counter()
@@ -117,9 +120,6 @@ ALTERNATIVES = {
     "openvino_fp32": ("openvino", "fp32"),
     "openvino_int8": ("openvino", "int8"),
 }
-#: ONNX Runtime's dynamic quantisation as ``--int8`` used it before OpenVINO: the matrix products by a weight,
-#: weights per output channel (one activation scale per batch, computed as it runs).
-ORT_DYNAMIC = {"op_types_to_quantize": ["MatMul"], "per_channel": True, "extra_options": {"MatMulConstBOnly": True}}
 #: Sentences per batch of the network-only rows (sorted by token count, padded to the longest).
 ALTERNATIVE_BATCH = 32
 
@@ -144,7 +144,8 @@ def _exported(model: Path) -> tuple[Path, object, int]:
 
 def _onnxruntime(plain: Path, precision: str, work: Path):
     """ONNX Runtime on every core, as a user would set it up: the export, or its plain dynamic quantisation
-    (``ORT_DYNAMIC``: 8-bit weights per output channel, one activation scale per batch)."""
+    (``int8.QUANTISE`` without ``--int8``'s per-token rewrite: 8-bit weights per output channel, one activation
+    scale per batch)."""
     import onnxruntime
 
     model = plain
@@ -153,9 +154,11 @@ def _onnxruntime(plain: Path, precision: str, work: Path):
 
         from onnxruntime.quantization import QuantType, quantize_dynamic
 
+        from framing.classifiers.int8 import QUANTISE
+
         logging.getLogger().setLevel(logging.ERROR)  # its advice to pre-process the model is for static int8
         model = work / "dynamic-int8.onnx"
-        quantize_dynamic(str(plain), str(model), weight_type=QuantType.QInt8, **ORT_DYNAMIC)
+        quantize_dynamic(str(plain), str(model), weight_type=QuantType.QInt8, **QUANTISE)
     session = onnxruntime.InferenceSession(str(model), providers=["CPUExecutionProvider"])
     names = [i.name for i in session.get_inputs()]
 
@@ -240,7 +243,7 @@ def _child_accuracy(model: str, data_root: str) -> dict:
     gold = split_gold(load_annotations(Path(data_root)), "dev")
     result = {}
     for name, int8 in (("full", False), ("int8", True)):
-        loaded = load_model(Path(model), int8=int8)
+        loaded = load_model(Path(model), int8=int8, device="cpu")
         result[name] = evaluate_predictions(loaded.name, gold, predict_gold(loaded, gold)).mean[0]
     loaded.classifier.fallback_margin_ = 0.0  # int8 alone, no close call run again: for the README
     result["int8_without_fallback"] = evaluate_predictions(loaded.name, gold, predict_gold(loaded, gold)).mean[0]
@@ -307,6 +310,8 @@ def benchmark(
             "int8_build": ("build", transformer),
             "transformer_int8": ("score", tiny, transformer, tmp / "d.jsonl", 1),
         } | {name: ("runtime", tiny, transformer, name, data_root) for name in ALTERNATIVES}
+        if gpu_present():  # the transformer end to end on the GPU, on the large corpus (README, "Speed")
+            steps["transformer_cuda"] = ("score", large, transformer, tmp / "e.jsonl", 0, "cuda")
         cache = {"FRAMING_CACHE": str(tmp / "cache")}  # a fresh int8 cache: the build is timed
         for name, (kind, *args) in steps.items():
             results[name] = run_child(kind, *args, env=cache)
@@ -325,6 +330,13 @@ def benchmark(
         "lexicon_memory_large_vs_small": _memory(results["lexicon_large"]) / _memory(results["lexicon_small"]),
     } | alternative_ratios(results)
     return results
+
+
+def gpu_present() -> bool:
+    """Whether torch sees a CUDA GPU (then ``benchmark`` adds a GPU row; every other row runs on the CPU)."""
+    import torch
+
+    return torch.cuda.is_available()
 
 
 def alternative_ratios(results: dict) -> dict:
@@ -347,7 +359,8 @@ def _memory(result: dict) -> float:
 def format_results(results: dict) -> str:
     """A Markdown table of the measurements and ratios."""
     lines = ["| run | sentences | seconds | sentences/s | peak MiB (main + largest worker) |", "|---|---|---|---|---|"]
-    for name in ("lexicon_small", "lexicon_large", "transformer_reference", "transformer_full", "transformer_int8"):
+    names = ["lexicon_small", "lexicon_large", "transformer_reference", "transformer_full", "transformer_int8"]
+    for name in names + (["transformer_cuda"] if "transformer_cuda" in results else []):  # the GPU row: --device cuda
         r = results[name]
         memory = f"{r['peak_mib']:,.0f} + {r['peak_worker_mib']:,.0f}"
         lines.append(f"| {name} | {r['sentences']:,} | {r['seconds']} | {rate(r):,.0f} | {memory} |")

@@ -9,7 +9,7 @@ import pytest
 import torch
 from typer.testing import CliRunner
 
-from framing.classifiers.device import ACCELERATOR_CHUNK_CHARS, CPU, check_name, placement, resolve_device
+from framing.classifiers.device import ACCELERATOR_CHUNK_CHARS, check_name, placement, resolve_device
 from framing.classifiers.loading import load_model
 from framing.cli import app
 from framing.errors import FramingError
@@ -23,7 +23,7 @@ def no_gpu(monkeypatch):
 
 def test_auto_is_the_cpu_without_a_gpu(no_gpu):
     assert resolve_device("auto") == torch.device("cpu")
-    assert placement("auto") == CPU
+    assert placement("auto").plain_cpu and not placement("cpu", accelerated=True).plain_cpu
     assert resolve_device(None) == torch.device("cpu")
 
 

@@ -1,4 +1,4 @@
-"""int8 through OpenVINO: the export matches torch, the file is quantised and cached, close calls fall back."""
+"""int8 through ONNX Runtime: the export matches torch, the file is quantised and cached, close calls fall back."""
 
 from dataclasses import replace
 
@@ -29,8 +29,8 @@ def test_int8_file_is_quantised_and_cached(tiny_dir):
     full, int8 = _files(tiny_dir)
     assert full.is_file() and int8.is_file()
     ops = {n.op_type for n in onnx.load(str(int8)).graph.node}
-    assert "QuantizeLinear" in ops and "DynamicQuantizeLinear" not in ops  # static scales, fixed in the file
-    assert "QuantizeLinear" not in {n.op_type for n in onnx.load(str(full)).graph.node}
+    assert "MatMulIntegerToFloat" in ops and "DynamicQuantizeLinear" not in ops  # quantised per token instead
+    assert "MatMulIntegerToFloat" not in {n.op_type for n in onnx.load(str(full)).graph.node}
 
 
 def test_cached_model_loads_without_building_torch(tiny_dir, monkeypatch):
@@ -123,7 +123,7 @@ def test_planted_network_is_rebuilt_not_loaded(tiny_dir, tmp_path, monkeypatch, 
     capsys.readouterr()
     classifier = load_model(tiny_dir, int8=True).classifier
     assert f"{int8}: does not match the model" in capsys.readouterr().err
-    assert "QuantizeLinear" in {n.op_type for n in onnx.load(str(int8)).graph.node}  # rebuilt, quantised
+    assert "MatMulIntegerToFloat" in {n.op_type for n in onnx.load(str(int8)).graph.node}  # rebuilt, quantised
     assert json.loads(record_path(int8).read_text())["int8"] == _sha256(int8)
     for a, b in zip(expected, classifier.predict_proba(MORE)):
         assert np.allclose(a, b, atol=1e-5)
@@ -201,11 +201,8 @@ def test_equal_length_batches_are_never_padded():
     assert equal_length_batches(np.array([], dtype=np.int64), np.array([], dtype=np.int64), 4) == []
 
 
-def test_static_scales_do_not_depend_on_the_batch(tiny_dir):
-    """A sentence's int8 embedding, bit for bit, alone and among others of its length (scales fixed in the file),
-    and with one thread (a worker's)."""
-    from framing.classifiers.int8 import int8_network
-
+def test_per_token_scales_do_not_depend_on_the_batch(tiny_dir):
+    """A sentence's int8 embedding, bit for bit, alone and among others of its length (one scale per token)."""
     classifier = load_model(tiny_dir, int8=True).classifier
     network = classifier.onnx_
     ids = classifier.tokenizer_(["the rebels shelled the town", "a government jet struck the market"])["input_ids"]
@@ -214,8 +211,6 @@ def test_static_scales_do_not_depend_on_the_batch(tiny_dir):
     together = network(**batch)
     alone = network(**{k: v[:1] for k, v in batch.items()})
     assert np.array_equal(together[:1], alone)
-    one_thread = int8_network(network.path, threads=1)
-    assert np.array_equal(one_thread(**batch), together)
     assert "DynamicQuantizeLinear" not in {n.op_type for n in onnx.load(str(network.path)).graph.node}
 
 
@@ -243,20 +238,3 @@ def test_int8_scores_are_byte_identical_across_batches_chunks_and_workers(tmp_pa
     assert len(outputs["one chunk"].splitlines()) > 100
     for name, written in outputs.items():
         assert written == outputs["one chunk"], f"int8 scores with {name} differ from one chunk, one worker"
-
-
-def test_int8_is_calibrated_on_the_train_split_seeds_only():
-    """The static scales come from shipped, unreserved training text: the seed articles of the train split."""
-    from framing.classifiers.openvino import seed_sentences
-    from framing.corpus.readers import Article, read_path
-    from framing.corpus.sentences import split
-    from framing.gold.annotations import load_splits
-    from framing.resources import seeds_dir
-
-    train = load_splits()["train"]
-    by_split = {True: set(), False: set()}
-    for article in read_path(seeds_dir()):
-        if isinstance(article, Article):
-            by_split[article.doc in train] |= {s.text for s in split(article.doc, article.text)}
-    texts = seed_sentences()
-    assert texts and set(texts) <= by_split[True] and not set(texts) & (by_split[False] - by_split[True])

@@ -75,3 +75,24 @@ def test_calibration_text_is_unreserved_and_held_out_of_dev_and_test(data_root):
                 (left_out if out else kept).update(s.text for s in split(article.doc, article.text))
     texts = calibration_texts(data_root, 50)
     assert len(texts) == 50 and set(texts) <= kept and not set(texts) & (left_out - kept)
+
+
+def test_a_gpu_row_is_shown_when_measured():
+    """``transformer_cuda`` (``--device cuda``) is a row of the table where the benchmark measured it."""
+    results = _results()
+    timed = {"sentences": 2_000, "seconds": 1.0, "peak_mib": 100.0, "peak_worker_mib": 50.0}
+    results |= {"lexicon_small": timed, "lexicon_large": timed, "int8_build": {"seconds": 9.0}}
+    results["transformer_int8"]["fallback_share"] = 0.05
+    results |= {
+        "corpus": {"small": 2_000, "large": 20_000},
+        "dev_macro_f1": dict.fromkeys(("full", "int8", "int8_without_fallback"), 0.9),
+    }
+    results["ratios"] |= {
+        "transformer_full_vs_reference": 2.0,
+        "transformer_int8_vs_reference": 4.0,
+        "int8_dev_macro_f1_loss_points": 0.0,
+        "lexicon_memory_large_vs_small": 1.0,
+    }
+    assert "transformer_cuda" not in benchmark.format_results(results)
+    results["transformer_cuda"] = {"sentences": 200_000, "seconds": 8.0, "peak_mib": 900.0, "peak_worker_mib": 0.0}
+    assert "| transformer_cuda | 200,000 | 8.0 | 25,000 | 900 + 0 |" in benchmark.format_results(results)
