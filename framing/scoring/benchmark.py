@@ -19,7 +19,7 @@ own:
   padded to the longest, forward and pooling, no heads. ONNX Runtime in full precision and in int8 (its plain
   dynamic quantisation, one activation scale per batch); OpenVINO in full precision (``f32`` inference
   precision) and in int8 (static: NNCF's post-training quantisation, scales calibrated on unreserved training
-  sentences, ``framing.classifiers.openvino.calibration_texts``), both in throughput mode with as many
+  sentences, ``framing.scoring.runtimes.calibration_texts``), both in throughput mode with as many
   requests in flight as it asks for. A runtime that is not installed is skipped with a note; the one-time
   quantisation is timed apart;
 - the int8 model's macro-F1 on the dev split beside the full-precision one's;
@@ -174,7 +174,7 @@ def _openvino(plain: Path, precision: str, tokenizer, max_length: int, data_root
     export in ``f32``, or NNCF's static int8 calibrated on unreserved training sentences."""
     import openvino
 
-    from framing.classifiers.openvino import calibration_texts, quantise_static
+    from framing.scoring.runtimes import calibration_texts, quantise_static
 
     core = openvino.Core()
     config = {"PERFORMANCE_HINT": "THROUGHPUT"}
@@ -212,7 +212,7 @@ def _child_runtime(corpus: str, model: str, name: str, data_root: str) -> dict:
 
     import numpy as np
 
-    from framing.classifiers.openvino import padded
+    from framing.scoring.runtimes import padded
 
     runtime, precision = ALTERNATIVES[name]
     if (why := _missing(runtime, precision)) is not None:

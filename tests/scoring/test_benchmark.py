@@ -60,10 +60,10 @@ def test_each_runtime_times_the_tiny_network(tmp_path, tiny_dir, data_root, name
 
 
 def test_calibration_text_is_unreserved_and_held_out_of_dev_and_test(data_root):
-    from framing.classifiers.openvino import calibration_texts
     from framing.corpus.readers import Article, read_path
     from framing.corpus.sentences import split
     from framing.gold.annotations import evaluation_ids, is_reserved, load_splits
+    from framing.scoring.runtimes import calibration_texts
 
     reserved, splits = evaluation_ids(data_root), load_splits()
     held_out = splits["dev"] | splits["test"]
