@@ -259,12 +259,19 @@ def _child_build(model: str) -> dict:
     return {"seconds": round(time.perf_counter() - started, 2)}
 
 
+def _child_gpu() -> dict:
+    import torch
+
+    return {"present": torch.cuda.is_available()}
+
+
 CHILDREN = {
     "score": _child_score,
     "reference": _child_reference,
     "runtime": _child_runtime,
     "accuracy": _child_accuracy,
     "build": _child_build,
+    "gpu": _child_gpu,
 }
 
 
@@ -333,10 +340,10 @@ def benchmark(
 
 
 def gpu_present() -> bool:
-    """Whether torch sees a CUDA GPU (then ``benchmark`` adds a GPU row; every other row runs on the CPU)."""
-    import torch
-
-    return torch.cuda.is_available()
+    """Whether torch sees a CUDA GPU (then ``benchmark`` adds a GPU row; every other row runs on the CPU). Asked
+    in a child: torch in this process would count in every child's peak memory (Linux keeps the high-water
+    mark across ``exec``)."""
+    return run_child("gpu")["present"]
 
 
 def alternative_ratios(results: dict) -> dict:
