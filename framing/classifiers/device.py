@@ -57,25 +57,20 @@ def resolve_device(name: str | torch.device | None = "auto") -> torch.device:
 
     if isinstance(name, torch.device):
         return name
-    name = (name or "auto").strip().lower()
+    name = check_name(name)
     if name == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     if name == "cpu":
         return torch.device("cpu")
-    if name == "cuda" or name.startswith("cuda:"):
-        try:
-            device = torch.device(name)
-        except RuntimeError:
-            raise FramingError(f"--device {name}: not a device; give auto, cpu, cuda or cuda:N") from None
-        if not torch.cuda.is_available():
-            raise FramingError(
-                f"--device {name}: torch sees no CUDA GPU here (torch {torch.__version__}, CUDA build "
-                f"{torch.version.cuda or 'none'}); use --device cpu, or auto to take a GPU only where there is one"
-            )
-        if device.index is not None and device.index >= torch.cuda.device_count():
-            raise FramingError(f"--device {name}: torch sees {torch.cuda.device_count()} GPU(s), numbered from 0")
-        return device
-    raise FramingError(f"--device {name}: unknown; give auto, cpu, cuda or cuda:N")
+    if not torch.cuda.is_available():  # cuda or cuda:N
+        raise FramingError(
+            f"--device {name}: torch sees no CUDA GPU here (torch {torch.__version__}, CUDA build "
+            f"{torch.version.cuda or 'none'}); use --device cpu, or auto to take a GPU only where there is one"
+        )
+    device = torch.device(name)
+    if device.index is not None and device.index >= torch.cuda.device_count():
+        raise FramingError(f"--device {name}: torch sees {torch.cuda.device_count()} GPU(s), numbered from 0")
+    return device
 
 
 def check_name(name: str) -> str:

@@ -134,30 +134,16 @@ def _json(value) -> str:
 
 def json_lines(rows: list[ScoredSentence]) -> str:
     """Rows as JSON Lines: each exactly ``json.dumps(row.as_dict(), ensure_ascii=False)`` and a newline, encoded
-    field by field instead of through a dictionary (the lexicon writes tens of thousands a second per core).
-    A ``scores`` object several rows hold (``label_rows(..., shared=True)``) is encoded once, and so is the
-    end of rows without evidence that hold it with the same labels and model."""
-    # by the id of a scores object: every row, and so its scores, lives till the end of the call
-    scores: dict[int, str] = {}
-    ends: dict[tuple, str] = {}
+    field by field instead of through a dictionary (the lexicon writes tens of thousands a second per core;
+    ``framing.scoring.streaming.json_chunk`` also reuses the end of rows that share their labels)."""
     lines = []
     for row in rows:
         if not _PLACED.isdisjoint(row.actors):  # an actor named like another key: the dictionary's merge decides
             lines.append(json.dumps(row.as_dict(), ensure_ascii=False) + "\n")
             continue
-        key = (id(row.scores), row.voice, row.model, row.scheme.name, *row.actors.values())
-        try:
-            end = ends.get(key) if row.evidence == [] else None
-        except TypeError:  # a label that is neither text nor hashable
-            end = None
-        if end is None:
-            encoded = scores.get(key[0])
-            if encoded is None:
-                encoded = scores[key[0]] = _json(row.scores)
-            end = _end(row, encoded)
-            if row.evidence == [] and all(type(part) is str for part in key[1:]):
-                ends[key] = end
-        lines.append(json_head(row.doc, row.sentence, row.start, row.end, row.text, row.outlet, row.date) + end)
+        lines.append(
+            json_head(row.doc, row.sentence, row.start, row.end, row.text, row.outlet, row.date) + json_end(row)
+        )
     return "".join(lines)
 
 

@@ -74,7 +74,7 @@ def label_rows(
     model's scheme. Labels and scores are read out of the arrays a field at a time (a lexicon scores
     tens of thousands of sentences a second per core, so per-row numpy indexing would show); a classifier
     sure of every label (``sure``: the lexicon) skips the arrays. ``shared``: rows with the same labels
-    may share one ``scores`` dictionary (for rows encoded and dropped, ``framing.scoring.outputs.json_lines``)."""
+    may share one ``scores`` dictionary (for rows encoded and dropped at once)."""
     scheme = model_scheme(model)
     fields = scheme.fields
     classifier = model.classifier
@@ -101,20 +101,22 @@ def _row_maker(model: LoadedModel, scheme: Scheme):
     """A function making a chunk's rows of ``scheme`` from each sentence, its labels (in ``scheme.fields``
     order), scores and explanation."""
     fields, voice_field, name = scheme.fields, scheme.voice.field, model.name
-    last: list = [None, ""]  # an article's sentences come together: its doc id is made once
 
     def make(article: Article, sentence: Sentence, row_labels, row_scores: dict, explained) -> ScoredSentence:
-        if article is not last[0]:
-            last[:] = article, article.doc if article.corpus != "sentences" else article.id
         labels = dict(zip(fields, row_labels))
         voice = labels.pop(voice_field)
         evidence = [e.as_dict() for e in explained.evidence] if explained is not None else []
         return ScoredSentence.made(
-            last[1], sentence.index, sentence.start, sentence.end, sentence.text, article.outlet, article.date,
+            row_doc(article), sentence.index, sentence.start, sentence.end, sentence.text, article.outlet, article.date,
             labels, voice, row_scores, evidence, name, scheme,
         )  # fmt: skip
 
     return make
+
+
+def row_doc(article: Article) -> str:
+    """The ``doc`` of an article's rows: its document key, or a ``--sentences`` row's own id."""
+    return article.doc if article.corpus != "sentences" else article.id
 
 
 def json_chunk(model: LoadedModel, sentences: list[tuple[Article, Sentence]], prepared) -> str:
@@ -134,12 +136,10 @@ def json_chunk(model: LoadedModel, sentences: list[tuple[Article, Sentence]], pr
     make = _row_maker(model, scheme)
     ends: dict[tuple[str, ...], str] = {}  # the end of a row without evidence, by its labels
     scored: dict[tuple[str, ...], str] = {}  # its scores encoded, by its labels (they are one-hot of them)
-    lines, last, doc = [], None, ""
+    lines = []
     for (article, sentence), row_labels, row_scores, explained in zip(
         sentences, chosen, scores, explanations, strict=True
     ):
-        if article is not last:
-            last, doc = article, article.doc if article.corpus != "sentences" else article.id
         plain = explained is None or not explained.evidence
         end = ends.get(row_labels) if plain else None
         if end is None:
@@ -153,7 +153,15 @@ def json_chunk(model: LoadedModel, sentences: list[tuple[Article, Sentence]], pr
             lines.append(json_head(row.doc, row.sentence, row.start, row.end, row.text, row.outlet, row.date) + end)
             continue
         lines.append(
-            json_head(doc, sentence.index, sentence.start, sentence.end, sentence.text, article.outlet, article.date)
+            json_head(
+                row_doc(article),
+                sentence.index,
+                sentence.start,
+                sentence.end,
+                sentence.text,
+                article.outlet,
+                article.date,
+            )
             + end
         )
     return "".join(lines)
