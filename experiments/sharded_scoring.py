@@ -4,10 +4,9 @@ Writes FA-KES and AllSides as Parquet shards of (id, text, outlet, date) in a
 temporary folder (the text never leaves ../shared/data otherwise), then scores
 them with the given model three ways, each with two processes: ``framing score
 SHARDS --workers 2``; ``datasets`` ``map(BatchScorer(...), num_proc=2)``; and,
-when Ray is installed, Ray Data ``map_batches(BatchScorer, concurrency=2)``.
-Prints sentences per second, whether every engine gave the same rows, and the
-share of sentences with the same labels (int8 quantises activations per batch,
-so engines that batch differently can differ in the last digits).
+when Ray is installed, Ray Data ``map_batches(BatchScorer)`` on two actors.
+Prints sentences per second, whether every engine gave the same rows (scores to
+the last digit included), and the share of sentences with the same labels.
 
     .venv/bin/python experiments/sharded_scoring.py [--model models/lexicon] [--int8] [--shards 8]
 """
@@ -25,7 +24,7 @@ import pyarrow.parquet as pq
 from framing.corpus.readers import Article, Fields, read_path
 from framing.scoring.benchmark import SOURCES
 from framing.scoring.distributed import COLUMNS, BatchScorer, datasets_features
-from framing.scoring.rows import read_scores
+from framing.scoring.rows import ScoredSentence, read_scores
 from framing.scoring.streaming import score
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,14 +42,20 @@ def write_shards(data: Path, out: Path, shards: int) -> list[Path]:
     return paths
 
 
+def as_row(row) -> dict:
+    """A typed row, or an engine's dictionary of columns read as one (so that the Arrow struct of a lexicon
+    term's evidence, which holds ``source`` and ``drop`` as nulls, reads as the entry a file holds)."""
+    return (ScoredSentence.from_dict(row) if isinstance(row, dict) else row).as_dict()
+
+
 def labels(row) -> tuple:
-    row = row if isinstance(row, dict) else row.as_dict()
+    row = as_row(row)
     return row["doc"].split(":", 1)[1], row["sentence"], row["opposition"], row["state"], row["voice"]
 
 
 def key(row) -> tuple:
     """A row without the corpus prefix each engine gives its ``doc`` (file stem or "batch")."""
-    row = row if isinstance(row, dict) else row.as_dict()
+    row = as_row(row)
     return (row["doc"].split(":", 1)[1], *(str(row[c]) for c in COLUMNS if c != "doc"))
 
 
@@ -95,14 +100,15 @@ def main() -> None:
             ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
             started = time.perf_counter()
             kwargs = {"model": args.model, "outlet": "outlet", "date": "date", "int8": args.int8, "threads": 1}
-            rows = (
+            rows = (  # as the README shows it: blocks for every actor, compute= for the deprecated concurrency=
                 ray.data.read_parquet(files)
+                .repartition(args.shards)
                 .map_batches(
                     BatchScorer,
                     fn_constructor_kwargs=kwargs,
                     batch_format="pyarrow",
                     batch_size=64,
-                    concurrency=2,
+                    compute=ray.data.ActorPoolStrategy(size=2),
                     num_cpus=0.5,
                 )
                 .take_all()

@@ -67,7 +67,7 @@ def main(data_root: Path) -> None:
             counts = Counter(getattr(g, f) for g in rows)
             print(f"  {f}: " + ", ".join(f"{label} {counts[label]}" for label in LABELS[f]))
     records = {(r["doc"], r["start"]): r for p in ANNOTATIONS.glob("*.jsonl") for r in map(json.loads, p.open())}
-    for name in ("round1", "round2-blind", "round3-blind", "round4-blind", "round5-blind"):
+    for name in ("round1", "round2-blind", "round3-blind", "round4-blind", "round5-blind", "round6-blind"):
         print(
             f"\n{name}: kappa per field (first pass vs second annotator)\n"
             "| field | kappa | raw agreement |\n|---|---|---|"

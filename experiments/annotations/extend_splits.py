@@ -1,9 +1,9 @@
-"""Add the round-3 articles to splits.json; the FA-KES and seed splits of rounds 1-2 stay as they were.
+"""Add the round-3 and round-4 articles to splits.json; the FA-KES and seed splits of rounds 1-2 stay as they were.
 
     python experiments/annotations/extend_splits.py ../shared/data
 
-- FA-KES round 3 (``gold-fakes-round3.jsonl``): every article to train, so FA-KES dev and test stay
-  comparable across rounds.
+- FA-KES rounds 3 and 4 (``gold-fakes-round3.jsonl``, ``gold-fakes-round4.jsonl``): every article to
+  train, so FA-KES dev and test stay comparable across rounds.
 - AllSides (``gold-allsides.jsonl``, then ``gold-allsides-3b.jsonl``, each file's new articles on their
   own): train / dev / test by article, 60 / 20 / 20, stratified by the AllSides bias rating (left,
   center, right), seed 0. Running it again adds nothing: articles already in a split keep their side.
@@ -26,12 +26,15 @@ from framing.gold.annotations import (
     make_splits,
 )
 
+#: FA-KES rounds whose articles all go to train
+FAKES_TO_TRAIN = ("gold-fakes-round3.jsonl", "gold-fakes-round4.jsonl")
+
 
 def main(data_root: Path) -> None:
     splits = json.loads(SPLITS_FILE.read_text())
     known = {d for docs in splits.values() for d in docs}
     documents, reserved = annotation_documents(data_root), evaluation_ids(data_root)
-    fakes = load_gold(ANNOTATIONS / "gold-fakes-round3.jsonl", documents, reserved)
+    fakes = [g for name in FAKES_TO_TRAIN for g in load_gold(ANNOTATIONS / name, documents, reserved)]
     new_fakes = sorted({g.doc for g in fakes} - known)
     splits["train"] += new_fakes
     known |= set(new_fakes)
@@ -45,7 +48,7 @@ def main(data_root: Path) -> None:
         print(name, {split: len(docs) for split, docs in extra.items()}, "new AllSides articles")
     splits = {name: sorted(set(docs)) for name, docs in splits.items()}
     SPLITS_FILE.write_text(json.dumps(splits, indent=1) + "\n")
-    print({name: len(docs) for name, docs in splits.items()}, f"fa-kes round 3 to train: {len(new_fakes)}")
+    print({name: len(docs) for name, docs in splits.items()}, f"new fa-kes articles to train: {len(new_fakes)}")
 
 
 if __name__ == "__main__":

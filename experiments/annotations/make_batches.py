@@ -2,12 +2,14 @@
 
 The batches hold corpus text, so they go to a scratch folder (never committed);
 the labels come back keyed by record id and are joined to offsets by
-``merge_batches.py``. A seeded sample of ``--blind`` AllSides records is written
-as a separate batch for a blind second annotator, with no labels anywhere near it.
+``merge_batches.py``. A seeded sample of ``--blind`` AllSides records (or FA-KES records, ``--blind-corpus``)
+is written as a separate batch for a blind second annotator, with no labels anywhere near it.
 
     python experiments/annotations/make_batches.py ../shared/data selection3.jsonl /tmp/annot --batches 7 --blind 300
     python experiments/annotations/make_batches.py ../shared/data selection3b.jsonl /tmp/annot3b --batches 7 \
         --blind 150 --prefix r3b --seed 18
+    python experiments/annotations/make_batches.py ../shared/data selection4.jsonl /tmp/annot4 --batches 5 \
+        --blind 150 --blind-corpus fa-kes --prefix r4 --seed 20
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ def main() -> None:
     parser.add_argument("--blind", type=int, default=300)
     parser.add_argument("--seed", type=int, default=16)
     parser.add_argument("--prefix", default="r3", help="record ids start with this")
+    parser.add_argument("--blind-corpus", default="allsides", choices=["allsides", "fa-kes"])
     args = parser.parse_args()
     records = [json.loads(line) for line in args.selection.read_text().splitlines() if line.strip()]
     rows = contexts(records, args.data_root, args.prefix)
@@ -67,8 +70,8 @@ def main() -> None:
             path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in batch))
             written.append((path, len(batch)))
             batch, number = [], number + 1
-    allsides = [row for row, record in zip(rows, records) if record["corpus"] == "allsides"]
-    blind = sorted(random.Random(args.seed).sample(allsides, args.blind), key=lambda r: r["id"])
+    pool = [row for row, record in zip(rows, records) if record["corpus"] == args.blind_corpus]
+    blind = sorted(random.Random(args.seed).sample(pool, args.blind), key=lambda r: r["id"])
     (args.out / "blind").mkdir(exist_ok=True)
     (args.out / "blind" / "blind.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in blind))
     for path, n in written:

@@ -5,7 +5,9 @@
 
 writes ``gold-allsides.jsonl`` and ``gold-fakes-round3.jsonl`` (first pass, annotator ``agent-dN`` for
 batch N) and ``agreement/round4-blind.jsonl`` (the blind second pass, ``agent-e1``); with ``--round 3b``,
-``gold-allsides-3b.jsonl`` (``agent-fN``) and ``agreement/round5-blind.jsonl`` (``agent-g1``). Annotators' notes
+``gold-allsides-3b.jsonl`` (``agent-fN``) and ``agreement/round5-blind.jsonl`` (``agent-g1``); with ``--round 4``
+(FA-KES only), ``gold-fakes-round4.jsonl`` (``agent-hN``) and ``agreement/round6-blind.jsonl`` (``agent-i1``, whose
+batch was written to a folder of its own and copied to ``blind/`` once labelled). Annotators' notes
 stay in the scratch folder: they quote the corpus.
 """
 
@@ -26,13 +28,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("scratch", type=Path)
     parser.add_argument("out", type=Path)
-    parser.add_argument("--round", default="3", choices=["3", "3b"])
+    parser.add_argument("--round", default="3", choices=["3", "3b", "4"])
     args = parser.parse_args()
-    first_agent, blind_agent, suffix, blind_name = (
-        ("agent-d", "agent-e1", "", "round4-blind")
-        if args.round == "3"
-        else ("agent-f", "agent-g1", "-3b", "round5-blind")
-    )
+    first_agent, blind_agent, suffix, blind_name = {
+        "3": ("agent-d", "agent-e1", "", "round4-blind"),
+        "3b": ("agent-f", "agent-g1", "-3b", "round5-blind"),
+        "4": ("agent-h", "agent-i1", "", "round6-blind"),
+    }[args.round]
     where = {r["id"]: r for r in read(args.scratch / "ids.jsonl")}
     first: dict[str, dict] = {}
     for path in sorted((args.scratch / "out").glob("batch*.labels.jsonl")):
@@ -45,7 +47,8 @@ def main() -> None:
     missing = sorted(set(where) - set(first))
     if missing:
         raise SystemExit(f"{len(missing)} records have no label, e.g. {missing[:5]}")
-    files = {"allsides": f"gold-allsides{suffix}.jsonl", "fa-kes": "gold-fakes-round3.jsonl"}
+    fakes = "gold-fakes-round4.jsonl" if args.round == "4" else "gold-fakes-round3.jsonl"
+    files = {"allsides": f"gold-allsides{suffix}.jsonl", "fa-kes": fakes}
     for corpus, name in files.items():
         rows = [
             {

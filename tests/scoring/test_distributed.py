@@ -169,17 +169,11 @@ def _spark_missing() -> str:
     return ""
 
 
-@pytest.mark.slow
-@pytest.mark.skipif(bool(_spark_missing()), reason=_spark_missing() or "spark")
-def test_spark_map_in_arrow_gives_the_rows_of_framing_score(root, expected, monkeypatch):
-    """Spark ``local[2]``, as the README shows it: the scored rows equal ``framing score``'s, outlet and
-    date included, with workers running this Python (``PYSPARK_PYTHON``)."""
-    import sys
-
+def _spark_rows(model, shards, int8: bool = False, partitions: int = 2) -> list:
+    """The rows Spark ``local[2]`` scores from ``shards`` with ``BatchScorer(model)``, as the README shows it
+    (``mapInArrow``), their column names checked."""
     from pyspark.sql import SparkSession
 
-    monkeypatch.setenv("PYSPARK_PYTHON", sys.executable)  # else the workers run the system's Python
-    shards, rows = expected
     spark = (
         SparkSession.builder.master("local[2]")
         .appName("framing-test")
@@ -188,11 +182,61 @@ def test_spark_map_in_arrow_gives_the_rows_of_framing_score(root, expected, monk
         .getOrCreate()
     )
     try:
-        frame = spark.read.parquet(*[str(s) for s in shards]).repartition(2)
-        scorer = BatchScorer(str(root / "models" / "lexicon"))
+        frame = spark.read.parquet(*[str(s) for s in shards]).repartition(partitions)
+        scorer = BatchScorer(str(model), int8=int8)
         scored = frame.mapInArrow(scorer.map_in_arrow, spark_schema()).toArrow()
         assert scored.schema.names == COLUMNS
-        got = sorted(map(_key, scored.to_pylist()))
-        assert got == rows and {r[5] for r in got} == {"seed"}  # outlets, not "unknown"
+        return sorted(map(_key, scored.to_pylist()))
     finally:
         spark.stop()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(bool(_spark_missing()), reason=_spark_missing() or "spark")
+def test_spark_map_in_arrow_gives_the_rows_of_framing_score(root, expected, monkeypatch):
+    """Spark ``local[2]``, as the README shows it: the scored rows equal ``framing score``'s, outlet and
+    date included, with workers running this Python (``PYSPARK_PYTHON``)."""
+    import sys
+
+    monkeypatch.setenv("PYSPARK_PYTHON", sys.executable)  # else the workers run the system's Python
+    shards, rows = expected
+    got = _spark_rows(root / "models" / "lexicon", shards)
+    assert got == rows and {r[5] for r in got} == {"seed"}  # outlets, not "unknown"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(bool(_spark_missing()), reason=_spark_missing() or "spark")
+def test_spark_int8_scores_equal_framing_score_whatever_the_partitions(root, tmp_path, monkeypatch):
+    """The shipped transformer in int8 on Spark (issue 17): the rows, scores to the last digit included, are
+    those ``framing score --int8`` writes in one process, with the articles in 2 partitions and in 3."""
+    import sys
+
+    monkeypatch.setenv("PYSPARK_PYTHON", sys.executable)
+    model = root / "models" / "transformer"
+    shards = _shards(root, tmp_path, n=3)
+    score(shards, tmp_path / "int8.jsonl", model, fields=FIELDS, int8=True)
+    rows = sorted(map(_key, read_scores([tmp_path / "int8.jsonl"])))
+    assert len(rows) > 100
+    for partitions in (2, 3):
+        assert _spark_rows(model, shards, int8=True, partitions=partitions) == rows, f"{partitions} partitions"
+
+
+@pytest.mark.slow
+def test_ray_int8_scores_equal_framing_score(root, tmp_path):
+    """The shipped transformer in int8 on Ray Data, two actors over four blocks: the rows and scores of
+    ``framing score --int8`` (issue 17)."""
+    ray = pytest.importorskip("ray")
+    model = root / "models" / "transformer"
+    shards = _shards(root, tmp_path)
+    score(shards, tmp_path / "int8.jsonl", model, fields=FIELDS, int8=True)
+    rows = sorted(map(_key, read_scores([tmp_path / "int8.jsonl"])))
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    try:
+        dataset = ray.data.read_parquet([str(s) for s in shards]).repartition(4)
+        pool = ray.data.ActorPoolStrategy(size=2)
+        options = {"batch_format": "pyarrow", "compute": pool, "num_cpus": 0.5}
+        kwargs = {"model": str(model), "int8": True, "threads": 1}
+        scored = dataset.map_batches(BatchScorer, fn_constructor_kwargs=kwargs, **options)
+        assert sorted(map(_key, scored.take_all())) == rows
+    finally:
+        ray.shutdown()
