@@ -30,8 +30,9 @@ FA-KES dev (quotes without their quotation marks, the state named through a mini
 countries' forces, Islamists beside the opposition), from FA-KES articles not yet annotated:
 
     python experiments/annotations/select_round3.py ../shared/data --round4 --allsides 0 --fakes 1000 \
-        --per-article 8 --seed 19 $(for f in experiments/annotations/gold-fakes*.jsonl; do echo --exclude $f; done) \
-        > selection4.jsonl
+        --per-article 8 --seed 19 --exclude experiments/annotations/gold-fakes.jsonl \
+        --exclude experiments/annotations/gold-fakes-round2.jsonl \
+        --exclude experiments/annotations/gold-fakes-round3.jsonl > selection4.jsonl
 """
 
 from __future__ import annotations
