@@ -148,8 +148,11 @@ def test_workers_must_be_positive(tmp_path, workers):
 
 
 #: Runs `framing` with every sentence decision slowed to a minute, after touching argv[1].
+# Ctrl-C as a terminal delivers it: a shell starts background jobs with SIGINT ignored, and a Python started
+# so keeps ignoring it (as it should); the test sets Python's own handler, so it also runs in such a job.
 SLOW_FRAMING = """
-import pathlib, sys, time
+import pathlib, signal, sys, time
+signal.signal(signal.SIGINT, signal.default_int_handler)
 from framing.classifiers.lexicon import Lexicon
 def slow(self, sentence):
     pathlib.Path(sys.argv[1]).touch()
