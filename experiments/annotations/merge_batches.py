@@ -30,10 +30,16 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--round", default="3", choices=["3", "3b", "4"])
     args = parser.parse_args()
-    first_agent, blind_agent, suffix, blind_name = {
-        "3": ("agent-d", "agent-e1", "", "round4-blind"),
-        "3b": ("agent-f", "agent-g1", "-3b", "round5-blind"),
-        "4": ("agent-h", "agent-i1", "", "round6-blind"),
+    # first-pass and blind agents, the gold file of each corpus, the blind pass's file
+    first_agent, blind_agent, files, blind_name = {
+        "3": (
+            "agent-d",
+            "agent-e1",
+            {"allsides": "gold-allsides.jsonl", "fa-kes": "gold-fakes-round3.jsonl"},
+            "round4-blind",
+        ),
+        "3b": ("agent-f", "agent-g1", {"allsides": "gold-allsides-3b.jsonl"}, "round5-blind"),
+        "4": ("agent-h", "agent-i1", {"fa-kes": "gold-fakes-round4.jsonl"}, "round6-blind"),
     }[args.round]
     where = {r["id"]: r for r in read(args.scratch / "ids.jsonl")}
     first: dict[str, dict] = {}
@@ -47,8 +53,9 @@ def main() -> None:
     missing = sorted(set(where) - set(first))
     if missing:
         raise SystemExit(f"{len(missing)} records have no label, e.g. {missing[:5]}")
-    fakes = "gold-fakes-round4.jsonl" if args.round == "4" else "gold-fakes-round3.jsonl"
-    files = {"allsides": f"gold-allsides{suffix}.jsonl", "fa-kes": fakes}
+    other = {w["corpus"] for w in where.values()} - set(files)
+    if other:
+        raise SystemExit(f"round {args.round} has no gold file for corpus {sorted(other)}")
     for corpus, name in files.items():
         rows = [
             {

@@ -35,11 +35,16 @@ def _key(row) -> tuple:
     return (row["doc"].split(":", 1)[1], *(row[c] for c in COLUMNS if c != "doc"))
 
 
+def _framing_rows(shards: list, model, out, int8: bool = False) -> list:
+    """The rows ``framing score`` writes for ``shards`` with ``model`` (to ``out``), as ``_key``s, sorted."""
+    score(shards, out, model, fields=FIELDS, int8=int8)
+    return sorted(map(_key, read_scores([out])))
+
+
 @pytest.fixture
 def expected(root, tmp_path):
     shards = _shards(root, tmp_path)
-    score(shards, tmp_path / "scores.jsonl", root / "models" / "lexicon", fields=FIELDS)
-    return shards, sorted(map(_key, read_scores([tmp_path / "scores.jsonl"])))
+    return shards, _framing_rows(shards, root / "models" / "lexicon", tmp_path / "scores.jsonl")
 
 
 def test_batch_scorer_gives_the_rows_of_framing_score(root, expected):
@@ -114,23 +119,28 @@ def test_spark_schema_names_every_column():
     assert "array<struct<`term`: string" in schema
 
 
-@pytest.mark.slow
-def test_ray_data_map_batches(root, expected, tmp_path):
-    ray = pytest.importorskip("ray")
-    shards, rows = expected
+def _ray_rows(ray, shards: list, **kwargs) -> list:
+    """The rows Ray Data scores from ``shards`` with ``BatchScorer(**kwargs)`` on two actors, as the README
+    shows it, as ``_key``s, sorted (outlet and date: the batch's columns)."""
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
     try:
         # as many blocks as actors at least, or one actor gets them all (README, "Speed")
         dataset = ray.data.read_parquet([str(s) for s in shards]).repartition(4)
-        kwargs = {"model": str(root / "models" / "lexicon")}  # outlet and date: the batch's columns
         # half a CPU per actor: two whole-CPU actors on a 2-CPU node leave none for the read tasks (it hangs);
         # compute= replaces the concurrency= that Ray 2.51 deprecated
         pool = ray.data.ActorPoolStrategy(size=2)
         options = {"batch_format": "pyarrow", "compute": pool, "num_cpus": 0.5}
         scored = dataset.map_batches(BatchScorer, fn_constructor_kwargs=kwargs, **options)
-        assert sorted(map(_key, scored.take_all())) == rows
+        return sorted(map(_key, scored.take_all()))
     finally:
         ray.shutdown()
+
+
+@pytest.mark.slow
+def test_ray_data_map_batches(root, expected):
+    ray = pytest.importorskip("ray")
+    shards, rows = expected
+    assert _ray_rows(ray, shards, model=str(root / "models" / "lexicon")) == rows
 
 
 def test_titles_reach_the_transformer_as_in_framing_score(root, tmp_path, tiny_context_dir):
@@ -214,8 +224,7 @@ def test_spark_int8_scores_equal_framing_score_whatever_the_partitions(root, tmp
     monkeypatch.setenv("PYSPARK_PYTHON", sys.executable)
     model = root / "models" / "transformer"
     shards = _shards(root, tmp_path, n=3)
-    score(shards, tmp_path / "int8.jsonl", model, fields=FIELDS, int8=True)
-    rows = sorted(map(_key, read_scores([tmp_path / "int8.jsonl"])))
+    rows = _framing_rows(shards, model, tmp_path / "int8.jsonl", int8=True)
     assert len(rows) > 100
     for partitions in (2, 3):
         assert _spark_rows(model, shards, int8=True, partitions=partitions) == rows, f"{partitions} partitions"
@@ -228,15 +237,5 @@ def test_ray_int8_scores_equal_framing_score(root, tmp_path):
     ray = pytest.importorskip("ray")
     model = root / "models" / "transformer"
     shards = _shards(root, tmp_path)
-    score(shards, tmp_path / "int8.jsonl", model, fields=FIELDS, int8=True)
-    rows = sorted(map(_key, read_scores([tmp_path / "int8.jsonl"])))
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
-    try:
-        dataset = ray.data.read_parquet([str(s) for s in shards]).repartition(4)
-        pool = ray.data.ActorPoolStrategy(size=2)
-        options = {"batch_format": "pyarrow", "compute": pool, "num_cpus": 0.5}
-        kwargs = {"model": str(model), "int8": True, "threads": 1}
-        scored = dataset.map_batches(BatchScorer, fn_constructor_kwargs=kwargs, **options)
-        assert sorted(map(_key, scored.take_all())) == rows
-    finally:
-        ray.shutdown()
+    rows = _framing_rows(shards, model, tmp_path / "int8.jsonl", int8=True)
+    assert _ray_rows(ray, shards, model=str(model), int8=True, threads=1) == rows
