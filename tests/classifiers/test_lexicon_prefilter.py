@@ -2,6 +2,7 @@
 ``re``'s case-insensitive comparison, required strings are read off patterns soundly, and decisions with
 the prefilter equal those of the whole matcher run on every sentence."""
 
+import pickle
 import random
 import re
 import sys
@@ -200,3 +201,24 @@ def test_prefilter_never_changes_a_decision_on_the_corpora(root, data_root):
         for text in texts:
             seen = visible(text)[0]
             assert lexicon.prefilter.may_match(seen) or not lexicon.matcher.search(seen), (name, text)
+
+
+def test_prefilter_plans_as_a_search_of_each_place_in_turn():
+    """The automata's plan is the one the prefilter's definition gives, string by string, place by place:
+    overlapping strings, a pattern's string inside a literal's, non-ASCII text, an empty string, and a copy
+    (the automata do not pickle; a copy builds its own)."""
+    literals, folded, exact = {"rebels", "al", "é rebels", "ısis"}, {"al-nusra", "rebels of"}, {"IS"}
+
+    def expected(seen: str, literals=literals, folded=folded, exact=exact) -> tuple[bool, int | None]:
+        if any(s in seen for s in exact) or any(s in fold(seen) for s in folded):
+            return True, None
+        starts = [i for i in range(len(seen) + 1) for s in literals if fold(seen).startswith(s, i)]
+        return False, min(starts, default=None)
+
+    prefilter = Prefilter(literals, folded, exact)
+    copy = pickle.loads(pickle.dumps(prefilter))
+    for seen in ["", "Real rebels.", "The al-Nusra front", "Ünï é rebels", "ISIS is", "Their rebels of old",
+                 "ıSıs", "nothing", "It IS", "Al", "ré rebels"]:  # fmt: skip
+        assert prefilter.plan(seen) == expected(seen) == copy.plan(seen), seen
+    empty = Prefilter({""}, set(), set())
+    assert empty.plan("abc") == (False, 0) and Prefilter(set(), {""}, set()).plan("abc") == (True, None)
