@@ -76,6 +76,10 @@ class _Entry:
     kind: str  # "specific", "generic" or "exclude"
 
 
+#: A term found in a sentence: its start, end, text and entry.
+Term = tuple[int, int, str, _Entry]
+
+
 def trie_pattern(words: list[str]) -> str:
     """One regex for many literals, factored as a trie: ``rebel(?:s|\\-held)?`` rather than an alternation
     of every term, so the engine tests each position once, not once per term. Longer terms win, as they
@@ -320,22 +324,30 @@ class Prefilter:
             folded |= {fold_literal(s) for case, s in required if not case}
         return cls({fold_literal(term) for term in literals}, folded, exact)
 
-    def plan(self, seen: str) -> tuple[bool, int | None]:
-        """For ``seen`` (a sentence without invisible characters): ``(True, None)`` when a pattern may match in
-        it, else ``(False, first)``, where ``first`` is the first place a literal term may start (None: no
-        literal term is in it). A pattern said not to match certainly does not, and no literal term starts
-        before ``first``."""
+    def hits(self, seen: str) -> tuple[bool, list[tuple[int, int, int]]]:
+        """For ``seen`` (a sentence without invisible characters): ``(True, [])`` when a pattern may match in it,
+        else ``(False, places)``: where each literal string occurs in ``fold(seen)``, as (its index in
+        ``strings``, start, end), overlapping ones included, in no set order."""
         if self.always or (self.exact is not None and self.exact.find_matches_as_indexes(seen)):
-            return True, None
+            return True, []
         if self.any is None:
-            return False, 0 if self.empty_literal else None
-        first, is_pattern = 0 if self.empty_literal else None, self.is_pattern
-        for which, start, _ in self.any.find_matches_as_indexes(fold(seen), overlapping=True):
+            return False, []
+        places = self.any.find_matches_as_indexes(fold(seen), overlapping=True)
+        is_pattern = self.is_pattern
+        for which, _, _ in places:
             if is_pattern[which]:
-                return True, None
-            if first is None or start < first:
-                first = start
-        return False, first
+                return True, []
+        return False, places
+
+    def plan(self, seen: str) -> tuple[bool, int | None]:
+        """``(True, None)`` when a pattern may match in ``seen``, else ``(False, first)``, where ``first`` is the
+        first place a literal term may start (None: no literal term is in it). A pattern said not to match
+        certainly does not, and no literal term starts before ``first``."""
+        patterns, places = self.hits(seen)
+        if patterns:
+            return True, None
+        starts = [start for _, start, _ in places] + ([0] if self.empty_literal else [])
+        return False, min(starts, default=None)
 
     def may_match(self, seen: str) -> bool:
         """Whether the matcher may find a term in ``seen``: False only when it certainly finds none."""
@@ -421,6 +433,11 @@ class Lexicon:
                 if literals and patterns
                 else self.matcher
             )
+            # the literal terms are read off the places the prefilter found (``_literal_terms``), unless two
+            # terms fold alike or one is empty: then the literal matcher searches for them (as it would find
+            # one of the two where the places would give the longer)
+            spelled = [fold_literal(term) for term in literals]
+            self._terms_from_places = "" not in literals and len(set(spelled)) == len(spelled)
             marker_words = "|".join(re.escape(m) for m in sorted(markers, key=len, reverse=True))
             self.marker = re.compile(rf"(?:{marker_words})\W+(?:[\w'-]+\W+){{0,3}}$", re.IGNORECASE)
             # a sentence holding none of the markers (in any case) has none before a term
@@ -460,48 +477,69 @@ class Lexicon:
         Invisible characters (``INVISIBLE``) are passed over, so that "ter\u00adrorists" is a naming; the
         evidence's offsets and terms are still those of ``sentence`` as given."""
         seen, offsets = visible(sentence)
-        matcher, start = self._scan(seen)
-        if matcher is None:
-            return Decision(dict(self._unnamed), NONE, ())
-        found: list[tuple[re.Match, _Entry]] = [(m, self._entry(m)) for m in matcher.finditer(seen, start)]
+        found = self.terms(seen)
         if not found:  # most sentences: no label, no evidence, as the rules would say, for a fraction of the cost
             return Decision(dict(self._unnamed), NONE, ())
         return self.apply_rules(sentence, found)
 
-    def _scan(self, seen: str) -> tuple[re.Pattern | None, int]:
-        """The matcher that finds every term of ``seen`` (None: there is none) and where in it to start: the
-        whole matcher from the start, or, where the prefilter rules out every pattern, the literal terms' from
-        the first place one may start (no match starts before it, so none is skipped)."""
+    def terms(self, seen: str) -> list[Term]:
+        """Every term the matcher finds in ``seen``, in order. Where the prefilter rules out every pattern, the
+        literal terms are found from its places (or by the literal matcher, from the first of them): the same
+        terms (at each place the patterns, tried first, would all fail) for a fraction of the cost."""
         if self.prefilter is None:
-            return self.matcher, 0
-        patterns, first = self.prefilter.plan(seen)
+            return self._matched(self.matcher.finditer(seen))
+        patterns, places = self.prefilter.hits(seen)
         if patterns:
-            return self.matcher, 0
-        if first is None:
-            return None, 0
-        return self._literal_matcher, first
+            return self._matched(self.matcher.finditer(seen))
+        if not places:
+            return []
+        if not self._terms_from_places:
+            return self._matched(self._literal_matcher.finditer(seen, min(start for _, start, _ in places)))
+        return self._literal_terms(seen, places)
 
-    def apply_rules(self, original: str, found: list[tuple[re.Match, _Entry]]) -> Decision:
+    def _matched(self, matches) -> list[Term]:
+        return [(m.start(), m.end(), m.group(), self._entry(m)) for m in matches]
+
+    def _literal_terms(self, seen: str, places: list[tuple[int, int, int]]) -> list[Term]:
+        """The terms the literal matcher (``(?<![\\w-])(?:terms)(?![\\w-])``, case-insensitive) finds in ``seen``,
+        from the places its folded terms occur in ``fold(seen)``: from left to right, at each place that no
+        word character or hyphen precedes, the longest term that none follows; the next one after its end."""
+        longest: dict[int, int] = {}
+        size = len(seen)
+        for _, start, end in places:
+            if end < size and (seen[end].isalnum() or seen[end] in "_-"):
+                continue
+            if start and (seen[start - 1].isalnum() or seen[start - 1] in "_-"):
+                continue
+            if end > longest.get(start, -1):
+                longest[start] = end
+        found, after = [], 0
+        for start in sorted(longest):
+            if start >= after:
+                end = after = longest[start]
+                term = seen[start:end]
+                found.append((start, end, term, self._literals.get(term.lower()) or self._folded[fold(term)]))
+        return found
+
+    def apply_rules(self, original: str, found: list[Term]) -> Decision:
         """The decision on the terms ``found`` in ``visible(original)``: precedence, ambiguity, quotes and
         markers (``decide`` skips this for a sentence with no term)."""
         sentence, offsets = visible(original)
         quoted = quoted_spans(sentence)
         ambiguous = self.ambiguous is not None and any(
-            e.kind == "exclude" and self.ambiguous.search(m.group()) for m, e in found
+            e.kind == "exclude" and self.ambiguous.search(term) for _, _, term, e in found
         )
-        specific = {k.partition(":")[0] for m, e in found if e.kind == "specific" for k in e.labels}
+        specific = {k.partition(":")[0] for *_, e in found if e.kind == "specific" for k in e.labels}
         # a marker is looked for before a term only if the sentence holds one at all (most do not)
         may_mark = self._markers is None or self._markers.may_match(sentence)
         named = []  # (term, start, end, field, label, quoted or marked) of each term that names an actor
-        for match, entry in found:
+        for start, end, term, entry in found:
             if entry.kind == "generic" and ambiguous and not any(k.partition(":")[0] in specific for k in entry.labels):
                 continue
             if not entry.labels:
                 continue
-            start, end = match.span()
             inside = any(s <= start and end <= e for s, e in quoted)
             marked = inside or (may_mark and self.marker.search(sentence[max(0, start - 80) : start]) is not None)
-            term = match.group()
             for key in entry.labels:
                 field, label = key.split(":")
                 named.append((term, start, end, field, label, marked))

@@ -116,7 +116,7 @@ def _with_every_rule(lexicon, sentence):
     from framing.classifiers.lexicon import visible
 
     seen, _ = visible(sentence)
-    return lexicon.apply_rules(sentence, [(m, lexicon._entry(m)) for m in lexicon.matcher.finditer(seen)])
+    return lexicon.apply_rules(sentence, lexicon._matched(lexicon.matcher.finditer(seen)))
 
 
 def test_a_sentence_without_terms_is_decided_as_the_rules_would(lexicon, root, data_root):

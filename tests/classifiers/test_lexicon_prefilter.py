@@ -222,3 +222,28 @@ def test_prefilter_plans_as_a_search_of_each_place_in_turn():
         assert prefilter.plan(seen) == expected(seen) == copy.plan(seen), seen
     empty = Prefilter({""}, set(), set())
     assert empty.plan("abc") == (False, 0) and Prefilter(set(), {""}, set()).plan("abc") == (True, None)
+
+
+def test_literal_terms_read_off_the_places_are_the_literal_matchers(root):
+    """Terms glued to each other, to hyphens and underscores, cut short or overlapping (a term inside a longer
+    one, one starting where another ends): the terms found from the prefilter's places are those the literal
+    matcher finds, and the decisions those of the whole matcher."""
+    rng = random.Random(11)
+    for name, lexicon in lexicons(root).items():
+        assert lexicon._terms_from_places, name
+        terms = sorted(lexicon._literals)
+        texts = []
+        for _ in range(3000):
+            pieces = []
+            for term in rng.sample(terms, rng.randint(1, 4)):
+                term = term[: rng.randint(1, len(term))] if rng.random() < 0.2 else term
+                pieces += [
+                    term.upper() if rng.random() < 0.3 else term,
+                    rng.choice(["", " ", "-", "_", ", ", "'", "s "]),
+                ]
+            texts.append("".join(pieces))
+        searched = object.__new__(Lexicon)
+        searched.__dict__.update(lexicon.__dict__, _terms_from_places=False)
+        for text in texts:
+            assert lexicon.terms(text) == searched.terms(text), (name, text)
+        assert decisions(lexicon, texts) == decisions(whole_matcher(lexicon), texts), name
