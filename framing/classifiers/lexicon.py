@@ -75,6 +75,15 @@ class _Entry:
     labels: tuple[str, ...]  # "field:label" pairs; empty for exclusions
     kind: str  # "specific", "generic" or "exclude"
 
+    @property
+    def pairs(self) -> tuple[tuple[str, str], ...]:
+        """``labels`` as (field, label) pairs, split once."""
+        pairs = self.__dict__.get("_pairs")
+        if pairs is None:
+            pairs = tuple(tuple(key.split(":")) for key in self.labels)
+            object.__setattr__(self, "_pairs", pairs)
+        return pairs
+
 
 #: A term found in a sentence: its start, end, text and entry.
 Term = tuple[int, int, str, _Entry]
@@ -480,7 +489,7 @@ class Lexicon:
         found = self.terms(seen)
         if not found:  # most sentences: no label, no evidence, as the rules would say, for a fraction of the cost
             return Decision(dict(self._unnamed), NONE, ())
-        return self.apply_rules(sentence, found)
+        return self.apply_rules(sentence, found, (seen, offsets))
 
     def terms(self, seen: str) -> list[Term]:
         """Every term the matcher finds in ``seen``, in order. Where the prefilter rules out every pattern, the
@@ -521,29 +530,29 @@ class Lexicon:
                 found.append((start, end, term, self._literals.get(term.lower()) or self._folded[fold(term)]))
         return found
 
-    def apply_rules(self, original: str, found: list[Term]) -> Decision:
-        """The decision on the terms ``found`` in ``visible(original)``: precedence, ambiguity, quotes and
-        markers (``decide`` skips this for a sentence with no term)."""
-        sentence, offsets = visible(original)
+    def apply_rules(self, original: str, found: list[Term], visible_text: tuple | None = None) -> Decision:
+        """The decision on the terms ``found`` in ``visible(original)`` (``visible_text``, if already made):
+        precedence, ambiguity, quotes and markers (``decide`` skips this for a sentence with no term)."""
+        sentence, offsets = visible_text or visible(original)
         quoted = quoted_spans(sentence)
         ambiguous = self.ambiguous is not None and any(
             e.kind == "exclude" and self.ambiguous.search(term) for _, _, term, e in found
         )
-        specific = {k.partition(":")[0] for *_, e in found if e.kind == "specific" for k in e.labels}
+        specific = {f for *_, e in found if e.kind == "specific" for f, _ in e.pairs}
         # a marker is looked for before a term only if the sentence holds one at all (most do not)
         may_mark = self._markers is None or self._markers.may_match(sentence)
         named = []  # (term, start, end, field, label, quoted or marked) of each term that names an actor
         for start, end, term, entry in found:
-            if entry.kind == "generic" and ambiguous and not any(k.partition(":")[0] in specific for k in entry.labels):
+            if entry.kind == "generic" and ambiguous and not any(f in specific for f, _ in entry.pairs):
                 continue
             if not entry.labels:
                 continue
             inside = any(s <= start and end <= e for s, e in quoted)
             marked = inside or (may_mark and self.marker.search(sentence[max(0, start - 80) : start]) is not None)
-            for key in entry.labels:
-                field, label = key.split(":")
+            for field, label in entry.pairs:
                 named.append((term, start, end, field, label, marked))
-        labels = {f: self.scheme.strongest(f, [n[4] for n in named if n[3] == f]) for f in self.scheme.actor_fields}
+        strongest = self.scheme.strongest
+        labels = {f: strongest(f, [n[4] for n in named if n[3] == f]) for f in self.scheme.actor_fields}
         evidence = [Evidence(*n, n[4] == labels[n[3]]) for n in named]
         deciding = [e for e in evidence if e.deciding]
         voice = "none" if not deciding else "reported" if all(e.quoted for e in deciding) else "own"
