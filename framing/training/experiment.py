@@ -48,6 +48,12 @@ class DataSection(Strict):
     )
     train: str = "train"
     dev: str = "dev"
+    unquoted_copies: bool = Field(
+        False,
+        description="Also train on a copy of each reported-voice sentence that holds double quotation marks, "
+        "with the marks taken out (FA-KES lost many of its quotes' marks; the labels stay, as an annotator "
+        "reading the sentence would give them).",
+    )
     corpus: str | None = Field(
         None,
         description="The user's own corpus the annotation records point into (a file or folder that "

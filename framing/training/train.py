@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
+import re
 import shutil
 import sys
 import time
@@ -76,6 +77,28 @@ def _path(value: str, base: Path | None = None) -> Path:
     if base is not None and (base / path).exists():
         return base / path
     return (CHECKOUT or Path.cwd()) / path
+
+
+#: Double quotation marks (straight, curly, guillemets), as the lexicon reads quotes.
+QUOTATION_MARKS = re.compile('["\u201c\u201d\u00ab\u00bb]')
+
+
+def with_unquoted_copies(
+    X: list[str], y: list[tuple[str, ...]], context: list, scheme: Scheme
+) -> tuple[list[str], list[tuple[str, ...]], list]:
+    """``X``, ``y`` and ``context`` followed by a copy of each sentence of the ``reported`` voice that holds
+    double quotation marks, the marks taken out, with the same labels and context: quotes whose marks a
+    corpus lost read as quotes still (none for a scheme without that voice)."""
+    if "reported" not in scheme.voice.labels:
+        return X, y, context
+    voice = scheme.fields.index(scheme.voice.field)
+    copies = [
+        (QUOTATION_MARKS.sub("", text).strip(), labels, where)
+        for text, labels, where in zip(X, y, context)
+        if labels[voice] == "reported" and QUOTATION_MARKS.search(text)
+    ]
+    copies = [copy for copy in copies if copy[0]]
+    return X + [c[0] for c in copies], y + [c[1] for c in copies], context + [c[2] for c in copies]
 
 
 def experiment_scheme(experiment: Experiment) -> Scheme:
@@ -203,6 +226,9 @@ def train(experiment: Experiment, run_dir: Path, model_out: Path | None = None, 
     lexicon_path = lexicon_file(experiment, scheme)
     lexicon = Lexicon.from_file(lexicon_path, scheme) if lexicon_path is not None else None
     X, y = [g.text for g in train_gold], [g.labels() for g in train_gold]
+    train_context = contexts(train_gold)
+    if experiment.data.unquoted_copies:
+        X, y, train_context = with_unquoted_copies(X, y, train_context, scheme)
     X_dev, y_dev = [g.text for g in dev_gold], [g.labels() for g in dev_gold]
     run_dir.mkdir(parents=True, exist_ok=True)
     resolved = experiment.model_dump(mode="json")
@@ -228,7 +254,7 @@ def train(experiment: Experiment, run_dir: Path, model_out: Path | None = None, 
 
         settings = experiment.transformer.model_copy(update={"seed": experiment.seed})
         classifier = TransformerClassifier(settings, lexicon, progress=True, scheme=scheme, device=device).fit(
-            X, y, X_dev, y_dev, contexts(train_gold), contexts(dev_gold)
+            X, y, X_dev, y_dev, train_context, contexts(dev_gold)
         )
         history = classifier.history_
         config["transformer"] = _drop_none(classifier.settings_dict())
@@ -244,6 +270,7 @@ def train(experiment: Experiment, run_dir: Path, model_out: Path | None = None, 
         "seed": experiment.seed,
         "data_hash": data_hash(train_gold),
         "train_sentences": len(train_gold),
+        "train_copies": len(X) - len(train_gold),
         "train_seconds": round(seconds, 1),
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "versions": versions(),
