@@ -48,11 +48,12 @@ class DataSection(Strict):
     )
     train: str = "train"
     dev: str = "dev"
-    unquoted_copies: bool = Field(
-        False,
-        description="Also train on a copy of each reported-voice sentence that holds double quotation marks, "
-        "with the marks taken out (FA-KES lost many of its quotes' marks; the labels stay, as an annotator "
-        "reading the sentence would give them).",
+    unquoted_copies: Literal["none", "quotes", "first-person"] = Field(
+        "none",
+        description="Also train on a copy of each reported-voice sentence that holds double quotation marks, the "
+        "marks taken out (FA-KES lost many of its quotes' marks; the labels stay, as the guidelines count such "
+        "words as quoted): none; quotes, every such sentence; first-person, those whose quote speaks in the "
+        "first person (I, we, our...), as lost quotes do.",
     )
     corpus: str | None = Field(
         None,

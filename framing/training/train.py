@@ -21,7 +21,7 @@ import tomli_w
 
 from framing import __version__
 from framing.classifiers.directory import scheme_record, write_scheme
-from framing.classifiers.lexicon import Lexicon, LexiconClassifier
+from framing.classifiers.lexicon import Lexicon, LexiconClassifier, quoted_spans
 from framing.classifiers.schema import SCHEME, Scheme
 from framing.corpus.readers import Fields, load_articles
 from framing.errors import FramingError
@@ -81,21 +81,30 @@ def _path(value: str, base: Path | None = None) -> Path:
 
 #: Double quotation marks (straight, curly, guillemets), as the lexicon reads quotes.
 QUOTATION_MARKS = re.compile('["\u201c\u201d\u00ab\u00bb]')
+#: A word of the first person, as a lost quote speaks ("we will fight", "our forces").
+FIRST_PERSON = re.compile(r"\b(?:I|[Ww]e|[Oo]ur|[Oo]urs|[Uu]s|[Mm]y|[Mm]e)\b")
 
 
 def with_unquoted_copies(
-    X: list[str], y: list[tuple[str, ...]], context: list, scheme: Scheme
+    X: list[str], y: list[tuple[str, ...]], context: list, scheme: Scheme, first_person: bool = False
 ) -> tuple[list[str], list[tuple[str, ...]], list]:
     """``X``, ``y`` and ``context`` followed by a copy of each sentence of the ``reported`` voice that holds
-    double quotation marks, the marks taken out, with the same labels and context: quotes whose marks a
-    corpus lost read as quotes still (none for a scheme without that voice)."""
+    double quotation marks (with ``first_person``, only those whose quoted words hold a first-person word),
+    the marks taken out, with the same labels and context: quotes whose marks a corpus lost read as quotes
+    still (none for a scheme without that voice)."""
     if "reported" not in scheme.voice.labels:
         return X, y, context
     voice = scheme.fields.index(scheme.voice.field)
+
+    def wanted(text: str) -> bool:
+        if not QUOTATION_MARKS.search(text):
+            return False
+        return not first_person or any(FIRST_PERSON.search(text[a:b]) for a, b in quoted_spans(text))
+
     copies = [
         (QUOTATION_MARKS.sub("", text).strip(), labels, where)
         for text, labels, where in zip(X, y, context)
-        if labels[voice] == "reported" and QUOTATION_MARKS.search(text)
+        if labels[voice] == "reported" and wanted(text)
     ]
     copies = [copy for copy in copies if copy[0]]
     return X + [c[0] for c in copies], y + [c[1] for c in copies], context + [c[2] for c in copies]
@@ -227,8 +236,9 @@ def train(experiment: Experiment, run_dir: Path, model_out: Path | None = None, 
     lexicon = Lexicon.from_file(lexicon_path, scheme) if lexicon_path is not None else None
     X, y = [g.text for g in train_gold], [g.labels() for g in train_gold]
     train_context = contexts(train_gold)
-    if experiment.data.unquoted_copies:
-        X, y, train_context = with_unquoted_copies(X, y, train_context, scheme)
+    if experiment.data.unquoted_copies != "none":
+        first_person = experiment.data.unquoted_copies == "first-person"
+        X, y, train_context = with_unquoted_copies(X, y, train_context, scheme, first_person)
     X_dev, y_dev = [g.text for g in dev_gold], [g.labels() for g in dev_gold]
     run_dir.mkdir(parents=True, exist_ok=True)
     resolved = experiment.model_dump(mode="json")
@@ -270,12 +280,13 @@ def train(experiment: Experiment, run_dir: Path, model_out: Path | None = None, 
         "seed": experiment.seed,
         "data_hash": data_hash(train_gold),
         "train_sentences": len(train_gold),
-        "train_copies": len(X) - len(train_gold),
         "train_seconds": round(seconds, 1),
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "versions": versions(),
         "metrics": {"dev": dev_metrics | {"fields": brief}},
     }
+    if len(X) > len(train_gold):  # the unquoted copies trained on beside the gold sentences
+        meta["train_copies"] = len(X) - len(train_gold)
     model_dir = run_dir / "model"
     write_model_dir(model_dir, classifier, config, meta, lexicon_path)
     with atomic_write(run_dir / "train-log.jsonl") as handle:
