@@ -14,6 +14,7 @@ import re._parser as _sre_parser
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 
 import ahocorasick_rs
@@ -75,14 +76,10 @@ class _Entry:
     labels: tuple[str, ...]  # "field:label" pairs; empty for exclusions
     kind: str  # "specific", "generic" or "exclude"
 
-    @property
+    @cached_property
     def pairs(self) -> tuple[tuple[str, str], ...]:
         """``labels`` as (field, label) pairs, split once."""
-        pairs = self.__dict__.get("_pairs")
-        if pairs is None:
-            pairs = tuple(tuple(key.split(":")) for key in self.labels)
-            object.__setattr__(self, "_pairs", pairs)
-        return pairs
+        return tuple(tuple(key.split(":")) for key in self.labels)
 
 
 #: A term found in a sentence: its start, end, text and entry.
@@ -306,7 +303,7 @@ class Prefilter:
     2.5 times the cost (README, "Speed")."""
 
     def __init__(self, literals: set[str], folded: set[str], exact: set[str]) -> None:
-        self._sets = (set(literals), set(folded), set(exact))
+        self.literals, self.folded, self.exact_strings = set(literals), set(folded), set(exact)
         # an empty string is everywhere (and no automaton takes it): a pattern that requires one may always
         # match, and a literal term may start at the very beginning
         self.always = "" in folded or "" in exact
@@ -317,7 +314,7 @@ class Prefilter:
         self.exact = ahocorasick_rs.AhoCorasick(sorted(exact - {""})) if exact - {""} else None
 
     def __reduce__(self):  # the automata do not pickle: a copy builds its own
-        return Prefilter, self._sets
+        return Prefilter, (self.literals, self.folded, self.exact_strings)
 
     @classmethod
     def of(cls, literals: list[str], patterns: list[str]) -> Prefilter | None:
@@ -445,8 +442,9 @@ class Lexicon:
             # the literal terms are read off the places the prefilter found (``_literal_terms``), unless two
             # terms fold alike or one is empty: then the literal matcher searches for them (as it would find
             # one of the two where the places would give the longer)
-            spelled = [fold_literal(term) for term in literals]
-            self._terms_from_places = "" not in literals and len(set(spelled)) == len(spelled)
+            self._terms_from_places = (
+                self.prefilter is not None and "" not in literals and len(self.prefilter.literals) == len(literals)
+            )
             marker_words = "|".join(re.escape(m) for m in sorted(markers, key=len, reverse=True))
             self.marker = re.compile(rf"(?:{marker_words})\W+(?:[\w'-]+\W+){{0,3}}$", re.IGNORECASE)
             # a sentence holding none of the markers (in any case) has none before a term
@@ -581,7 +579,8 @@ def _in_original(evidence: Evidence, text: str, offsets: list[int]) -> Evidence:
     return replace(evidence, term=text[start:end], start=start, end=end)
 
 
-_DOUBLE = re.compile(r'["\u201c\u201d\u00ab\u00bb]')
+#: Double quotation marks (straight, curly, guillemets): what opens and closes a quote.
+QUOTATION_MARKS = re.compile(r'["\u201c\u201d\u00ab\u00bb]')
 _SINGLE = re.compile(r"(?<!\w)['\u2018]([^'\u2018\u2019\n]+)['\u2019](?!\w)")
 
 
@@ -589,7 +588,7 @@ def quoted_spans(sentence: str) -> list[tuple[int, int]]:
     """Spans inside quotation marks; an unclosed quote runs to the sentence's edge."""
     spans: list[tuple[int, int]] = []
     opened: int | None = None
-    for mark in _DOUBLE.finditer(sentence):
+    for mark in QUOTATION_MARKS.finditer(sentence):
         char, at = mark.group(), mark.start()
         looks_closing = (
             at > 0 and not sentence[at - 1].isspace() and sentence[at + 1 : at + 2] in ("", " ", ",", ".", ";")

@@ -21,7 +21,7 @@ import tomli_w
 
 from framing import __version__
 from framing.classifiers.directory import scheme_record, write_scheme
-from framing.classifiers.lexicon import Lexicon, LexiconClassifier, quoted_spans
+from framing.classifiers.lexicon import QUOTATION_MARKS, Lexicon, LexiconClassifier, quoted_spans
 from framing.classifiers.schema import SCHEME, Scheme
 from framing.corpus.readers import Fields, load_articles
 from framing.errors import FramingError
@@ -79,8 +79,6 @@ def _path(value: str, base: Path | None = None) -> Path:
     return (CHECKOUT or Path.cwd()) / path
 
 
-#: Double quotation marks (straight, curly, guillemets), as the lexicon reads quotes.
-QUOTATION_MARKS = re.compile('["\u201c\u201d\u00ab\u00bb]')
 #: A word of the first person, as a lost quote speaks ("we will fight", "our forces").
 FIRST_PERSON = re.compile(r"\b(?:I|[Ww]e|[Oo]ur|[Oo]urs|[Uu]s|[Mm]y|[Mm]e)\b")
 
