@@ -300,7 +300,7 @@ class Prefilter:
 
     The strings are found by Aho-Corasick automata (``ahocorasick_rs``: one pass over the text finds every
     place any of them occurs), where a regular expression of all of them tried each place in turn at about
-    2.5 times the cost (README, "Speed")."""
+    1.5 times the cost (README, "Speed")."""
 
     def __init__(self, literals: set[str], folded: set[str], exact: set[str]) -> None:
         self.literals, self.folded, self.exact_strings = set(literals), set(folded), set(exact)
