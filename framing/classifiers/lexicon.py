@@ -581,7 +581,10 @@ def _in_original(evidence: Evidence, text: str, offsets: list[int]) -> Evidence:
 
 #: Double quotation marks (straight, curly, guillemets): what opens and closes a quote.
 QUOTATION_MARKS = re.compile(r'["\u201c\u201d\u00ab\u00bb]')
-_SINGLE = re.compile(r"(?<!\w)['\u2018]([^'\u2018\u2019\n]+)['\u2019](?!\w)")
+#: A single-quoted span: an opening mark no word character precedes (looked back for after the mark, so that
+#: the search skips to the marks instead of trying every place), no line break inside, a closing mark no word
+#: character follows.
+_SINGLE = re.compile(r"['\u2018](?<!\w['\u2018])([^'\u2018\u2019\n]+)['\u2019](?!\w)")
 
 
 def quoted_spans(sentence: str) -> list[tuple[int, int]]:

@@ -148,3 +148,26 @@ def test_terms_matched_through_extra_case_rules_are_found(root):
     )
     isl = Lexicon.from_file(root / "experiments" / "islamic-state" / "lexicon.toml", load_scheme("islamic-state"))
     assert isl.decide("İslamic State fighters attacked.").labels() == ("islamic_state", "own")
+
+
+def test_single_quotes_are_found_as_their_definition_finds_them(root):
+    """``_SINGLE`` looks behind after the opening mark (a quicker search): the spans of the plain definition,
+    an opening mark no word character precedes."""
+    import re
+
+    from framing.classifiers.lexicon import _SINGLE
+    from framing.corpus.readers import Article, read_path
+    from framing.corpus.sentences import split
+
+    definition = re.compile(r"(?<!\w)['\u2018]([^'\u2018\u2019\n]+)['\u2019](?!\w)")
+    texts = [
+        "'Rebels' at the start", "the 'rebels' said", "Assad's 'regime'", "x'y' z", "‘terrorists’ and 'x",
+        "''", "' '", "don't 'go' now'", "a\u2018b\u2019 \u2018c\u2019d \u2018e\u2019", "é'ß' 'ü'", "'", "",
+    ]
+    texts += [s.text for a in read_path(root / "seeds") if isinstance(a, Article) for s in split(a.doc, a.text)]
+    found = 0
+    for text in texts:
+        spans = [m.span() for m in _SINGLE.finditer(text)]
+        assert spans == [m.span() for m in definition.finditer(text)], text
+        found += bool(spans)
+    assert found >= 5

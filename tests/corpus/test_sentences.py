@@ -104,3 +104,28 @@ def test_offsets_blingfires_wrapper_would_reject_go_to_it(monkeypatch):
     assert not sentences._mappable([-1, 3], data, ascii=False)
     monkeypatch.setattr(sentences, "_mappable", lambda *args: False)  # blingfire's own wrapper answers
     assert sentences._blingfire_spans("Aé b. Then c.") == [(0, 5), (6, 13)]
+
+
+def test_fast_blingfire_reads_only_what_blingfire_wrote(monkeypatch, root, data_root):
+    """The reused buffers are not blanked between calls: offsets and text must come from this call alone, so
+    buffers full of garbage before each call change nothing."""
+    import ctypes
+
+    import blingfire
+
+    import framing.corpus.sentences as sentences
+
+    given = sentences._buffers
+
+    def dirty(size: int) -> tuple:
+        out, starts, ends = given(size)
+        ctypes.memset(out, 0x41, len(out))  # "A" everywhere: no NUL, no line break
+        ctypes.memset(starts, 0x7F, ctypes.sizeof(starts))
+        ctypes.memset(ends, 0x01, ctypes.sizeof(ends))
+        return out, starts, ends
+
+    monkeypatch.setattr(sentences, "_buffers", dirty)
+    articles = list(read_path(root / "seeds")) + list(read_path(data_root / "fa-kes" / "FA-KES-Dataset.csv"))[::4]
+    lines = [line for a in articles if isinstance(a, Article) for line in a.text.split("\n") if line.strip()]
+    for line in TRICKY_LINES + lines:
+        assert sentences._blingfire_spans(line) == blingfire.text_to_sentences_and_offsets(line)[1], line
