@@ -12,7 +12,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import shutil
+import tempfile
 from pathlib import Path
+from typing import NamedTuple
 
 from framing.classifiers.schema import DEFAULT_SCHEME, SCHEME, Scheme
 from framing.errors import FramingError
@@ -213,6 +217,49 @@ def _evidence(entries) -> str:
     return "[" + ", ".join(encoded) + "]"
 
 
+class SpooledChunk(NamedTuple):
+    """An encoded chunk a worker wrote to a file of its own (``spool``) instead of sending it back through a pipe:
+    the writer copies the file into the output in the kernel (``os.sendfile``) and removes it."""
+
+    path: str
+    size: int
+
+
+def spool(payload: bytes, directory: str) -> SpooledChunk:
+    """Write an encoded chunk to a new file in ``directory``; a full disk is a ``FramingError`` that says where."""
+    try:
+        handle, path = tempfile.mkstemp(prefix="chunk-", dir=directory)
+        with os.fdopen(handle, "wb") as out:
+            out.write(payload)
+    except OSError as error:
+        raise FramingError(
+            f"a scored chunk cannot be written to the temporary folder {directory} ({error.strerror or error}); "
+            "free some space there or point TMPDIR elsewhere"
+        ) from None
+    return SpooledChunk(path, len(payload))
+
+
+def _append_file(handle, chunk: SpooledChunk) -> None:
+    """Append a spooled chunk's bytes to the binary file under the text ``handle`` (both flushed first, so that
+    nothing is reordered), then remove the chunk's file."""
+    handle.flush()
+    handle.buffer.flush()
+    with open(chunk.path, "rb") as source:
+        sent = 0
+        try:
+            while sent < chunk.size:
+                done = os.sendfile(handle.fileno(), source.fileno(), sent, chunk.size - sent)
+                if done == 0:
+                    raise OSError(f"{chunk.path}: ended {chunk.size - sent} bytes early")
+                sent += done
+        except (AttributeError, OSError) as error:  # no sendfile here (not Linux), or not for these files
+            if sent or (isinstance(error, OSError) and error.errno is None):
+                raise
+            shutil.copyfileobj(source, handle.buffer)
+            handle.buffer.flush()
+    os.unlink(chunk.path)
+
+
 class ChunkWriter:
     """Appends encoded chunks of rows of ``scheme`` to an open output file (opened in binary mode where
     ``binary(fmt)``)."""
@@ -229,7 +276,8 @@ class ChunkWriter:
             self._excel = ExcelSheet(flat_columns(scheme))
 
     def write(self, payload) -> None:
-        """Append one chunk's payload (``encode``'s; JSON Lines and CSV also as UTF-8 bytes)."""
+        """Append one chunk's payload (``encode``'s; JSON Lines and CSV also as UTF-8 bytes, or the file a worker
+        wrote them to, ``SpooledChunk``)."""
         if self._parquet is not None:
             self._parquet.write_batch(payload)
         elif self._excel is not None:
@@ -237,6 +285,8 @@ class ChunkWriter:
         elif isinstance(payload, bytes):  # text already encoded (UTF-8, the handle's) where it was made
             self.handle.flush()
             self.handle.buffer.write(payload)
+        elif isinstance(payload, SpooledChunk):  # encoded text a worker left in a file
+            _append_file(self.handle, payload)
         else:
             self.handle.write(payload)
 

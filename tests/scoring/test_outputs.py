@@ -80,6 +80,43 @@ def test_the_writer_appends_encoded_text(tmp_path):
     assert lines[0].startswith("doc,") and lines[1:] == ["a,é", "b,c"]
 
 
+@pytest.mark.parametrize("sendfile", ["kernel", "missing", "refused"])
+def test_the_writer_appends_spooled_chunks_in_order(tmp_path, monkeypatch, sendfile):
+    import errno
+    import os
+
+    from framing.scoring.outputs import spool
+
+    if sendfile == "missing":  # not Linux
+        monkeypatch.delattr(os, "sendfile", raising=False)
+    elif sendfile == "refused":
+
+        def refuse(*args):
+            raise OSError(errno.EINVAL, "Invalid argument")
+
+        monkeypatch.setattr(os, "sendfile", refuse)
+    chunks = [spool("a,é\r\n".encode(), str(tmp_path)), spool(b"", str(tmp_path))]
+    path = tmp_path / "o.csv"
+    with path.open("w", encoding="utf-8") as handle:
+        writer = ChunkWriter(handle, "csv")
+        writer.write(chunks[0])
+        writer.write("b,c\r\n")
+        writer.write(chunks[1])
+        writer.write(spool("d,e\r\n".encode(), str(tmp_path)))
+        writer.close()
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("doc,") and lines[1:] == ["a,é", "b,c", "d,e"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["o.csv"]  # each chunk's file removed once appended
+
+
+def test_a_chunk_that_cannot_be_spooled_is_a_clear_error(tmp_path):
+    from framing.errors import FramingError
+    from framing.scoring.outputs import spool
+
+    with pytest.raises(FramingError, match="temporary folder .*TMPDIR"):
+        spool(b"x", str(tmp_path / "gone"))
+
+
 @pytest.mark.parametrize("value", ["x", 1, 1.5, None, True, [1, "a"], {"k": [None, 0.1]}, {1: 2}, (1, 2)])
 def test_single_values_follow_json_dumps(value):
     from framing.scoring.outputs import _json

@@ -26,8 +26,41 @@ def test_workers_and_chunks_do_not_change_the_output(tmp_path, root, monkeypatch
     from framing.classifiers.protocol import Runtime
 
     monkeypatch.setattr(LexiconClassifier, "runtime", Runtime(False, 500))  # many small chunks, several in flight
+    spools = tmp_path / "tmp"
+    spools.mkdir()
+    monkeypatch.setattr("tempfile.tempdir", str(spools))  # where the workers leave their chunks
     score([root / "seeds"], tmp_path / "two.jsonl", lexicon, workers=2)
     assert (tmp_path / "one.jsonl").read_bytes() == (tmp_path / "two.jsonl").read_bytes()
+    score([root / "seeds"], tmp_path / "one.csv", lexicon, workers=1)
+    score([root / "seeds"], tmp_path / "two.csv", lexicon, workers=2)
+    assert (tmp_path / "one.csv").read_bytes() == (tmp_path / "two.csv").read_bytes()
+    assert not list(spools.iterdir())  # every chunk file and folder removed
+
+
+def test_workers_chunks_go_through_files_and_are_removed_on_failure(tmp_path, root, monkeypatch):
+    from framing.corpus.readers import Article
+
+    lexicon = root / "models" / "lexicon"
+    spools = tmp_path / "tmp"
+    spools.mkdir()
+    monkeypatch.setattr("tempfile.tempdir", str(spools))
+    written = []
+    real_write = scoring.ChunkWriter.write
+
+    def write(self, payload):
+        written.append(type(payload).__name__)
+        if len(written) == 2:  # the disk fills after the first chunk: its file is gone, and the rest
+            raise OSError(28, "No space left on device")
+        real_write(self, payload)
+
+    monkeypatch.setattr(scoring.ChunkWriter, "write", write)
+    articles = [Article("x", str(i), "Rebels shelled the town. The regime denied it. " * 500) for i in range(12)]
+    corpus = tmp_path / "a.jsonl"
+    corpus.write_text("".join(json.dumps({"id": a.id, "text": a.text}) + "\n" for a in articles))
+    with pytest.raises(FramingError, match="cannot be written"):
+        score([corpus], tmp_path / "out.jsonl", lexicon, workers=2)
+    assert written[0] == "SpooledChunk" and not list(spools.iterdir())
+    assert not (tmp_path / "out.jsonl").exists()
 
 
 def test_chunks_are_bounded_and_keep_order(root, monkeypatch):
