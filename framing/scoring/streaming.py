@@ -41,13 +41,13 @@ from framing.progress import count_in_background, progress
 from framing.scoring.outputs import (
     ChunkWriter,
     binary,
-    spool,
     encode,
     json_end,
     json_head,
     json_lines,
     json_scores,
     output_format,
+    spool,
     written_by_field,
 )
 from framing.scoring.rows import ScoredSentence

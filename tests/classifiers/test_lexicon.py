@@ -161,8 +161,18 @@ def test_single_quotes_are_found_as_their_definition_finds_them(root):
 
     definition = re.compile(r"(?<!\w)['\u2018]([^'\u2018\u2019\n]+)['\u2019](?!\w)")
     texts = [
-        "'Rebels' at the start", "the 'rebels' said", "Assad's 'regime'", "x'y' z", "‘terrorists’ and 'x",
-        "''", "' '", "don't 'go' now'", "a\u2018b\u2019 \u2018c\u2019d \u2018e\u2019", "é'ß' 'ü'", "'", "",
+        "'Rebels' at the start",
+        "the 'rebels' said",
+        "Assad's 'regime'",
+        "x'y' z",
+        "‘terrorists’ and 'x",
+        "''",
+        "' '",
+        "don't 'go' now'",
+        "a\u2018b\u2019 \u2018c\u2019d \u2018e\u2019",
+        "é'ß' 'ü'",
+        "'",
+        "",
     ]
     texts += [s.text for a in read_path(root / "seeds") if isinstance(a, Article) for s in split(a.doc, a.text)]
     found = 0

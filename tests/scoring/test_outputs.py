@@ -102,7 +102,7 @@ def test_the_writer_appends_spooled_chunks_in_order(tmp_path, monkeypatch, sendf
         writer.write(chunks[0])
         writer.write("b,c\r\n")
         writer.write(chunks[1])
-        writer.write(spool("d,e\r\n".encode(), str(tmp_path)))
+        writer.write(spool(b"d,e\r\n", str(tmp_path)))
         writer.close()
     lines = path.read_text(encoding="utf-8").splitlines()
     assert lines[0].startswith("doc,") and lines[1:] == ["a,é", "b,c", "d,e"]
