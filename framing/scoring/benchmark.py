@@ -72,14 +72,24 @@ def peak_mib() -> dict[str, float]:
     return {"peak_mib": round(own, 1), "peak_worker_mib": round(children, 1)}
 
 
+def cpu_seconds(before) -> dict[str, float]:
+    """CPU seconds (user and system) this process spent since ``before`` (its ``getrusage``), and those its
+    finished children (worker processes) spent: where the work of a run went."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    spent = own.ru_utime - before.ru_utime + own.ru_stime - before.ru_stime
+    return {"cpu_main_s": round(spent, 2), "cpu_workers_s": round(children.ru_utime + children.ru_stime, 2)}
+
+
 def _child_score(corpus: str, model: str, out: str, int8: str, device: str = "cpu") -> dict:
     from framing.scoring.streaming import loaded_model, score
 
     started = time.perf_counter()
+    own = resource.getrusage(resource.RUSAGE_SELF)
     options = {"fields": FIELDS, "int8": int8 == "1", "label": "benchmark", "device": device}
     report = score([Path(corpus)], Path(out), Path(model), **options)
     seconds = time.perf_counter() - started
-    result = {"sentences": report.sentences, "seconds": round(seconds, 2), **peak_mib()}
+    result = {"sentences": report.sentences, "seconds": round(seconds, 2), **peak_mib(), **cpu_seconds(own)}
     if int8 == "1":  # scored in this process: its model counted the close calls run again in full precision
         result["fallback_share"] = round(loaded_model().classifier.fallbacks_ / report.sentences, 4)
     return result

@@ -96,3 +96,16 @@ def test_a_gpu_row_is_shown_when_measured():
     assert "transformer_cuda" not in benchmark.format_results(results)
     results["transformer_cuda"] = {"sentences": 200_000, "seconds": 8.0, "peak_mib": 900.0, "peak_worker_mib": 0.0}
     assert "| transformer_cuda | 200,000 | 8.0 | 25,000 | 900 + 0 |" in benchmark.format_results(results)
+
+
+def test_cpu_seconds_counts_this_process_since_the_mark():
+    import resource
+
+    from framing.scoring.benchmark import cpu_seconds
+
+    mark = resource.getrusage(resource.RUSAGE_SELF)
+    spent = cpu_seconds(mark)
+    total = sum(i * i for i in range(3_000_000))  # some CPU work after the mark
+    later = cpu_seconds(mark)
+    assert total > 0 and later["cpu_main_s"] > spent["cpu_main_s"] >= 0
+    assert later["cpu_workers_s"] >= 0
