@@ -803,6 +803,13 @@ def benchmark_cli(
         Path | None, typer.Option(help="Transformer model directory (default: the shipped one).")
     ] = None,
     out: Annotated[Path | None, typer.Option(help="Write the measurements as JSON here.")] = None,
+    rounds: Annotated[
+        int,
+        typer.Option(
+            help="Interleaved rounds of the transformer's reference, full-precision and int8 runs; each ratio is "
+            "the median of the rounds' own (this machine's speed drifts over minutes)."
+        ),
+    ] = 3,
 ) -> None:
     """Throughput and peak memory of `framing score` end to end, against a hand-written reference loop."""
     import json
@@ -812,7 +819,9 @@ def benchmark_cli(
     from framing.scoring.benchmark import benchmark, format_results
 
     lexicon, transformer = lexicon or MODELS_DIR / "lexicon", transformer or MODELS_DIR / "transformer"
-    results = benchmark(_data(data), lexicon, transformer, sentences, transformer_sentences, log=typer.echo)
+    results = benchmark(
+        _data(data), lexicon, transformer, sentences, transformer_sentences, log=typer.echo, rounds=rounds
+    )
     typer.echo("\n" + format_results(results))
     if out:
         with atomic_write(out) as handle:

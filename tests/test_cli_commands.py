@@ -117,7 +117,7 @@ def test_annotate_two_records_then_quit(tmp_path, root):
     assert len(records) >= 1 and all(r["annotator"] == "tester" for r in records)
 
 
-@pytest.mark.slow  # seven fresh Python processes, each importing torch
+@pytest.mark.slow  # a dozen fresh Python processes, each importing torch
 def test_benchmark_runs_on_a_small_corpus(tmp_path, root, data_root, tiny_dir):
     """Every step of the benchmark, on a few sentences and a tiny transformer (the real figures: make bench)."""
     result = invoke(
@@ -130,7 +130,10 @@ def test_benchmark_runs_on_a_small_corpus(tmp_path, root, data_root, tiny_dir):
         tiny_dir,
         "--out",
         tmp_path / "b.json",
+        "--rounds",
+        "2",
     )
     assert result.exit_code == 0, result.output
     measured = json.loads((tmp_path / "b.json").read_text())
     assert measured and "ratios" in json.dumps(measured)
+    assert len(measured["transformer_int8"]["rounds"]) == 2 and "interleaved rounds" in result.output

@@ -23,6 +23,9 @@ own:
   requests in flight as it asks for. A runtime that is not installed is skipped with a note; the one-time
   quantisation is timed apart;
 - the int8 model's macro-F1 on the dev split beside the full-precision one's;
+- the transformer's three rows (reference, full precision, int8) in ``rounds`` interleaved rounds (reference,
+  full, int8, then again), since this machine's speed drifts over minutes: each row shows its median round,
+  and each ratio to the reference is the median of the rounds' own ratios (each taken within minutes);
 - where torch sees a CUDA GPU, ``framing score --device cuda`` end to end on the 10 N sentences (every other
   row runs on the CPU, ``--device cpu``).
 """
@@ -32,6 +35,7 @@ from __future__ import annotations
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -132,6 +136,8 @@ ALTERNATIVES = {
 }
 #: Sentences per batch of the network-only rows (sorted by token count, padded to the longest).
 ALTERNATIVE_BATCH = 32
+#: Interleaved rounds of the transformer's reference, full-precision and int8 rows (``benchmark``).
+ROUNDS = 3
 
 
 def _exported(model: Path) -> tuple[Path, object, int]:
@@ -307,8 +313,11 @@ def benchmark(
     transformer_sentences: int = 8_000,
     scale: int = 10,
     log=print,
+    rounds: int = ROUNDS,
 ) -> dict:
     """Every measurement of the module docstring; returns them with the ratios."""
+    if rounds < 1:
+        raise FramingError(f"--rounds must be at least 1, not {rounds}")
     results: dict = {"cores": os.cpu_count()}
     with tempfile.TemporaryDirectory(prefix="framing-bench-") as tmp:
         tmp = Path(tmp)
@@ -322,31 +331,66 @@ def benchmark(
         steps = {
             "lexicon_small": ("score", small, lexicon, tmp / "a.jsonl", 0),
             "lexicon_large": ("score", large, lexicon, tmp / "b.jsonl", 0),
+            "int8_build": ("build", transformer),  # before any int8 run: the first one is not slowed by it
+        }
+        interleaved = {
             "transformer_reference": ("reference", tiny, transformer, 32),
             "transformer_full": ("score", tiny, transformer, tmp / "c.jsonl", 0),
-            "int8_build": ("build", transformer),
             "transformer_int8": ("score", tiny, transformer, tmp / "d.jsonl", 1),
-        } | {name: ("runtime", tiny, transformer, name, data_root) for name in ALTERNATIVES}
+        }
+        after = {name: ("runtime", tiny, transformer, name, data_root) for name in ALTERNATIVES}
         if gpu_present():  # the transformer end to end on the GPU, on the large corpus (README, "Speed")
-            steps["transformer_cuda"] = ("score", large, transformer, tmp / "e.jsonl", 0, "cuda")
+            after["transformer_cuda"] = ("score", large, transformer, tmp / "e.jsonl", 0, "cuda")
         cache = {"FRAMING_CACHE": str(tmp / "cache")}  # a fresh int8 cache: the build is timed
-        for name, (kind, *args) in steps.items():
-            results[name] = run_child(kind, *args, env=cache)
+
+        def measure(name: str, kind: str, *args, label: str = "") -> dict:
+            result = run_child(kind, *args, env=cache)
             if kind == "build":
-                log(f"{name}: {results[name]['seconds']} s, once")
-            elif "skipped" in results[name]:
-                log(f"{name}: skipped, {results[name]['skipped']}")
+                log(f"{name}: {result['seconds']} s, once")
+            elif "skipped" in result:
+                log(f"{name}: skipped, {result['skipped']}")
             else:
-                log(f"{name}: {rate(results[name]):,.0f} sentences/s, peak {results[name]['peak_mib']:,.0f} MiB")
+                log(f"{name}{label}: {rate(result):,.0f} sentences/s, peak {result['peak_mib']:,.0f} MiB")
+            return result
+
+        for name, (kind, *args) in steps.items():
+            results[name] = measure(name, kind, *args)
+        measured: dict[str, list[dict]] = {name: [] for name in interleaved}
+        for round_ in range(1, rounds + 1):
+            for name, (kind, *args) in interleaved.items():
+                label = f" (round {round_} of {rounds})" if rounds > 1 else ""
+                measured[name].append(measure(name, kind, *args, label=label))
+        results |= median_rounds(measured)
+        for name, (kind, *args) in after.items():
+            results[name] = measure(name, kind, *args)
         results["dev_macro_f1"] = run_child("accuracy", transformer, data_root, env=cache)
-    reference = rate(results["transformer_reference"])
     results["ratios"] = {
-        "transformer_full_vs_reference": rate(results["transformer_full"]) / reference,
-        "transformer_int8_vs_reference": rate(results["transformer_int8"]) / reference,
+        "transformer_full_vs_reference": round_ratio(results, "transformer_full"),
+        "transformer_int8_vs_reference": round_ratio(results, "transformer_int8"),
         "int8_dev_macro_f1_loss_points": 100 * (results["dev_macro_f1"]["full"] - results["dev_macro_f1"]["int8"]),
         "lexicon_memory_large_vs_small": _memory(results["lexicon_large"]) / _memory(results["lexicon_small"]),
     } | alternative_ratios(results)
     return results
+
+
+def median_rounds(measured: dict[str, list[dict]]) -> dict[str, dict]:
+    """Each row's round of median speed (the lower of the middle two for an even count), with every round's
+    sentences/s under ``rounds`` (in order) so the ratios can be taken round by round."""
+    rows = {}
+    for name, runs in measured.items():
+        rates = [rate(run) for run in runs]
+        middle = statistics.median_low(rates)
+        rows[name] = runs[rates.index(middle)] | {"rounds": [round(value, 1) for value in rates]}
+    return rows
+
+
+def round_ratio(results: dict, name: str) -> float:
+    """Row ``name``'s speed over the reference's: the median of the ratios within each interleaved round (one
+    run's rates when the rows carry no rounds)."""
+    mine, reference = results[name].get("rounds"), results["transformer_reference"].get("rounds")
+    if not mine or not reference or len(mine) != len(reference):
+        return rate(results[name]) / rate(results["transformer_reference"])
+    return statistics.median(a / b for a, b in zip(mine, reference, strict=True))
 
 
 def gpu_present() -> bool:
@@ -385,7 +429,7 @@ def format_results(results: dict) -> str:
     lines += [
         "",
         f"- transformer end to end vs reference: {ratios['transformer_full_vs_reference']:.2f}x (full precision), "
-        f"{ratios['transformer_int8_vs_reference']:.2f}x (int8)",
+        f"{ratios['transformer_int8_vs_reference']:.2f}x (int8){_per_round(results)}",
         f"- int8 dev mean macro-F1: {results['dev_macro_f1']['int8']:.3f} vs {results['dev_macro_f1']['full']:.3f} "
         f"(loss {ratios['int8_dev_macro_f1_loss_points']:.2f} points; "
         f"{results['dev_macro_f1']['int8_without_fallback']:.3f} with no close call run again in full precision, "
@@ -395,6 +439,18 @@ def format_results(results: dict) -> str:
         f"{ratios['lexicon_memory_large_vs_small']:.2f}x",
     ]
     return "\n".join(lines + format_alternatives(results))
+
+
+def _per_round(results: dict) -> str:
+    """The ratios of each interleaved round, when there were several (``format_results``)."""
+    reference = results["transformer_reference"].get("rounds") or []
+    if len(reference) < 2:
+        return ""
+    each = {
+        kind: ", ".join(f"{a / b:.2f}" for a, b in zip(results[f"transformer_{kind}"]["rounds"], reference))
+        for kind in ("full", "int8")
+    }
+    return f"; medians of {len(reference)} interleaved rounds: full {each['full']}; int8 {each['int8']}"
 
 
 def format_alternatives(results: dict) -> list[str]:

@@ -109,3 +109,44 @@ def test_cpu_seconds_counts_this_process_since_the_mark():
     later = cpu_seconds(mark)
     assert total > 0 and later["cpu_main_s"] > spent["cpu_main_s"] >= 0
     assert later["cpu_workers_s"] >= 0
+
+
+def test_the_transformer_rows_are_interleaved_and_ratios_taken_round_by_round(monkeypatch, tmp_path, data_root):
+    """Reference, full and int8 run in turn, round after round; each ratio is the median of the rounds' own, so a
+    machine that slows down between two rows does not bias it."""
+    calls = []
+    speed = iter([1.0, 1.0, 1.0, 0.5, 0.5, 0.5, 1.0, 1.0, 1.0])  # the machine is twice as slow in round 2
+    seconds = {"reference": 100.0, "full": 50.0, "int8": 25.0}
+
+    def child(kind, *args, env=None):
+        if kind in ("score", "reference"):
+            name = "reference" if kind == "reference" else "lexicon" if "lexicon" in str(args[1]) else None
+            name = name or ("int8" if str(args[-1]) == "1" else "full")
+            calls.append(name)
+            if name == "lexicon":
+                return {"sentences": 100, "seconds": 1.0, "peak_mib": 50.0, "peak_worker_mib": 10.0}
+            row = {"sentences": 100, "seconds": seconds[name] / next(speed), "peak_mib": 1.0, "peak_worker_mib": 0.0}
+            return row | ({"fallback_share": 0.05} if name == "int8" else {})
+        if kind == "build":
+            return {"seconds": 1.0}
+        if kind == "gpu":
+            return {"present": False}
+        if kind == "accuracy":
+            return dict.fromkeys(("full", "int8", "int8_without_fallback"), 0.9)
+        return {"skipped": "not measured here"}
+
+    monkeypatch.setattr(benchmark, "run_child", child)
+    monkeypatch.setattr(benchmark, "build_corpus", lambda root, n, out: n)
+    results = benchmark.benchmark(
+        data_root, tmp_path / "lexicon", tmp_path / "transformer", 100, 100, log=lambda *a: None
+    )
+    assert calls == ["lexicon", "lexicon"] + ["reference", "full", "int8"] * 3
+    assert results["ratios"]["transformer_full_vs_reference"] == pytest.approx(2.0)
+    assert results["ratios"]["transformer_int8_vs_reference"] == pytest.approx(4.0)
+    assert results["transformer_int8"]["rounds"] == [4.0, 2.0, 4.0]
+    assert results["transformer_int8"]["seconds"] == 25.0  # the median round's row
+    assert "medians of 3 interleaved rounds: full 2.00, 2.00, 2.00; int8 4.00, 4.00, 4.00" in benchmark.format_results(
+        results
+    )
+    with pytest.raises(benchmark.FramingError, match="rounds"):
+        benchmark.benchmark(data_root, tmp_path, tmp_path, 100, 100, log=lambda *a: None, rounds=0)
