@@ -328,8 +328,8 @@ def prepare_chunk(job: Job, articles: list[Article]):
 
 def finish_chunk(job: Job, pairs, prepared) -> tuple[object, int]:
     """Classify and encode a prepared chunk; returns the payload and its sentence count. Text (JSON Lines, CSV)
-    comes as UTF-8 bytes, which the writer appends as they are (a worker's are sent and written without
-    being decoded and encoded again in the main process)."""
+    comes as UTF-8 bytes, which the writer appends as they are (a worker's are left in a file, ``score_chunk``, and
+    copied into the output without being decoded and encoded again in the main process)."""
     model = _model(job)
     if job.fmt == "jsonl":
         payload = json_chunk(model, pairs, prepared) if pairs else ""
