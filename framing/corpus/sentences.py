@@ -91,7 +91,7 @@ def _blingfire_spans(line: str) -> list[tuple[int, int]]:
     out, starts, ends = _buffers(size)
     # blingfire writes its output text, a NUL after it (``written`` bytes in all) and an offset pair for each of
     # its lines; only those are read, so the buffers need not be blanked first as the wrapper's new ones are
-    # (tests/corpus/test_sentences.py scores every line of both corpora with buffers full of garbage)
+    # (tests/corpus/test_sentences.py splits the tricky lines, the seeds' and FA-KES's with buffers full of garbage)
     written = _blingfire_segment()(data, len(data), out, starts, ends, size)
     if written == -1 or written > size:
         return []
