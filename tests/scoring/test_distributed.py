@@ -121,7 +121,11 @@ def test_spark_schema_names_every_column():
 
 def _ray_rows(ray, shards: list, **kwargs) -> list:
     """The rows Ray Data scores from ``shards`` with ``BatchScorer(**kwargs)`` on two actors, as the README
-    shows it, as ``_key``s, sorted (outlet and date: the batch's columns)."""
+    shows it, as ``_key``s, sorted (outlet and date: the batch's columns). The signal handlers ``ray.init``
+    installs (SIGTERM exits the process) are undone after, so that later tests see this process's own."""
+    import signal
+
+    handlers = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGINT)}
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
     try:
         # as many blocks as actors at least, or one actor gets them all (README, "Speed")
@@ -134,6 +138,8 @@ def _ray_rows(ray, shards: list, **kwargs) -> list:
         return sorted(map(_key, scored.take_all()))
     finally:
         ray.shutdown()
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
 
 
 @pytest.mark.slow
