@@ -11,6 +11,11 @@ how many sentences fall under each fallback margin (run again in full
 precision) and how many labels still change.
 
     .venv/bin/python experiments/int8_sensitivity.py [--sentences 4000] [--margins-only]
+        [--context] [--corpus fa-kes|allsides]
+
+``--context`` reads each sentence with its article's headline and the sentence before, as ``framing score``
+does (without it, sentences are read alone, as in the README's first table); ``--corpus allsides`` takes the
+unlabelled sentences from unreserved AllSides articles outside the dev and test splits instead of FA-KES.
 """
 
 from __future__ import annotations
@@ -26,7 +31,8 @@ from framing.classifiers.int8 import KEEP_FLOAT, build
 from framing.classifiers.loading import load_model
 from framing.corpus.readers import Article, read_path
 from framing.corpus.sentences import split
-from framing.gold.annotations import evaluation_ids, load_splits
+from framing.gold.annotations import evaluation_ids, is_reserved, load_splits
+from framing.scoring.streaming import sentence_context
 
 ROOT = Path(__file__).resolve().parent.parent
 KINDS = ("attention/self/query", "attention/self/key", "attention/self/value", "attention/output/dense")
@@ -42,10 +48,14 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--sentences", type=int, default=4000)
     parser.add_argument("--margins-only", action="store_true", help="only the shipped setting and its margins")
+    parser.add_argument("--context", action="store_true", help="headline and previous sentence, as scoring reads")
+    parser.add_argument("--corpus", choices=["fa-kes", "allsides"], default="fa-kes")
     args = parser.parse_args()
-    texts = selection_sentences(args.data)[: args.sentences]
+    pairs = selection_pairs(args.data, args.corpus)[: args.sentences]
+    texts = [sentence.text for _, sentence in pairs]
     classifier = load_model(ROOT / "models" / "transformer").classifier
-    network, prepared = classifier.network_, classifier.prepare(texts)
+    context = sentence_context(pairs) if args.context else None
+    network, prepared = classifier.network_, classifier.prepare(texts, context)
     classifier._take_heads()
     full = labels(classifier, prepared)
     layers = network.encoder.config.num_hidden_layers
@@ -83,12 +93,18 @@ def main() -> None:
 
 def selection_sentences(data: Path) -> list[str]:
     """FA-KES sentences outside the reserved ids and the dev and test articles, in file order."""
+    return [sentence.text for _, sentence in selection_pairs(data, "fa-kes")]
+
+
+def selection_pairs(data: Path, corpus: str = "fa-kes") -> list:
+    """(article, sentence) of a corpus's articles outside the reserved ids and the dev and test splits, in
+    file order (the articles' titles kept, for ``--context``)."""
     reserved, splits = evaluation_ids(data), load_splits()
     held_out = splits["dev"] | splits["test"]
-    articles = read_path(data / "fa-kes" / "FA-KES-Dataset.csv")
-    keep = [a for a in articles if isinstance(a, Article) and a.doc not in held_out]
-    keep = [a for a in keep if a.doc.split(":", 1)[1].split("#")[0] not in reserved]
-    return [s.text for a in keep for s in split(a.doc, a.text)]
+    source = "fa-kes/FA-KES-Dataset.csv" if corpus == "fa-kes" else "allsides-syria/articles.jsonl"
+    articles = [a for a in read_path(data / source) if isinstance(a, Article) and a.doc not in held_out]
+    keep = [a for a in articles if not is_reserved(a.doc, reserved)]
+    return [(a, s) for a in keep for s in split(a.doc, a.text)]
 
 
 if __name__ == "__main__":
