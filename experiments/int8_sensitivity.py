@@ -91,11 +91,6 @@ def main() -> None:
         print(f"| {margin} | {share:.2%} | {changed} |")
 
 
-def selection_sentences(data: Path) -> list[str]:
-    """FA-KES sentences outside the reserved ids and the dev and test articles, in file order."""
-    return [sentence.text for _, sentence in selection_pairs(data, "fa-kes")]
-
-
 def selection_pairs(data: Path, corpus: str = "fa-kes") -> list:
     """(article, sentence) of a corpus's articles outside the reserved ids and the dev and test splits, in
     file order (the articles' titles kept, for ``--context``)."""

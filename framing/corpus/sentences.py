@@ -95,13 +95,12 @@ def _blingfire_spans(line: str) -> list[tuple[int, int]]:
     written = _blingfire_segment()(data, len(data), out, starts, ends, size)
     if written == -1 or written > size:
         return []
-    if written < 1:  # no NUL written: the wrapper's blank buffers would decide, so its own function does
-        import blingfire
-
-        return blingfire.text_to_sentences_and_offsets(line)[1]
-    count = ctypes.string_at(out, written - 1).count(b"\n") + 1
-    bounds = [offset for pair in zip(starts[:count], ends[:count]) for offset in (pair[0], pair[1] + 1)]
-    if not _mappable(bounds, data, line.isascii()):
+    # with no NUL written (``written`` 0) the wrapper's blank buffers would decide: its own function does
+    bounds = None
+    if written >= 1:
+        count = ctypes.string_at(out, written - 1).count(b"\n") + 1
+        bounds = [offset for pair in zip(starts[:count], ends[:count]) for offset in (pair[0], pair[1] + 1)]
+    if bounds is None or not _mappable(bounds, data, line.isascii()):
         import blingfire
 
         return blingfire.text_to_sentences_and_offsets(line)[1]

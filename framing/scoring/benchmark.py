@@ -364,9 +364,11 @@ def benchmark(
         for name, (kind, *args) in after.items():
             results[name] = measure(name, kind, *args)
         results["dev_macro_f1"] = run_child("accuracy", transformer, data_root, env=cache)
+    by_round = {kind: round_ratios(results, f"transformer_{kind}") for kind in ("full", "int8")}
     results["ratios"] = {
-        "transformer_full_vs_reference": round_ratio(results, "transformer_full"),
-        "transformer_int8_vs_reference": round_ratio(results, "transformer_int8"),
+        "transformer_full_vs_reference": statistics.median(by_round["full"]),
+        "transformer_int8_vs_reference": statistics.median(by_round["int8"]),
+        "transformer_vs_reference_by_round": by_round,
         "int8_dev_macro_f1_loss_points": 100 * (results["dev_macro_f1"]["full"] - results["dev_macro_f1"]["int8"]),
         "lexicon_memory_large_vs_small": _memory(results["lexicon_large"]) / _memory(results["lexicon_small"]),
     } | alternative_ratios(results)
@@ -384,13 +386,10 @@ def median_rounds(measured: dict[str, list[dict]]) -> dict[str, dict]:
     return rows
 
 
-def round_ratio(results: dict, name: str) -> float:
-    """Row ``name``'s speed over the reference's: the median of the ratios within each interleaved round (one
-    run's rates when the rows carry no rounds)."""
-    mine, reference = results[name].get("rounds"), results["transformer_reference"].get("rounds")
-    if not mine or not reference or len(mine) != len(reference):
-        return rate(results[name]) / rate(results["transformer_reference"])
-    return statistics.median(a / b for a, b in zip(mine, reference, strict=True))
+def round_ratios(results: dict, name: str) -> list[float]:
+    """Row ``name``'s speed over the reference's within each interleaved round, in order."""
+    reference = results["transformer_reference"]["rounds"]
+    return [mine / theirs for mine, theirs in zip(results[name]["rounds"], reference, strict=True)]
 
 
 def gpu_present() -> bool:
@@ -443,14 +442,11 @@ def format_results(results: dict) -> str:
 
 def _per_round(results: dict) -> str:
     """The ratios of each interleaved round, when there were several (``format_results``)."""
-    reference = results["transformer_reference"].get("rounds") or []
-    if len(reference) < 2:
+    by_round = results["ratios"].get("transformer_vs_reference_by_round", {})
+    if len(by_round.get("int8", [])) < 2:
         return ""
-    each = {
-        kind: ", ".join(f"{a / b:.2f}" for a, b in zip(results[f"transformer_{kind}"]["rounds"], reference))
-        for kind in ("full", "int8")
-    }
-    return f"; medians of {len(reference)} interleaved rounds: full {each['full']}; int8 {each['int8']}"
+    each = {kind: ", ".join(f"{value:.2f}" for value in values) for kind, values in by_round.items()}
+    return f"; medians of {len(by_round['int8'])} interleaved rounds: full {each['full']}; int8 {each['int8']}"
 
 
 def format_alternatives(results: dict) -> list[str]:

@@ -240,24 +240,31 @@ def spool(payload: bytes, directory: str) -> SpooledChunk:
 
 
 def _append_file(handle, chunk: SpooledChunk) -> None:
-    """Append a spooled chunk's bytes to the binary file under the text ``handle`` (both flushed first, so that
-    nothing is reordered), then remove the chunk's file."""
+    """Append a spooled chunk's bytes to the binary file under the text ``handle`` (flushed first, its buffer
+    with it, so that nothing is reordered), then remove the chunk's file."""
     handle.flush()
-    handle.buffer.flush()
     with open(chunk.path, "rb") as source:
-        sent = 0
-        try:
-            while sent < chunk.size:
-                done = os.sendfile(handle.fileno(), source.fileno(), sent, chunk.size - sent)
-                if done == 0:
-                    raise OSError(f"{chunk.path}: ended {chunk.size - sent} bytes early")
-                sent += done
-        except (AttributeError, OSError) as error:  # no sendfile here (not Linux), or not for these files
-            if sent or (isinstance(error, OSError) and error.errno is None):
-                raise
+        if not _sent(handle.fileno(), source.fileno(), chunk):
             shutil.copyfileobj(source, handle.buffer)
-            handle.buffer.flush()
     os.unlink(chunk.path)
+
+
+def _sent(out: int, source: int, chunk: SpooledChunk) -> bool:
+    """Copy all of ``chunk`` from ``source`` to ``out`` in the kernel (``os.sendfile``); False, nothing sent, where
+    there is no sendfile (not Linux) or it refuses these files; a failure once bytes went is raised."""
+    sendfile = getattr(os, "sendfile", None)
+    sent = 0
+    while sendfile is not None and sent < chunk.size:
+        try:
+            done = sendfile(out, source, sent, chunk.size - sent)
+        except OSError:
+            if sent:
+                raise
+            return False
+        if done == 0:
+            raise OSError(f"{chunk.path}: ended {chunk.size - sent} bytes early")
+        sent += done
+    return sendfile is not None
 
 
 class ChunkWriter:

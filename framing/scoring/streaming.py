@@ -24,6 +24,7 @@ import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -341,10 +342,10 @@ def finish_chunk(job: Job, pairs, prepared) -> tuple[object, int]:
 def score_chunk(job: Job, articles: list[Article]) -> tuple[object, int]:
     """Split, classify and encode one chunk of articles (a worker's task). With a ``spool`` folder, encoded text
     is left in a file there (``SpooledChunk``): the writer copies it in the kernel, where bytes sent back
-    through the pool's pipe would be pickled, copied and unpickled (about 2 of the 4-5 µs a sentence the main
+    through the pool's pipe would be pickled, copied and unpickled (about 2 of the 6.5 µs a sentence the main
     process spent on the lexicon's chunks; README, "Speed")."""
     payload, count = finish_chunk(job, *prepare_chunk(job, articles))
-    if job.spool is not None and isinstance(payload, bytes):
+    if job.spool is not None:
         return spool(payload, job.spool), count
     return payload, count
 
@@ -387,16 +388,14 @@ def _parallel(job: Job, batches: Iterator[list[Article]], workers: int) -> Itera
     context = multiprocessing.get_context("fork" if forkable else "spawn")
     if not forkable:
         job = replace(job, threads=1)
-    if not binary(job.fmt):  # text: left in files for the writer (removed with the folder on every way out)
-        spooled = tempfile.TemporaryDirectory(prefix="framing-chunks-", ignore_cleanup_errors=True)
-        job = replace(job, spool=spooled.name)
-    else:
-        spooled = None
-    try:
-        yield from _pooled(job, batches, workers, context)
-    finally:
-        if spooled is not None:
-            spooled.cleanup()
+    # text is left in files for the writer, in a folder removed on every way out
+    folder = (
+        nullcontext()
+        if binary(job.fmt)
+        else tempfile.TemporaryDirectory(prefix="framing-chunks-", ignore_cleanup_errors=True)
+    )
+    with folder as spooled:
+        yield from _pooled(replace(job, spool=spooled), batches, workers, context)
 
 
 def _pooled(job: Job, batches: Iterator[list[Article]], workers: int, context) -> Iterator[tuple[object, int, int]]:
