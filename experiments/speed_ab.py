@@ -55,7 +55,7 @@ def main() -> None:
                 result = run(tree, "score", str(corpus), str(args.model), str(out), "1" if args.int8 else "0", env=env)
                 rate = result["sentences"] / result["seconds"]
                 cpu = ""
-                if "cpu_main_s" in result:  # where the CPU went, in µs a sentence (trees since 4801d92 say)
+                if "cpu_main_s" in result:  # where the CPU went, in µs a sentence (trees since 29d5e59 report it)
                     per = {k: 1e6 * result[k] / result["sentences"] for k in ("cpu_main_s", "cpu_workers_s")}
                     cpu = f"; CPU µs a sentence: main {per['cpu_main_s']:.1f}, workers {per['cpu_workers_s']:.1f}"
                 print(f"round {round_} {name}: {rate:,.0f} sentences/s ({result['seconds']} s){cpu}", flush=True)
