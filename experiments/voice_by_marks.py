@@ -9,6 +9,8 @@ accept ... the spokesman said."); the guidelines count such lost quotes as `repo
 2. Dev only, the shipped transformer: `reported` recall in each of those groups, and the FA-KES dev
    mean macro-F1 as it is and with the voice of the gold-`reported` sentences set right (all of
    them, or only those of articles without marks): what finding lost quotes could buy at most.
+3. FA-KES training sentences that name an actor, in articles without marks: how many hold a first
+   person and a "said"-like verb, by gold voice (what a rule for lost quotes could go by).
 
     .venv/bin/python experiments/voice_by_marks.py
 """
@@ -16,6 +18,7 @@ accept ... the spokesman said."); the guidelines count such lost quotes as `repo
 from __future__ import annotations
 
 import argparse
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -27,6 +30,7 @@ from framing.gold.annotations import (
     DOMAINS,
     annotation_documents,
     domain_gold,
+    domain_of,
     gold_scheme,
     load_annotations,
     split_gold,
@@ -35,6 +39,8 @@ from framing.gold.evaluate import evaluate_predictions, predict_gold
 from framing.resources import default_data_root
 
 ROOT = Path(__file__).resolve().parent.parent
+FIRST_PERSON = re.compile(r"\b(?:we|our|us|I|my|me)\b")
+SAID = re.compile(r"\b(?:said|says|told|added|stated|stressed|noted|explained|affirmed|confirmed|declared)\b", re.I)
 GROUPS = ("article without marks", "marks in the article, not the sentence", "marks in the sentence")
 
 
@@ -55,7 +61,11 @@ def main() -> None:
     gold = load_annotations(root)
     groups = {id(g): group(documents[g.doc].text, g.text) for g in gold}
 
-    print("## Gold voice labels by quotation marks (counts only)\n")
+    articles = Counter((domain_of(d), bool(QUOTATION_MARKS.search(a.text))) for d, a in documents.items())
+    for domain in DOMAINS:
+        total = articles[domain, False] + articles[domain, True]
+        print(f"{domain}: {articles[domain, False]} of {total} articles hold no quotation mark")
+    print("\n## Gold voice labels by quotation marks (counts only)\n")
     print("| domain | split | group | none | own | reported |\n|---|---|---|---|---|---|")
     for domain in DOMAINS:
         for split in ("train", "dev", "test"):
@@ -63,6 +73,16 @@ def main() -> None:
             for name in GROUPS:
                 counts = Counter(g.voice for g in rows if groups[id(g)] == name)
                 print(f"| {domain} | {split} | {name} | {counts['none']} | {counts['own']} | {counts['reported']} |")
+
+    print("\n## FA-KES train, articles without marks: first person and a said-like verb, by gold voice\n")
+    print("| voice | first person | said-like verb | sentences |\n|---|---|---|---|")
+    counts = Counter(
+        (g.voice, bool(FIRST_PERSON.search(g.text)), bool(SAID.search(g.text)))
+        for g in domain_gold(split_gold(gold, "train"), "fa-kes")
+        if groups[id(g)] == GROUPS[0] and g.voice != "none"
+    )
+    for key in sorted(counts):
+        print("| " + " | ".join(map(str, key)) + f" | {counts[key]} |")
 
     model = load_model(args.model)
     voice = gold_scheme(gold).fields.index("voice")
