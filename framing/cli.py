@@ -162,7 +162,11 @@ def score_cli(
     ] = False,
     segmenter: Annotated[str, typer.Option(help="Sentence splitter: blingfire (fast) or pysbd.")] = "blingfire",
     workers: Annotated[
-        int | None, typer.Option(help="Worker processes (default: one per core for the lexicon, 1 for a transformer).")
+        int | None,
+        typer.Option(
+            help="Worker processes (default: one per core for the lexicon and --int8, 1 for a transformer in full "
+            "precision)."
+        ),
     ] = None,
     int8: Annotated[
         bool, typer.Option("--int8", help="Quantise the transformer to int8 (faster; see README).")

@@ -37,9 +37,11 @@ class Runtime:
     in_process: bool
     #: Characters of article text per chunk of work.
     chunk_chars: int
-    #: True (a network on a GPU): the host's work per sentence (splitting, hints, tokenising, writing rows)
-    #: outweighs the network's, so scoring spreads it over processes (spawned) that share the device.
-    shares_device: bool = False
+    #: True: scoring spawns one process per core (at most 8), each running one thread. For a network on a GPU,
+    #: whose host work per sentence (splitting, hints, tokenising, writing rows) outweighs the network's, the
+    #: processes share the device; for int8 on the CPU, single-threaded processes beat one process whose
+    #: threads wait on each other over small batches.
+    per_core: bool = False
 
 
 @runtime_checkable

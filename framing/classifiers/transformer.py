@@ -462,9 +462,9 @@ class TransformerClassifier:
         if hasattr(self, "network_"):
             self.network_.to(where.device, dtype=where.dtype)
         # a GPU wants chunks big enough for several large batches; the CPU keeps the class's runtime
-        gpu = where.device.type != "cpu"  # processes spawned per core share it (``Runtime.shares_device``)
+        gpu = where.device.type != "cpu"  # processes spawned per core share it (``Runtime.per_core``)
         self.runtime = (
-            Runtime(in_process=True, chunk_chars=ACCELERATOR_CHUNK_CHARS, shares_device=gpu)
+            Runtime(in_process=True, chunk_chars=ACCELERATOR_CHUNK_CHARS, per_core=gpu)
             if where.accelerated
             else type(self).runtime
         )
@@ -515,11 +515,16 @@ class TransformerClassifier:
         self.fallbacks_ = 0  # sentences run again in full precision, since loading
         self.__dict__.pop("network_", None)
         self.int8_ = True
+        self.runtime = INT8_RUNTIME
         return self
 
     def settings_dict(self) -> dict:
         return self.settings.model_dump()
 
+
+#: int8 on the CPU: one single-threaded process per core, in chunks small enough to keep two or more busy to
+#: the end of a few thousand sentences (README, "Speed").
+INT8_RUNTIME = Runtime(in_process=True, chunk_chars=100_000, per_core=True)
 
 _INT8_ON_CPU = (
     "--int8 runs on the CPU (ONNX Runtime), not on {device}; on a GPU leave out --int8 (the network runs in half "

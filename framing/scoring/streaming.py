@@ -443,10 +443,10 @@ def _reap_workers(grace: float = 2.0) -> None:
 
 
 def default_workers(model: LoadedModel) -> int:
-    """Worker processes: one per core (at most 8) for the lexicon and for a network that ``shares_device`` (a GPU);
-    one for a transformer on the CPU (torch uses every core)."""
+    """Worker processes: one per core (at most 8) for the lexicon and for a runtime that runs ``per_core`` (a
+    network on a GPU, int8 on the CPU); one for a full-precision transformer on the CPU (torch uses every core)."""
     runtime = model.classifier.runtime
-    return max(1, min(os.cpu_count() or 1, 8)) if not runtime.in_process or runtime.shares_device else 1
+    return max(1, min(os.cpu_count() or 1, 8)) if not runtime.in_process or runtime.per_core else 1
 
 
 def score(
@@ -468,8 +468,8 @@ def score(
     """Score every input file or directory (``-``: standard input) into ``out``, in the format its extension
     names (``framing.scoring.outputs``: .jsonl, .parquet, .csv, .xlsx).
 
-    ``workers``: processes (None: one per core for the lexicon, 1 for the transformer). ``outlet``: the
-    outlet of every article. ``score_titles``: score each article's title as its first sentence
+    ``workers``: processes (None: one per core for the lexicon and int8, 1 for a full-precision transformer).
+    ``outlet``: the outlet of every article. ``score_titles``: score each article's title as its first sentence
     (``with_title``; off by default, as it moves every sentence's index and offsets). ``outlet_names``: display
     names of outlets (``framing.corpus.outlets``), applied as articles are read; the report's ``notes`` say
     which outlets it merged and which of its outlets no article had. ``device``: where a transformer runs

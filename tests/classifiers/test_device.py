@@ -85,7 +85,7 @@ def test_a_gpu_spreads_the_host_work_over_processes(tiny_dir, monkeypatch):
     monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
     monkeypatch.setattr(loaded.classifier.network_, "to", lambda *a, **k: loaded.classifier.network_)
     loaded.classifier.place("cuda")
-    assert loaded.classifier.runtime.shares_device and loaded.classifier.runtime.in_process
+    assert loaded.classifier.runtime.per_core and loaded.classifier.runtime.in_process
     assert default_workers(loaded) == max(1, min(os.cpu_count() or 1, 8))
 
 

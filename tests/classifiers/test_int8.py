@@ -191,6 +191,19 @@ def test_int8_reads_context_like_full_precision(tiny_context_dir):
         assert np.allclose(a, b, atol=1e-4)
 
 
+def test_int8_scores_in_one_single_threaded_process_per_core(tiny_dir):
+    """int8 on the CPU: one worker per core by default (spawned, one thread each; README "Speed"), where a
+    full-precision transformer keeps one process using every core."""
+    import os
+
+    from framing.scoring.streaming import default_workers
+
+    assert default_workers(load_model(tiny_dir)) == 1
+    loaded = load_model(tiny_dir, int8=True)
+    assert loaded.classifier.runtime.per_core and loaded.classifier.runtime.in_process  # spawned, not forked
+    assert default_workers(loaded) == max(1, min(os.cpu_count() or 1, 8))
+
+
 def test_equal_length_batches_are_never_padded():
     from framing.classifiers.int8 import equal_length_batches
 
@@ -218,21 +231,22 @@ def test_per_token_scales_do_not_depend_on_the_batch(tiny_dir):
 def test_int8_scores_are_byte_identical_across_batches_chunks_and_workers(tmp_path, root, monkeypatch):
     """The seeds scored with the shipped transformer in int8: one chunk, one worker; other int8 batch sizes
     and small chunks; two worker processes. The output files are the same bytes (issue 17)."""
-    from framing.classifiers.transformer import TransformerClassifier
     from framing.scoring.streaming import loaded_model, score
 
     model, seeds = root / "models" / "transformer", [root / "seeds"]
     outputs = {}
     score(seeds, tmp_path / "one.jsonl", model_path=model, int8=True, workers=1)
+    classifier = loaded_model().classifier  # kept for the runs below: the chunks are cut by its runtime
+    assert classifier.runtime.chunk_chars > sum(p.stat().st_size for p in seeds[0].iterdir())  # one chunk
     outputs["one chunk"] = (tmp_path / "one.jsonl").read_bytes()
-    assert loaded_model().classifier.fallbacks_ > 0  # some close calls took the full-precision path too
+    assert classifier.fallbacks_ > 0  # some close calls took the full-precision path too
     for name, batch, chunk in (("batches of 3, small chunks", 3, 3_000), ("batches of 64, one article a chunk", 64, 1)):
-        classifier = loaded_model().classifier
         classifier.onnx_.batch = classifier.onnx_full_.batch = batch
-        monkeypatch.setattr(TransformerClassifier, "runtime", replace(TransformerClassifier.runtime, chunk_chars=chunk))
+        monkeypatch.setattr(classifier, "runtime", replace(classifier.runtime, chunk_chars=chunk))
         score(seeds, tmp_path / "out.jsonl", model_path=model, int8=True, workers=1)
+        assert loaded_model().classifier is classifier
         outputs[name] = (tmp_path / "out.jsonl").read_bytes()
-    monkeypatch.setattr(TransformerClassifier, "runtime", replace(TransformerClassifier.runtime, chunk_chars=5_000))
+    monkeypatch.setattr(classifier, "runtime", replace(classifier.runtime, chunk_chars=5_000))
     score(seeds, tmp_path / "two.jsonl", model_path=model, int8=True, workers=2)
     outputs["two workers, small chunks"] = (tmp_path / "two.jsonl").read_bytes()
     assert len(outputs["one chunk"].splitlines()) > 100
