@@ -15,6 +15,7 @@ from pathlib import Path
 from framing.analysis.correction import DomainRates, check_rates_scheme, rates_for_rows
 from framing.analysis.differences import Comparison, compare_outlets
 from framing.analysis.profile import ProfileRow, profile, write_profile
+from framing.analysis.quotation import unquoted_note
 from framing.analysis.stats import MIN_ARTICLES, MIN_SENTENCES, check_minimum
 from framing.analysis.timeseries import TimeRow, timeseries, write_timeseries
 from framing.errors import FramingError
@@ -88,7 +89,8 @@ def analyse(
 ) -> CorpusAnalysis:
     """Profiles (all sentences, own voice), the comparison of the top outlets (or of the groups whose
     outlets this corpus holds) and their yearly series; with ``rates`` (``correction.rates_for_rows``)
-    also the all-sentence profile adjusted for the model's error rates."""
+    also the all-sentence profile adjusted for the model's error rates. ``notes`` name the outlets whose
+    articles show no quotation marks (``quotation.unquoted_note``)."""
     s = settings or Settings()
     profiles = {
         voice: profile(rows, voice=voice, n_boot=s.n_boot, seed=s.seed, **s.minimum) for voice in ("all", "own")
@@ -106,6 +108,8 @@ def analyse(
     else:
         naming = ", ".join(sorted(top)) or "none"
         notes.append(f"Outlets are not compared: fewer than two outlets name the actors (here: {naming}).")
+    unquoted = unquoted_note(rows)  # voice cannot see quotes whose marks the corpus lost
+    notes += [unquoted] if unquoted else []
     dated = [r for r in focus if r.date]
     series = timeseries(dated, period="year", n_boot=s.n_boot, seed=s.seed, **s.minimum) if dated else []
     corrected = None
