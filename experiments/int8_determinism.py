@@ -74,20 +74,22 @@ def rows(texts: list[str]) -> None:
 
 
 def files(corpus: Path, tmp: Path) -> None:
-    from framing.classifiers.transformer import TransformerClassifier
     from framing.scoring.benchmark import FIELDS
     from framing.scoring.streaming import loaded_model, score
 
     def run(name: str, workers: int = 1, batch: int | None = None, chunk: int | None = None) -> bytes:
-        runtime = TransformerClassifier.runtime
-        if chunk:
-            TransformerClassifier.runtime = replace(runtime, chunk_chars=chunk)
-        if batch and loaded_model() is not None:
-            loaded_model().classifier.onnx_.batch = loaded_model().classifier.onnx_full_.batch = batch
+        # the chunks are cut by the loaded int8 classifier's own runtime (``INT8_RUNTIME``), set at load
+        classifier = loaded_model().classifier if loaded_model() is not None else None
+        runtime = classifier.runtime if classifier is not None else None
+        if chunk and classifier is not None:
+            classifier.runtime = replace(runtime, chunk_chars=chunk)
+        if batch and classifier is not None:
+            classifier.onnx_.batch = classifier.onnx_full_.batch = batch
         try:
             score([corpus], tmp / f"{name}.jsonl", MODEL, fields=FIELDS, int8=True, workers=workers, label=name)
         finally:
-            TransformerClassifier.runtime = runtime
+            if classifier is not None:
+                classifier.runtime = runtime
         return (tmp / f"{name}.jsonl").read_bytes()
 
     shipped = run("shipped")
