@@ -16,6 +16,7 @@ import numpy as np
 
 from framing.analysis.agreement import agreement
 from framing.analysis.differences import compare_outlets
+from framing.analysis.quotation import unquoted_outlets
 from framing.analysis.stats import bootstrap_share
 from framing.classifiers.lexicon import QUOTATION_MARKS
 from framing.gold.annotations import annotation_documents, domain_gold, load_annotations, split_gold
@@ -74,6 +75,10 @@ def main(run: Path) -> None:
             quoted = sum(g.voice == "reported" for g in picked)
             named = f"{actor} {'/'.join(sorted(labels))}"
             print(f"fa-kes gold (train and dev), articles {name}: {named} quoted {quoted} of {len(picked)}")
+    for name, rows in (("fa-kes", fakes), ("allsides", allsides)):
+        found = unquoted_outlets(rows)
+        listed = ", ".join(f"{u.outlet} {u.without} of {u.articles}" for u in found) or "none"
+        print(f"{name}: outlets most of whose articles hold no quotation mark (the report's note): {listed}")
     for name, rows in (("fa-kes", fakes), ("allsides", allsides)):
         result = agreement(rows, read_scores([run / f"{name}-scores-lexicon.jsonl"]))
         print(
