@@ -29,6 +29,9 @@ def corpus():
     for n in range(2):  # every article quotes, with curly marks
         rows += article(f"wire{n}", "Wire", text="\u201cRebels\u201d shelled the town.")
     rows += article("short", "Short News", sentences=MIN_SENTENCES - 1)  # too short to judge
+    rows += article("ed0", "Editorials") + article("ed1", "Editorials")  # two articles: too few to say
+    for n in range(3):  # British style: single quotation marks
+        rows += article(f"uk{n}", "UK Daily", text="The 'moderate' rebels shelled the town.")
     return rows
 
 
