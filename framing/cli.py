@@ -337,6 +337,12 @@ def profile_cli(
     write_profile(rows, out)
     corrected = f", corrected with {rates.model}'s {rates.domain} error rates" if rates else ""
     typer.echo(f"{len(rows)} profile rows ({estimator}{corrected}) -> {out}", err=True)
+    if voice != "all" and by == "outlet":  # a voice profile of outlets whose corpus lost its quotation marks
+        from framing.analysis.quotation import unquoted_note
+
+        note = unquoted_note(scored)
+        if note:
+            typer.echo(f"note: {note}", err=True)
 
 
 @app.command("calibrate-shares")

@@ -195,6 +195,24 @@ def test_evaluate_on_sentence_rows(tmp_path, root, data_root):
     assert metrics["fields"]["state"]["macro_f1"] == 1.0
 
 
+def test_a_voice_profile_names_outlets_without_quotation_marks(tmp_path):
+    """`framing profile --voice own` says which outlets' articles show no quotes (their quotes read as own)."""
+    rows = [
+        {"doc": f"{outlet}{i}", "sentence": s, "outlet": outlet, "text": text, "opposition": "rebel", "state": "none"}
+        | {"voice": "own"}
+        for outlet, text in (("Plain", "Rebels shelled it."), ("Quoting", '"Rebels shelled it," he said.'))
+        for i in range(4)
+        for s in range(6)
+    ]
+    scores = tmp_path / "s.jsonl"
+    scores.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    result = invoke("profile", scores, "--out", tmp_path / "p.csv", "--voice", "own", "--n-boot", "50")
+    assert result.exit_code == 0 and "note: Voice: most articles of Plain (4 of 4 articles)" in result.output
+    assert "Quoting" not in result.output.split("note:")[1]
+    result = invoke("profile", scores, "--out", tmp_path / "p.csv", "--n-boot", "50")  # all voices: no note
+    assert result.exit_code == 0 and "note:" not in result.output
+
+
 def test_minimum_evidence_options(tmp_path):
     rows = [
         {"doc": f"{outlet}{i}", "sentence": s, "outlet": outlet, "opposition": label, "state": "none", "voice": "own"}
