@@ -461,11 +461,13 @@ class TransformerClassifier:
         self.placement_ = where
         if hasattr(self, "network_"):
             self.network_.to(where.device, dtype=where.dtype)
-        # a GPU wants chunks big enough for several large batches; the CPU keeps the class's runtime
+        # a GPU wants chunks big enough for several large batches; the CPU keeps the class's runtime, or int8's
         gpu = where.device.type != "cpu"  # processes spawned per core share it (``Runtime.per_core``)
         self.runtime = (
             Runtime(in_process=True, chunk_chars=ACCELERATOR_CHUNK_CHARS, per_core=gpu)
             if where.accelerated
+            else INT8_RUNTIME
+            if getattr(self, "int8_", False)
             else type(self).runtime
         )
         return self
@@ -515,8 +517,7 @@ class TransformerClassifier:
         self.fallbacks_ = 0  # sentences run again in full precision, since loading
         self.__dict__.pop("network_", None)
         self.int8_ = True
-        self.runtime = INT8_RUNTIME
-        return self
+        return self.place(self.placement_.device, self.placement_.accelerated)  # int8's runtime
 
     def settings_dict(self) -> dict:
         return self.settings.model_dump()

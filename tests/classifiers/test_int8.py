@@ -202,6 +202,7 @@ def test_int8_scores_in_one_single_threaded_process_per_core(tiny_dir):
     loaded = load_model(tiny_dir, int8=True)
     assert loaded.classifier.runtime.per_core and loaded.classifier.runtime.in_process  # spawned, not forked
     assert default_workers(loaded) == max(1, min(os.cpu_count() or 1, 8))
+    assert loaded.classifier.place("cpu").runtime.per_core  # placed again on the CPU, still int8's runtime
 
 
 def test_equal_length_batches_are_never_padded():
